@@ -1,0 +1,11 @@
+"""bmtools: read, lint, render and run Logseq graphs of business-model artifacts."""
+
+from bmtools.graph import to_networkx
+from bmtools.loader import GraphRootError, load_graph
+from bmtools.model import Block, Config, Diagnostic, Graph, Page, Property, Ref
+
+__version__ = "0.1.0"
+__all__ = [
+    "Block", "Config", "Diagnostic", "Graph", "GraphRootError", "Page", "Property", "Ref",
+    "load_graph", "to_networkx", "__version__",
+]

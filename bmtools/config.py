@@ -1,0 +1,84 @@
+"""Reading ``logseq/config.edn`` (§7) with a real EDN reader; unreadable configs fall back to defaults."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import edn_format
+
+from bmtools.model import Config, Diagnostic
+
+CONFIG_PATH = "logseq/config.edn"
+
+
+def to_python(value: Any) -> Any:
+    """EDN data as plain Python: keywords and symbols become strings (without ':')."""
+    if isinstance(value, (edn_format.Keyword, edn_format.Symbol)):
+        return value.name
+    if isinstance(value, (dict, edn_format.ImmutableDict)):
+        return {to_python(k): to_python(v) for k, v in value.items()}
+    if isinstance(value, (frozenset, set)):
+        return sorted((to_python(v) for v in value), key=str)
+    if isinstance(value, (list, tuple, edn_format.ImmutableList)):
+        return [to_python(v) for v in value]
+    return value
+
+
+def parse_config(text: str, file: str | None = CONFIG_PATH) -> tuple[Config, list[Diagnostic]]:
+    """A Config from config.edn text; on any reading error, the defaults and a warning."""
+    config = Config(file=file)
+    try:
+        data = to_python(edn_format.loads(text))
+    except Exception as exc:  # edn_format raises several unrelated types
+        line = _error_line(str(exc))
+        return config, [Diagnostic("BM030", f"config.edn could not be read ({_short(exc)}); "
+                                   "using Logseq's defaults", file, line, 0, "warning",
+                                   "config-unreadable")]
+    if not isinstance(data, dict):
+        return config, [Diagnostic("BM030", "config.edn is not a map; using Logseq's defaults",
+                                   file, 1, 0, "warning", "config-unreadable")]
+    config.raw = data
+    fmt = data.get("file/name-format")
+    config.file_name_format = "triple-lowbar" if fmt == "triple-lowbar" else "legacy"
+    hidden = data.get("hidden") or []
+    config.hidden = [str(h) for h in hidden] if isinstance(hidden, list) else []
+    config.property_pages_enabled = data.get("property-pages/enabled?", True) is not False
+    config.property_pages_excludelist = set(_names(data.get("property-pages/excludelist")))
+    config.separated_by_commas = set(_names(data.get("property/separated-by-commas")))
+    title_format = data.get("journal/page-title-format")
+    if isinstance(title_format, str) and title_format.strip():
+        config.journal_title_format = title_format
+    for key, attr in (("journals-directory", "journals_directory"), ("pages-directory", "pages_directory")):
+        if isinstance(data.get(key), str):
+            setattr(config, attr, data[key])
+    return config, []
+
+
+def read_config(root: Path) -> tuple[Config, list[Diagnostic]]:
+    path = root / CONFIG_PATH
+    if not path.is_file():
+        return Config(), []
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return Config(), [Diagnostic("BM030", f"config.edn could not be read: {exc.strerror}",
+                                     CONFIG_PATH, 0, 0, "warning", "config-unreadable")]
+    return parse_config(text)
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v).lower() for v in value]
+    return []
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:160]
+
+
+def _error_line(message: str) -> int:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else 0

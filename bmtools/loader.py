@@ -1,0 +1,280 @@
+"""Loading a whole graph: discover files (§5), read them safely, parse, and index pages."""
+
+from __future__ import annotations
+
+import gc
+import os
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from bmtools.config import read_config
+from bmtools.model import (
+    KIND_IMPLIED,
+    KIND_JOURNAL,
+    PAGE_EMBED,
+    PAGE_REF,
+    TAG,
+    Config,
+    Diagnostic,
+    Graph,
+    Page,
+)
+from bmtools.names import (
+    format_journal_title,
+    journal_day,
+    namespace_parents,
+    page_name,
+    title_from_file_stem,
+)
+from bmtools.syntax.outline import parse_outline
+
+PAGE_SUFFIXES = (".md", ".markdown")
+ORG_SUFFIX = ".org"
+EXCLUDED_DIRS = ("logseq/bak", "logseq/.recycle", "logseq/version-files")
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a page larger than this is listed but not parsed
+PARALLEL_MIN_FILES = 3000  # below this, a second process costs more than it saves
+
+
+class GraphRootError(Exception):
+    """The graph root itself cannot be read (the only fatal reading error)."""
+
+
+def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[str]:
+    """Relative POSIX paths of the graph's page files, sorted, as Logseq would list them."""
+    hidden = [h.strip("/") for h in config.hidden if h.strip("/")]
+    found: list[str] = []
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def on_error(err: OSError) -> None:
+        rel = os.path.relpath(err.filename, root) if err.filename else "."
+        diagnostics.append(Diagnostic("BM001", f"cannot read folder: {err.strerror}",
+                                      rel.replace(os.sep, "/"), 0, 0, "error", "unreadable-file"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir
+        try:
+            st = os.stat(dirpath)
+            key = (st.st_dev, st.st_ino)
+        except OSError:
+            key = None
+        if key is not None:
+            if key in seen_dirs:
+                diagnostics.append(Diagnostic(
+                    "BM006", "folder reached twice through symbolic links (a loop?); skipped",
+                    rel_dir or ".", 0, 0, "warning", "symlink-loop"))
+                dirnames[:] = []
+                continue
+            seen_dirs.add(key)
+        keep = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d.startswith(".") or d == "node_modules" or rel in EXCLUDED_DIRS:
+                continue
+            if any(rel == h or rel.startswith(h + "/") for h in hidden):
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in filenames:
+            if f.startswith("."):
+                continue
+            lower = f.lower()
+            if not (lower.endswith(PAGE_SUFFIXES) or lower.endswith(ORG_SUFFIX)):
+                continue
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            if any(rel == h or rel.startswith(h + "/") for h in hidden):
+                continue
+            found.append(rel)
+    found.sort()
+    return found
+
+
+def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[Diagnostic]]:
+    """Read and parse one file; never raises for a bad file, reports instead."""
+    diagnostics: list[Diagnostic] = []
+    stem, suffix = os.path.splitext(os.path.basename(rel))
+    title = _title_from_file(rel, stem, config)
+    page = Page(name=page_name(title), title=title, file=rel)
+    if suffix.lower() == ORG_SUFFIX:
+        page.format = "org"
+        diagnostics.append(Diagnostic("BM007", "Org-mode file: listed, not read (bmtools reads "
+                                      "Markdown)", rel, 0, 0, "info", "org-file-not-read"))
+        _finish_identity(page, config)
+        return page, diagnostics
+    path = root / rel
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.append(Diagnostic(
+                "BM003", f"file is {size / 1048576:.0f} MB, over the {MAX_FILE_BYTES // 1048576} MB "
+                "limit: listed, not parsed", rel, 0, 0, "warning", "file-too-large"))
+            _finish_identity(page, config)
+            return page, diagnostics
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.append(Diagnostic("BM001", f"cannot read file: {exc.strerror or exc}", rel, 0,
+                                      0, "error", "unreadable-file"))
+        return None, diagnostics
+    if b"\x00" in data[:8192]:
+        diagnostics.append(Diagnostic("BM004", "binary file with a page extension: skipped", rel,
+                                      0, 0, "warning", "binary-file"))
+        return None, diagnostics
+    if data.startswith(b"\xef\xbb\xbf"):
+        page.bom = True
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.append(Diagnostic("BM002", "invalid UTF-8: undecodable bytes read as U+FFFD",
+                                      rel, line, col, "warning", "invalid-utf8"))
+        text = data.decode("utf-8", errors="replace")
+    page.source = text
+    if "\r\n" in text:
+        page.newline = "\r\n"
+    parse_outline(page, config, diagnostics)
+    if page.title_source != "file":
+        page.name = page_name(page.title)
+    _finish_identity(page, config)
+    return page, diagnostics
+
+
+def _title_from_file(rel: str, stem: str, config: Config) -> str:
+    return unicodedata.normalize("NFC", title_from_file_stem(stem, config.file_name_format))
+
+
+def _finish_identity(page: Page, config: Config) -> None:
+    day = journal_day(page.title, config.journal_title_format)
+    if day is not None:
+        page.kind = KIND_JOURNAL
+        page.journal_day = day
+        page.title = format_journal_title(day, config.journal_title_format)
+        page.name = page_name(page.title)
+    parents = namespace_parents(page.name)
+    page.namespace = parents[-1] if parents else None
+    alias = page.properties.get("alias") or page.properties.get("aliases")
+    if alias is not None:
+        page.aliases = [a for a in alias.names() if page_name(a) != page.name]
+    tags = page.properties.get("tags")
+    if tags is not None:
+        page.tags = tags.names()
+
+
+def _read_chunk(args: tuple[str, list[str], Config]) -> list[tuple[Page | None, list[Diagnostic]]]:
+    root, rels, config = args
+    gc.disable()
+    try:
+        return [read_page(Path(root), rel, config) for rel in rels]
+    finally:
+        gc.enable()
+
+
+def load_graph(path: str | os.PathLike[str], config: Config | None = None,
+               workers: int | None = None) -> Graph:
+    """Read a whole Logseq graph folder into a :class:`Graph`.
+
+    Bad files become diagnostics in ``graph.diagnostics``; only an unreadable root raises
+    :class:`GraphRootError`.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise GraphRootError(f"{path}: not a folder" if root.exists() else f"{path}: no such folder")
+    try:
+        os.listdir(root)
+    except OSError as exc:
+        raise GraphRootError(f"{path}: cannot read the folder ({exc.strerror})") from exc
+    diagnostics: list[Diagnostic] = []
+    if config is None:
+        config, config_diags = read_config(root)
+        diagnostics.extend(config_diags)
+    files = discover(root, config, diagnostics)
+    graph = Graph(root=str(root), config=config, diagnostics=diagnostics, files=files)
+    md_files = files
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if len(md_files) >= PARALLEL_MIN_FILES else 1
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if workers > 1:
+            chunks = [md_files[i::workers] for i in range(workers)]
+            with ProcessPoolExecutor(workers) as pool:
+                parts = list(pool.map(_read_chunk, [(str(root), c, config) for c in chunks]))
+            results = sorted((r for part in parts for r in part),
+                             key=lambda r: r[0].file if r[0] is not None else "")
+            # Keep diagnostics of skipped files too (their page is None).
+        else:
+            results = [read_page(root, rel, config) for rel in md_files]
+        for page, diags in results:
+            diagnostics.extend(diags)
+            if page is not None:
+                _add_page(graph, page)
+        _index(graph)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return graph
+
+
+def _add_page(graph: Graph, page: Page) -> None:
+    existing = graph.pages.get(page.name)
+    if existing is None:
+        graph.pages[page.name] = page
+        return
+    for name, files in graph.collisions:
+        if name == page.name:
+            files.append(page.file or "")
+            break
+    else:
+        graph.collisions.append((page.name, [existing.file or "", page.file or ""]))
+    graph.diagnostics.append(Diagnostic(
+        "BM011", f"{page.file} and {existing.file} are both page '{page.title}'; Logseq keeps "
+        "one of them", page.file, 1, 1, "error", "page-name-collision"))
+
+
+def _index(graph: Graph) -> None:
+    """Aliases, block uuids, implied namespace pages and journal ref targets."""
+    fmt = graph.config.journal_title_format
+    journal_cache: dict[str, str] = {}
+    for page in list(graph.pages.values()):
+        for alias in page.aliases:
+            key = page_name(alias)
+            owner = graph.aliases.get(key)
+            if owner is not None and owner != page.name:
+                prop = page.properties.get("alias") or page.properties.get("aliases")
+                graph.diagnostics.append(Diagnostic(
+                    "BM012", f"alias '{alias}' is also claimed by page '{graph.pages[owner].title}'",
+                    page.file, prop.line if prop else 1, prop.col if prop else 1, "warning",
+                    "alias-conflict"))
+                continue
+            graph.aliases[key] = page.name
+        for block in page.blocks:
+            if block.uuid:
+                hit = graph.uuids.get(block.uuid)
+                if hit is None:
+                    graph.uuids[block.uuid] = (page.name, block.index)
+                else:
+                    first = graph.pages[hit[0]]
+                    graph.diagnostics.append(Diagnostic(
+                        "BM010", f"duplicate block id {block.uuid}, first in {first.file}; Logseq "
+                        "drops it from this block", page.file, block.line, 1, "warning",
+                        "duplicate-block-id"))
+                    block.uuid = None
+            for ref in block.refs:
+                if ref.kind in (PAGE_REF, TAG, PAGE_EMBED):
+                    target = ref.target
+                    canon = journal_cache.get(target)
+                    if canon is None:
+                        day = journal_day(target, fmt) if target[:1].isalnum() else None
+                        canon = page_name(format_journal_title(day, fmt)) if day else target
+                        journal_cache[target] = canon
+                    if canon != target:
+                        ref.target = canon
+        for parent in namespace_parents(page.name):
+            if parent not in graph.pages:
+                title = page.title[: len(parent)] if len(page.title) >= len(parent) else parent
+                implied = Page(name=parent, title=title, file=None, kind=KIND_IMPLIED)
+                pp = namespace_parents(parent)
+                implied.namespace = pp[-1] if pp else None
+                graph.pages[parent] = implied

@@ -1,0 +1,176 @@
+"""Page identity: names, file-name decoding/encoding, namespaces and journal titles (§5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from functools import lru_cache
+from urllib.parse import unquote
+
+TRIPLE_LOWBAR = "triple-lowbar"
+LEGACY = "legacy"
+
+
+def page_name(title: str) -> str:
+    """Identity of a page: NFC of the lower-cased title, one leading/trailing ``/`` stripped."""
+    name = unicodedata.normalize("NFC", title.lower())
+    if name.startswith("/"):
+        name = name[1:]
+    if name.endswith("/"):
+        name = name[:-1]
+    return name
+
+
+def namespace_parents(name: str) -> list[str]:
+    """``a/b/c`` → ``["a", "a/b"]``; nothing for relative paths and URLs."""
+    if "/" not in name or name.startswith(("./", "../")) or "://" in name:
+        return []
+    parts = name.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts)) if parts[i - 1]]
+
+
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _url_decode(text: str) -> str:
+    if "%" not in text:
+        return text
+    # Decode only well-formed escapes; a lone "%" (``100%``) stays as it is.
+    try:
+        decoded = unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return text
+    return decoded
+
+
+def title_from_file_stem(stem: str, name_format: str = LEGACY) -> str:
+    """Decode a file name (without extension) into a page title, per ``:file/name-format``."""
+    if name_format == TRIPLE_LOWBAR:
+        title = stem.replace("___", "/")
+        title = _url_decode(title)
+        if "/" in title:
+            title = "/".join(p for p in title.split("/") if p != "")
+        return title
+    # Legacy: "." is the namespace separator, then the whole name is URL-decoded.
+    title = stem.replace(".", "/")
+    return _url_decode(title)
+
+
+_WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])$", re.IGNORECASE)
+_RESERVED_CHARS = re.compile(r'[:*?"<>|#\\]')
+
+
+def file_stem_from_title(title: str, name_format: str = TRIPLE_LOWBAR) -> str:
+    """Encode a page title as a file name (without extension); the inverse of the decoder."""
+    if name_format == TRIPLE_LOWBAR:
+        stem = _PERCENT.sub(lambda m: "%25" + m.group(0)[1:], title)
+        stem = _RESERVED_CHARS.sub(lambda m: "%{:02X}".format(ord(m.group(0))), stem)
+        stem = stem.replace("___", "%5F%5F%5F").replace("/", "___")
+        if stem.startswith("."):
+            stem = "%2E" + stem[1:]
+        if _WINDOWS_RESERVED.match(stem):
+            stem += "___"
+        return stem
+    stem = _PERCENT.sub(lambda m: "%25" + m.group(0)[1:], title)
+    stem = _RESERVED_CHARS.sub(lambda m: "%{:02X}".format(ord(m.group(0))), stem)
+    stem = stem.replace(".", "%2E").replace("/", ".")
+    return stem
+
+
+# ---------------------------------------------------------------------------------------------
+# Journals. Logseq formats journal titles with date-fns tokens; we translate the few tokens
+# journal formats use into a regex (to read titles) and a formatter (to name journal files).
+
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_TOKEN = re.compile(r"yyyy|MMMM|MMM|MM|M|do|dd|d|EEEE|EEE|E|'[^']*'")
+
+
+def _ordinal(n: int) -> str:
+    if 11 <= n % 100 <= 13:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+
+
+def format_journal_title(day: dt.date, fmt: str = "MMM do, yyyy") -> str:
+    def sub(m: re.Match[str]) -> str:
+        t = m.group(0)
+        return {
+            "yyyy": f"{day.year:04d}",
+            "MMMM": _MONTHS[day.month - 1],
+            "MMM": _MONTHS[day.month - 1][:3],
+            "MM": f"{day.month:02d}",
+            "M": str(day.month),
+            "do": _ordinal(day.day),
+            "dd": f"{day.day:02d}",
+            "d": str(day.day),
+            "EEEE": _DAYS[day.weekday()],
+            "EEE": _DAYS[day.weekday()][:3],
+            "E": _DAYS[day.weekday()][:3],
+        }.get(t, t[1:-1] if t.startswith("'") else t)
+
+    return _TOKEN.sub(sub, fmt)
+
+
+@lru_cache(maxsize=32)
+def _journal_regex(fmt: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    pos = 0
+    for m in _TOKEN.finditer(fmt):
+        parts.append(re.escape(fmt[pos : m.start()]))
+        t = m.group(0)
+        parts.append(
+            {
+                "yyyy": r"(?P<y>\d{4})",
+                "MMMM": r"(?P<mname>[a-z]+)",
+                "MMM": r"(?P<mname>[a-z]{3})",
+                "MM": r"(?P<m>\d{2})",
+                "M": r"(?P<m>\d{1,2})",
+                "do": r"(?P<d>\d{1,2})(?:st|nd|rd|th)",
+                "dd": r"(?P<d>\d{2})",
+                "d": r"(?P<d>\d{1,2})",
+                "EEEE": r"[a-z]+",
+                "EEE": r"[a-z]{3}",
+                "E": r"[a-z]{3}",
+            }.get(t, re.escape(t[1:-1]) if t.startswith("'") else re.escape(t))
+        )
+        pos = m.end()
+    parts.append(re.escape(fmt[pos:]))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+_MONTH_INDEX = {m.lower(): i + 1 for i, m in enumerate(_MONTHS)}
+_MONTH_INDEX.update({m[:3].lower(): i + 1 for i, m in enumerate(_MONTHS)})
+
+
+def _match_date(regex: re.Pattern[str], text: str) -> dt.date | None:
+    m = regex.fullmatch(text)
+    if m is None:
+        return None
+    g = m.groupdict()
+    month = int(g["m"]) if g.get("m") else _MONTH_INDEX.get((g.get("mname") or "").lower())
+    if not month or not g.get("y") or not g.get("d"):
+        return None
+    try:
+        return dt.date(int(g["y"]), month, int(g["d"]))
+    except ValueError:
+        return None
+
+
+_ISO_DASH = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+_ISO_LOW = re.compile(r"(?P<y>\d{4})_(?P<m>\d{1,2})_(?P<d>\d{1,2})")
+
+
+def journal_day(title: str, fmt: str = "MMM do, yyyy") -> dt.date | None:
+    """The day a title names when it is a journal title (configured format, yyyy-MM-dd, yyyy_MM_dd)."""
+    if not title or not title[0].isalnum() or len(title) > 40:
+        return None
+    return (
+        _match_date(_journal_regex(fmt), title)
+        or _match_date(_ISO_DASH, title)
+        or _match_date(_ISO_LOW, title)
+    )

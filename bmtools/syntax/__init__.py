@@ -1,0 +1,1 @@
+"""Logseq's inline syntax (refs, tags, macros) and outline syntax (blocks, properties)."""

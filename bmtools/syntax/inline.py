@@ -1,0 +1,215 @@
+"""Logseq's inline references (§4): matchers shared by the plain scanner and the markdown-it plug-in.
+
+Each ``match_*`` function looks at ``text`` at ``i`` and returns ``(end, value)`` or None, so the
+same rules serve the fast path (plain text, most lines) and the Markdown path (lines with code,
+math, HTML or links, parsed by markdown-it-py with :mod:`bmtools.syntax.mdit`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bmtools.model import (
+    BLOCK_EMBED,
+    BLOCK_REF,
+    NAMESPACE,
+    PAGE_EMBED,
+    PAGE_REF,
+    TAG,
+    Macro,
+    Ref,
+)
+from bmtools.names import namespace_parents, page_name
+
+UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+UUID_RE = re.compile(UUID)
+_BLOCK_REF = re.compile(r"\(\(\s*(" + UUID + r")\s*\)\)")
+_TAG_ALWAYS_ENDS = frozenset(" \t\n\r\f\v,!?'\":#")
+_TAG_ENDS_BEFORE_SPACE = frozenset(".;[")
+_MACRO_NAME = re.compile(r"\s*([^\s}]+)\s*")
+# Emphasis and bare URLs hide tags (``**#b**`` is no tag; ``http://x/#a`` neither).
+_EMPHASIS = re.compile(
+    r"(\*\*|~~|\^\^|==)(?!\s)(?:.+?)(?<!\s)\1|(?<![\w*])([*_])(?![\s*_])(?:.+?)(?<![\s*_])\2(?![\w*])"
+)
+_BARE_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>]*")
+# Text needing real Markdown structure: code spans, math, HTML/comments, escapes, links.
+MARKDOWN_CHARS = re.compile(r"[`$<\\]|\]\(")
+_SPECIAL = re.compile(r"\[\[|\(\(|\{\{|#|\]\(")
+
+
+def match_page_ref(text: str, i: int) -> tuple[int, str] | None:
+    """``[[name]]`` at ``i`` (nesting allowed, no newline); returns (end, inner text)."""
+    depth = 0
+    j = i
+    n = len(text)
+    while j < n - 1:
+        c = text[j]
+        if c == "[" and text[j + 1] == "[":
+            depth += 1
+            j += 2
+            continue
+        if c == "]" and text[j + 1] == "]":
+            depth -= 1
+            j += 2
+            if depth == 0:
+                inner = text[i + 2 : j - 2]
+                return (j, inner) if inner and is_page_name(inner) else None
+            continue
+        if c == "\n":
+            return None
+        j += 1
+    return None
+
+
+def is_page_name(inner: str) -> bool:
+    """Relative asset paths are links, not pages."""
+    return not inner.startswith(("../", "./")) and inner.strip() != ""
+
+
+def match_tag(text: str, i: int) -> tuple[int, str] | None:
+    """``#name`` or ``#[[name]]`` at ``i``; returns (end, name)."""
+    n = len(text)
+    if i + 1 >= n:
+        return None
+    if text.startswith("[[", i + 1):
+        hit = match_page_ref(text, i + 1)
+        return hit
+    j = i + 1
+    while j < n:
+        c = text[j]
+        if c in _TAG_ALWAYS_ENDS:
+            break
+        if c in _TAG_ENDS_BEFORE_SPACE and (j + 1 == n or text[j + 1].isspace()):
+            break
+        j += 1
+    if j == i + 1:
+        return None
+    return j, text[i + 1 : j]
+
+
+def match_block_ref(text: str, i: int) -> tuple[int, str] | None:
+    m = _BLOCK_REF.match(text, i)
+    return (m.end(), m.group(1).lower()) if m else None
+
+
+def match_macro(text: str, i: int) -> tuple[int, str, str] | None:
+    """``{{name args}}`` at ``i``; returns (end, name, args)."""
+    end = text.find("}}", i + 2)
+    if end < 0 or "\n" in text[i:end]:
+        return None
+    body = text[i + 2 : end]
+    m = _MACRO_NAME.match(body)
+    if not m:
+        return None
+    return end + 2, m.group(1), body[m.end() :].strip()
+
+
+def hidden_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of bare URLs (no refs at all inside) and of emphasis (no tags inside)."""
+    urls = [m.span() for m in _BARE_URL.finditer(text)] if "://" in text else []
+    emphasis = []
+    if "*" in text or "_" in text or "~" in text or "^" in text or "=" in text:
+        emphasis = [m.span() for m in _EMPHASIS.finditer(text)]
+    return urls, emphasis + urls
+
+
+def inside(spans: list[tuple[int, int]], i: int) -> bool:
+    for a, b in spans:
+        if a <= i < b:
+            return True
+    return False
+
+
+class RefSink:
+    """Collects refs and macros for one block, turning matches into model objects."""
+
+    __slots__ = ("refs", "macros", "prop")
+
+    def __init__(self, refs: list[Ref], macros: list[Macro], prop: str | None = None) -> None:
+        self.refs = refs
+        self.macros = macros
+        self.prop = prop
+
+    def page(self, kind: str, inner: str, line: int, col: int) -> None:
+        name = page_name(inner)
+        if not name:
+            return
+        self.refs.append(Ref(kind, name, inner, line, col, self.prop))
+        for parent in namespace_parents(name):
+            self.refs.append(Ref(NAMESPACE, parent, parent, line, col, self.prop))
+        if kind != TAG and "[[" in inner:  # nested refs: [[a [[b]]]] also refs b
+            scan_plain(inner, line, col + 1, self)
+
+    def block(self, kind: str, uuid: str, line: int, col: int) -> None:
+        self.refs.append(Ref(kind, uuid, uuid, line, col, self.prop))
+
+    def macro(self, name: str, args: str, line: int, col: int) -> None:
+        self.macros.append(Macro(name, args, line, col))
+        if name.lower() != "embed":
+            return
+        a = args.strip()
+        if a.startswith("[["):
+            hit = match_page_ref(a, 0)
+            if hit:
+                self.page(PAGE_EMBED, hit[1], line, col)
+        elif a.startswith("(("):
+            hit2 = match_block_ref(a, 0)
+            if hit2:
+                self.block(BLOCK_EMBED, hit2[1], line, col)
+
+
+def scan_line(text: str, line: int, col0: int, sink: RefSink) -> None:
+    """Find the refs and macros of one line of text starting at 0-based column ``col0``."""
+    if "[" not in text and "#" not in text and "(" not in text and "{" not in text:
+        return
+    if MARKDOWN_CHARS.search(text):
+        from bmtools.syntax.mdit import scan_markdown
+
+        scan_markdown(text, line, col0, sink)
+    else:
+        scan_plain(text, line, col0, sink)
+
+
+def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
+    """The fast path: text without Markdown code, math, HTML or links."""
+    urls, no_tags = hidden_spans(text)
+    pos = 0
+    for m in _SPECIAL.finditer(text):
+        i = m.start()
+        if i < pos:
+            continue
+        tok = m.group(0)
+        if urls and inside(urls, i):
+            continue
+        if tok == "[[":
+            hit = match_page_ref(text, i)
+            if hit:
+                sink.page(PAGE_REF, hit[1], line, col0 + i + 1)
+                pos = hit[0]
+        elif tok == "#":
+            if no_tags and inside(no_tags, i):
+                continue
+            hit = match_tag(text, i)
+            if hit:
+                sink.page(TAG, hit[1], line, col0 + i + 1)
+                pos = hit[0]
+        elif tok == "((":
+            hit2 = match_block_ref(text, i)
+            if hit2:
+                sink.block(BLOCK_REF, hit2[1], line, col0 + i + 1)
+                pos = hit2[0]
+        elif tok == "{{":
+            hit3 = match_macro(text, i)
+            if hit3:
+                sink.macro(hit3[1], hit3[2], line, col0 + i + 1)
+                pos = hit3[0]
+
+
+def refs_in(text: str, line: int = 1, col0: int = 0, prop: str | None = None) -> tuple[list[Ref], list[Macro]]:
+    """Refs and macros of a piece of text (one line or several)."""
+    refs: list[Ref] = []
+    macros: list[Macro] = []
+    sink = RefSink(refs, macros, prop)
+    for k, part in enumerate(text.split("\n")):
+        scan_line(part, line + k, col0 if k == 0 else 0, sink)
+    return refs, macros

@@ -1,0 +1,400 @@
+"""The outline: a single-pass line scanner that cuts a page into blocks (§1, §2, §3, §6).
+
+The scanner never copies the page: every block records its character span in the source, so
+an unchanged page reassembles to its exact text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bmtools.model import PAGE_REF, Block, Config, Diagnostic, Page, Property, Ref, Timestamp
+from bmtools.syntax.inline import UUID_RE, RefSink, scan_line
+from bmtools.syntax.properties import PROPERTY_LINE, is_valid_key, make_property
+
+_BULLET = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
+_HEADING = re.compile(r"[ \t]*(#{1,6})(?:[ \t]+|$)")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_BEGIN = re.compile(r"[ \t]*#\+BEGIN_(\w+)", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"#\+([A-Za-z][\w-]*):[ \t]*(.*?)[ \t]*$")
+_MARKER = re.compile(
+    r"(TODO|DOING|WAITING|WAIT|DONE|CANCELED|CANCELLED|STARTED|IN-PROGRESS|NOW|LATER) "
+)
+_PRIORITY = re.compile(r"\[#([^\s\]])\](?= |$)")
+_PLANNING = re.compile(
+    r"[ \t]*(SCHEDULED|DEADLINE):[ \t]*<(\d{4})-(\d{1,2})-(\d{1,2}) [A-Za-z]{2,3}"
+    r"(?: (\d{1,2}:\d{2}(?:-\d{1,2}:\d{2})?))?(?: ((?:\+\+|\.\+|\+)\d+[hdwmy]))?>[ \t]*$",
+    re.IGNORECASE,
+)
+_ORG_DRAWER_START = re.compile(r"[ \t]*:PROPERTIES:[ \t]*$", re.IGNORECASE)
+_ORG_DRAWER_END = re.compile(r"[ \t]*:END:[ \t]*$", re.IGNORECASE)
+_ORG_PROPERTY = re.compile(r"[ \t]*:([^\s:]+):[ \t]*(.*?)[ \t]*$")
+_FRONT_MATTER_LINE = re.compile(r"([^\s:][^:]*):[ \t]*(.*?)[ \t]*$")
+_OPAQUE = 1  # a line inside a code fence or #+BEGIN … #+END
+
+
+class _Settings:
+    __slots__ = ("comma_keys", "property_pages", "excluded")
+
+    def __init__(self, config: Config) -> None:
+        self.comma_keys = frozenset(config.separated_by_commas)
+        self.property_pages = config.property_pages_enabled
+        self.excluded = config.property_pages_excludelist
+
+
+def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> None:
+    """Fill ``page.blocks`` and the page-level properties from ``page.source``."""
+    src = page.source
+    settings = _Settings(config)
+    # Line table: (start offset, text without newline). Only "\n" ends a line (CRLF reads as LF).
+    lines = src.split("\n")
+    starts = []
+    pos = 0
+    for text in lines:
+        starts.append(pos)
+        pos += len(text) + 1
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()  # the empty remainder after a final newline is no line
+        starts.pop()
+    n = len(lines)
+
+    blocks: list[Block] = []
+    # Per block: list of (line index, text, column where content starts, opaque flag)
+    block_lines: list[list[tuple[int, str, int, int]]] = []
+    stack: list[tuple[int, int]] = []
+    fence: str | None = None
+    begin: str | None = None
+    directives: list[tuple[int, str, str]] = []
+    current: Block | None = None
+    cur_lines: list[tuple[int, str, int, int]] = []
+
+    def open_block(k: int, indent: int, parent: int | None, pre: bool = False) -> None:
+        nonlocal current, cur_lines
+        idx = len(blocks)
+        level = 0 if pre else (blocks[parent].level + 1 if parent is not None else 1)
+        current = Block(
+            index=idx, line=k + 1, end_line=k + 1, start=starts[k], end=starts[k],
+            indent=indent, level=level, parent=parent, pre_block=pre,
+        )
+        if parent is not None:
+            blocks[parent].children.append(idx)
+        blocks.append(current)
+        cur_lines = []
+        block_lines.append(cur_lines)
+
+    for k in range(n):
+        raw = lines[k]
+        text = raw[:-1] if raw.endswith("\r") else raw
+        if fence is not None:
+            if current is None:
+                open_block(k, -1, None, pre=True)
+            cur_lines.append((k, text, 0, _OPAQUE))
+            stripped = text.strip()
+            if stripped.startswith(fence[0] * len(fence)) and stripped.strip(fence[0]) == "":
+                fence = None
+            continue
+        if begin is not None:
+            cur_lines.append((k, text, 0, _OPAQUE))
+            if text.strip().upper().startswith("#+END_" + begin):
+                begin = None
+            continue
+        m = _BULLET.match(text)
+        content_col = 0
+        if m:
+            indent = len(m.group(1))
+            parent = None
+            eff = indent
+            while stack:
+                top_indent, top_idx = stack[-1]
+                if indent > top_indent:
+                    parent = top_idx
+                    break
+                stack.pop()
+                if indent == top_indent:
+                    parent = stack[-1][1] if stack else None
+                    break
+                if not stack or indent > stack[-1][0]:
+                    eff = top_indent
+                    parent = stack[-1][1] if stack else None
+                    break
+            open_block(k, indent, parent)
+            stack.append((eff, len(blocks) - 1))
+            content_col = m.end()
+        else:
+            h = _HEADING.match(text)
+            if h:
+                open_block(k, 0, None)
+                stack[:] = [(0, len(blocks) - 1)]
+                content_col = len(text) - len(text.lstrip(" \t"))
+            elif current is None:
+                open_block(k, -1, None, pre=True)
+            else:
+                content_col = min(_leading(text), max(current.indent, 0) + 2)
+            d = _DIRECTIVE.match(text)
+            if d and not d.group(1).upper().startswith(("BEGIN_", "END_")):
+                directives.append((k, d.group(1), d.group(2)))
+        body = text[content_col:]
+        cur_lines.append((k, text, content_col, 0))
+        f = _FENCE.match(body)
+        if f:
+            rest = body[f.end():]
+            if f.group(1)[0] != "`" or "`" not in rest:
+                fence = f.group(1)
+        else:
+            b = _BEGIN.match(body)
+            if b:
+                begin = b.group(1).upper()
+
+    if fence is not None and blocks:
+        last = block_lines[-1]
+        diagnostics.append(Diagnostic(
+            "BM005", "code fence is never closed; the rest of the page is code",
+            page.file, last[0][0] + 1, 1, "warning", "unclosed-code-fence",
+        ))
+
+    # Spans: each block runs from its first line to the next block's first line.
+    for i, block in enumerate(blocks):
+        block.end = blocks[i + 1].start if i + 1 < len(blocks) else len(src)
+        blines = block_lines[i]
+        block.end_line = blines[-1][0] + 1 if blines else block.line
+
+    page.blocks = blocks
+    seen_uuids: dict[str, int] = {}
+    for block, blines in zip(blocks, block_lines):
+        if block.pre_block:
+            _fill_pre_block(page, block, blines, settings, diagnostics)
+        else:
+            _fill_block(page, block, blines, settings, diagnostics)
+        if block.uuid:
+            first = seen_uuids.get(block.uuid)
+            if first is None:
+                seen_uuids[block.uuid] = block.line
+            else:
+                diagnostics.append(Diagnostic(
+                    "BM010", f"duplicate block id {block.uuid} (first at line {first}); "
+                    "Logseq drops it from this block", page.file, block.line, 1, "warning",
+                    "duplicate-block-id",
+                ))
+                block.uuid = None
+    for k, raw_key, value in directives:
+        prop = make_property(raw_key, value, k + 1, 3, len(raw_key) + 3, settings.comma_keys,
+                             settings.property_pages, settings.excluded)
+        _set_page_property(page, prop, source="directive")
+
+
+def _leading(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t"))
+
+
+def _set_page_property(page: Page, prop: Property, source: str) -> None:
+    if not is_valid_key(prop.key):
+        page.invalid_properties.append(prop)
+        return
+    if prop.key == "title":
+        if source == "directive" and page.title_source == "file":
+            page.title_source = "directive"
+            page.title = str(prop.value)
+        elif source in ("front-matter", "title-property"):
+            page.title_source = source
+            page.title = str(prop.value)
+    page.properties[prop.key] = prop
+
+
+def _fill_pre_block(page: Page, block: Block, blines, settings: _Settings, diagnostics) -> None:
+    block.content = "\n".join(t for _, t, _, _ in blines)
+    i = 0
+    count = len(blines)
+    first_node = True
+    # YAML-style front matter: every line must be "key: value", or Logseq drops all of it.
+    if count and blines[0][1].strip() == "---":
+        end = next((j for j in range(1, count) if blines[j][1].strip() == "---"), None)
+        if end is not None:
+            page.front_matter = True
+            entries = []
+            ok = True
+            for k, text, _, _ in blines[1:end]:
+                if not text.strip():
+                    continue
+                m = _FRONT_MATTER_LINE.fullmatch(text)
+                if not m:
+                    ok = False
+                    break
+                entries.append((k, m))
+            if ok:
+                for k, m in entries:
+                    prop = make_property(m.group(1), m.group(2), k + 1, 1, m.start(2),
+                                         settings.comma_keys, settings.property_pages,
+                                         settings.excluded)
+                    _set_page_property(page, prop, "front-matter")
+                    block.refs.extend(prop.refs)
+            else:
+                diagnostics.append(Diagnostic(
+                    "BM020", "front matter has a line that is not 'key: value'; Logseq drops "
+                    "the whole front matter", page.file, blines[0][0] + 1, 1, "warning",
+                    "front-matter-dropped",
+                ))
+            i = end + 1
+            first_node = False
+    while i < count and not blines[i][1].strip():
+        i += 1
+        first_node = False
+    org = i < count and _ORG_DRAWER_START.match(blines[i][1])
+    if org:
+        i += 1
+    drawer_done = False
+    while i < count:
+        k, text, _, opaque = blines[i]
+        if opaque:
+            break
+        if org:
+            if _ORG_DRAWER_END.match(text):
+                i += 1
+                break
+            m = _ORG_PROPERTY.match(text)
+            if not m:
+                break
+            raw_key, raw_value, key_col, value_col0 = m.group(1), m.group(2), m.start(1), m.start(2)
+        else:
+            m = PROPERTY_LINE.fullmatch(text)
+            if not m:
+                break
+            raw_key, raw_value = m.group(2), m.group(3) or ""
+            key_col = m.start(2) + 1
+            value_col0 = m.start(3) if m.group(3) is not None else len(text)
+        prop = make_property(raw_key, raw_value, k + 1, key_col, value_col0, settings.comma_keys,
+                             settings.property_pages, settings.excluded)
+        if prop.key == "title" and not first_node:
+            page.properties.setdefault("title", prop)
+            diagnostics.append(Diagnostic(
+                "BM021", "title:: is ignored: page properties are not the file's first lines",
+                page.file, k + 1, 1, "warning", "title-ignored",
+            ))
+        else:
+            _set_page_property(page, prop, "title-property")
+        block.refs.extend(prop.refs)
+        i += 1
+    sink = RefSink(block.refs, block.macros)
+    for k, text, _, opaque in blines[i:]:
+        if not opaque and not _DIRECTIVE.match(text):
+            scan_line(text, k + 1, 0, sink)
+    block.properties = page.properties
+
+
+def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnostics) -> None:
+    k0, text0, col0, _ = blines[0]
+    first = text0[col0:]
+    refs = block.refs
+    sink = RefSink(refs, block.macros)
+    content_lines = [first]
+    # Title line: heading marks, marker, priority.
+    title_col = col0
+    rest = first
+    h = re.match(r"(#{1,6})(?:[ \t]+|$)", rest)
+    if h:
+        block.heading = len(h.group(1))
+        rest = rest[h.end():]
+        title_col += h.end()
+    m = _MARKER.match(rest)
+    if m:
+        block.marker = m.group(1)
+        refs.append(Ref(PAGE_REF, m.group(1).lower(), m.group(1), k0 + 1, title_col + 1))
+        rest = rest[m.end():]
+        title_col += m.end()
+    p = _PRIORITY.match(rest)
+    if p:
+        block.priority = p.group(1)
+        refs.append(Ref(PAGE_REF, p.group(1).lower(), p.group(1), k0 + 1, title_col + 2))
+        after = rest[p.end():]
+        rest = after.lstrip(" ")
+        title_col += p.end() + len(after) - len(rest)
+    start_body = 1
+    drawer = "none"  # none → open → closed
+    if PROPERTY_LINE.fullmatch(rest) and rest.strip():
+        block.title = ""
+        start_body = 0
+    else:
+        block.title = rest
+        scan_line(rest, k0 + 1, title_col, sink)
+    head = True
+    org_drawer = False
+    for idx in range(start_body, len(blines)):
+        k, text, col, opaque = blines[idx]
+        body = text[col:] if idx else rest
+        if idx:
+            content_lines.append(body)
+        if opaque:
+            head = False
+            if drawer == "open":
+                drawer = "closed"
+            continue
+        block.body_lines.append((k + 1, body))
+        if head:
+            pl = _PLANNING.match(body)
+            if pl:
+                _set_planning(block, pl, k + 1)
+                continue
+            if org_drawer:
+                if _ORG_DRAWER_END.match(body):
+                    org_drawer = False
+                    drawer = "closed"
+                    continue
+                om = _ORG_PROPERTY.match(body)
+                if om:
+                    prop = make_property(om.group(1), om.group(2), k + 1, col + om.start(1) + 1,
+                                         col + om.start(2), settings.comma_keys,
+                                         settings.property_pages, settings.excluded)
+                    _add_block_property(page, block, prop)
+                    continue
+            if drawer == "none" and _ORG_DRAWER_START.match(body):
+                org_drawer = True
+                drawer = "open"
+                continue
+        pm = PROPERTY_LINE.fullmatch(body)
+        if pm:
+            value = pm.group(3) or ""
+            value_col0 = col + (pm.start(3) if pm.group(3) is not None else len(body))
+            prop = make_property(pm.group(2), value, k + 1, col + pm.start(2) + 1, value_col0,
+                                 settings.comma_keys, settings.property_pages, settings.excluded)
+            if head and drawer != "closed":
+                drawer = "open"
+                _add_block_property(page, block, prop)
+                continue
+            block.ignored_properties.append(prop)
+            scan_line(body, k + 1, col, sink)
+            continue
+        head = False
+        if drawer == "open":
+            drawer = "closed"
+        scan_line(body, k + 1, col, sink)
+    block.content = "\n".join(content_lines)
+    collapsed = block.properties.pop("collapsed", None)
+    if collapsed is not None:
+        block.collapsed = collapsed.value is True
+
+
+def _add_block_property(page: Page, block: Block, prop: Property) -> None:
+    if not is_valid_key(prop.key):
+        block.invalid_properties.append(prop)
+        return
+    if prop.key == "id":
+        value = prop.raw.strip()
+        if UUID_RE.fullmatch(value):
+            block.uuid = value.lower()
+    block.properties[prop.key] = prop
+    block.refs.extend(prop.refs)
+
+
+def _set_planning(block: Block, m: re.Match[str], line: int) -> None:
+    try:
+        day = dt.date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    except ValueError:
+        return
+    ts = Timestamp(day, m.group(5), m.group(6), line)
+    if m.group(1).upper() == "SCHEDULED":
+        block.scheduled = ts
+    else:
+        block.deadline = ts
+
+
+__all__ = ["parse_outline"]

@@ -1,0 +1,126 @@
+"""Property lines and typed values (§3)."""
+
+from __future__ import annotations
+
+import re
+
+from bmtools.model import PAGE_EMBED, PAGE_REF, PROPERTY, TAG, Property, Ref
+from bmtools.names import page_name
+from bmtools.syntax.inline import RefSink, scan_line
+
+PROPERTY_LINE = re.compile(r"([ \t]*)([^\s:]+)::(?:[ \t]*$|[ \t]+(.*?)[ \t]*$)")
+_INVALID_KEY = re.compile(r'["|^(){},\[]')
+_INT = re.compile(r"\d+")
+_COMMA = re.compile(r"[,，]")
+
+EDITABLE_KEYS = frozenset(
+    "title icon template template-including-parent public filters exclude-from-graph-view "
+    "alias aliases tags macro filetags logseq.color".split()
+)
+HIDDEN_KEYS = frozenset(
+    "id custom-id heading collapsed background-color created-at updated-at last-modified-at "
+    "query-table query-properties query-sort-by query-sort-desc ls-type hl-type hl-page hl-stamp "
+    "hl-color logseq.macro-name logseq.macro-arguments logseq.order-list-type todo doing now "
+    "later done".split()
+)
+_UNPARSED = frozenset("title icon template filters id background-color ls-type".split())
+_COMMA_KEYS = frozenset(("alias", "aliases", "tags"))
+
+
+def normalize_key(raw_key: str) -> str:
+    key = raw_key.lower().replace("_", "-")
+    return "id" if key == "custom-id" else key
+
+
+def is_valid_key(key: str) -> bool:
+    return not key.startswith("#") and _INVALID_KEY.search(key) is None
+
+
+def is_builtin_key(key: str) -> bool:
+    return (
+        key in EDITABLE_KEYS
+        or key in HIDDEN_KEYS
+        or key.startswith(("logseq.table.", "logseq.tldraw.", "logseq.query/"))
+    )
+
+
+def _unparsed(key: str) -> bool:
+    return key in _UNPARSED or key.startswith(("query-", "hl-", "logseq."))
+
+
+def parse_value(
+    key: str, raw: str, line: int, col0: int, comma_keys: frozenset[str] | set[str] = frozenset()
+) -> tuple[object, list[Ref]]:
+    """Type a property value the way Logseq's graph-parser does; returns (value, refs)."""
+    if _unparsed(key) or (len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"'):
+        return raw, []
+    split = key in _COMMA_KEYS or key in comma_keys
+    refs: list[Ref] = []
+    sink = RefSink(refs, [], key)
+    if not split:
+        scan_line(raw, line, col0, sink)
+        names = _names(refs)
+        if names:
+            return names, refs
+    else:
+        values: list[str] = []
+        pos = 0
+        for part in _COMMA.split(raw):
+            start = pos
+            pos += len(part) + 1
+            stripped = part.strip()
+            if not stripped:
+                continue
+            part_refs: list[Ref] = []
+            scan_line(part, line, col0 + start, RefSink(part_refs, [], key))
+            direct = _names(part_refs)
+            if direct:
+                values.extend(direct)
+                refs.extend(part_refs)
+            else:
+                col = col0 + start + (len(part) - len(part.lstrip())) + 1
+                refs.append(Ref(PAGE_REF, page_name(stripped), stripped, line, col, key))
+                values.append(stripped)
+        if values and (refs or len(values) > 1 or key in _COMMA_KEYS):
+            return _dedupe(values), refs
+    if raw == "true":
+        return True, refs
+    if raw == "false":
+        return False, refs
+    if _INT.fullmatch(raw):
+        return int(raw), refs
+    return raw, refs
+
+
+def _names(refs: list[Ref]) -> list[str]:
+    return _dedupe([r.text for r in refs if r.kind in (PAGE_REF, TAG, PAGE_EMBED)])
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        k = page_name(n)
+        if k not in seen:
+            seen.add(k)
+            out.append(n)
+    return out
+
+
+def make_property(
+    raw_key: str,
+    raw: str,
+    line: int,
+    key_col: int,
+    value_col0: int,
+    comma_keys: frozenset[str] | set[str],
+    property_pages: bool,
+    excluded: set[str],
+) -> Property:
+    """Build a Property (with its value refs and its key-page ref) from one property line."""
+    key = normalize_key(raw_key)
+    value, refs = parse_value(key, raw, line, value_col0, comma_keys)
+    prop = Property(key, raw_key, raw, value, line, value_col0 + 1, refs)
+    if property_pages and not is_builtin_key(key) and key not in excluded and is_valid_key(key):
+        prop.refs.append(Ref(PROPERTY, key, raw_key, line, key_col, key))
+    return prop
