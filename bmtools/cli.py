@@ -1,0 +1,143 @@
+"""The ``bmtools`` command line: parses arguments and calls the library, nothing more."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from bmtools import __version__
+from bmtools.loader import GraphRootError, load_graph
+from bmtools.model import Diagnostic, Graph
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+
+
+class BmtoolsGroup(click.Group):
+    """Turns any unexpected exception into a one-line message and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except GraphRootError as exc:
+            click.echo(f"bmtools: error: {exc}", err=True)
+            ctx.exit(EXIT_FAILURE)
+        except Exception as exc:  # the last line of defence for users' files
+            if os.environ.get("BMTOOLS_DEBUG"):
+                raise
+            click.echo(f"bmtools: internal error: {type(exc).__name__}: {exc} "
+                       "(set BMTOOLS_DEBUG=1 for a traceback)", err=True)
+            ctx.exit(EXIT_FAILURE)
+
+
+def format_diagnostic(d: Diagnostic) -> str:
+    where = d.file or "."
+    if d.line:
+        where += f":{d.line}:{d.col or 1}"
+    return f"{where}: {d.code} {d.message}"
+
+
+def load(path: str, quiet: bool = False) -> Graph:
+    graph = load_graph(path)
+    if not quiet:
+        for d in graph.diagnostics:
+            if d.severity != "info":
+                click.echo(format_diagnostic(d), err=True)
+    return graph
+
+
+path_argument = click.argument("path", default=".", type=click.Path(file_okay=False))
+
+
+@click.group(cls=BmtoolsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bmtools")
+def main() -> None:
+    """Read, lint, render and run Logseq graphs of business-model artifacts."""
+
+
+@main.command("graph")
+@path_argument
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "gexf", "dot"]),
+              default="json", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+@click.option("--blocks", is_flag=True, help="Add a node per block (large graphs get big).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
+def graph_command(path: str, fmt: str, output: str | None, blocks: bool, quiet: bool) -> None:
+    """Export the page graph (Gephi: gexf/graphml, Graphviz: dot)."""
+    from bmtools.graph import to_networkx
+    from bmtools.readwrite import FORMATS
+    from bmtools.writer import write_bytes
+
+    G = to_networkx(load(path, quiet), blocks=blocks)
+    if output:
+        import io
+
+        buf = io.BytesIO()
+        FORMATS[fmt](G, buf)
+        write_bytes(output, buf.getvalue())
+        click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges",
+                   err=True)
+    else:
+        FORMATS[fmt](G, sys.stdout.buffer)
+        sys.stdout.flush()
+
+
+@main.command("stats")
+@path_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--top", default=10, show_default=True, help="How many most-linked pages.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
+def stats_command(path: str, fmt: str, top: int, quiet: bool) -> None:
+    """Count pages, journals, blocks, refs, orphans and missing pages."""
+    from bmtools.graph import to_networkx
+    from bmtools.inspect import format_stats, graph_stats
+
+    graph = load(path, quiet)
+    stats = graph_stats(graph, to_networkx(graph), top)
+    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(stats))
+
+
+@main.command("show")
+@click.argument("path", type=click.Path(file_okay=False))
+@click.argument("page", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
+def show_command(path: str, page: str | None, fmt: str, quiet: bool) -> None:
+    """Show one page: title, file, properties, outline and backlinks.
+
+    With one argument, PATH is the current directory and the argument is the page.
+    """
+    from bmtools.graph import to_networkx
+    from bmtools.inspect import format_page_view, page_view
+
+    if page is None:
+        path, page = ".", path
+    graph = load(path, quiet)
+    found = graph.resolve(page)
+    if found is None:
+        raise click.ClickException(f"no page named '{page}' in {path}")
+    view = page_view(graph, to_networkx(graph), found)
+    click.echo(json.dumps(view, indent=2, ensure_ascii=False, default=str) if fmt == "json"
+               else format_page_view(view))
+
+
+# Feature commands live beside their library code and register here.
+def _register() -> None:
+    from importlib import import_module
+
+    for module in ("bmtools.lint.cli", "bmtools.render.cli", "bmtools.milestones.cli"):
+        try:
+            mod = import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue  # feature not built yet
+        for command in mod.COMMANDS:
+            main.add_command(command)
+
+
+_register()
