@@ -65,7 +65,7 @@ def file_stem_from_title(title: str, name_format: str = TRIPLE_LOWBAR) -> str:
     """Encode a page title as a file name (without extension); the inverse of the decoder."""
     if name_format == TRIPLE_LOWBAR:
         stem = _PERCENT.sub(lambda m: "%25" + m.group(0)[1:], title)
-        stem = _RESERVED_CHARS.sub(lambda m: "%{:02X}".format(ord(m.group(0))), stem)
+        stem = _RESERVED_CHARS.sub(lambda m: f"%{ord(m.group(0)):02X}", stem)
         stem = stem.replace("___", "%5F%5F%5F").replace("/", "___")
         if stem.startswith("."):
             stem = "%2E" + stem[1:]
@@ -73,7 +73,7 @@ def file_stem_from_title(title: str, name_format: str = TRIPLE_LOWBAR) -> str:
             stem += "___"
         return stem
     stem = _PERCENT.sub(lambda m: "%25" + m.group(0)[1:], title)
-    stem = _RESERVED_CHARS.sub(lambda m: "%{:02X}".format(ord(m.group(0))), stem)
+    stem = _RESERVED_CHARS.sub(lambda m: f"%{ord(m.group(0)):02X}", stem)
     stem = stem.replace(".", "%2E").replace("/", ".")
     return stem
 
