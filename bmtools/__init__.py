@@ -6,6 +6,15 @@ from bmtools.model import Block, Config, Diagnostic, Graph, Page, Property, Ref
 
 __version__ = "0.1.0"
 __all__ = [
-    "Block", "Config", "Diagnostic", "Graph", "GraphRootError", "Page", "Property", "Ref",
-    "load_graph", "to_networkx", "__version__",
+    "Block",
+    "Config",
+    "Diagnostic",
+    "Graph",
+    "GraphRootError",
+    "Page",
+    "Property",
+    "Ref",
+    "load_graph",
+    "to_networkx",
+    "__version__",
 ]

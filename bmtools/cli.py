@@ -29,8 +29,11 @@ class BmtoolsGroup(click.Group):
         except Exception as exc:  # the last line of defence for users' files
             if os.environ.get("BMTOOLS_DEBUG"):
                 raise
-            click.echo(f"bmtools: internal error: {type(exc).__name__}: {exc} "
-                       "(set BMTOOLS_DEBUG=1 for a traceback)", err=True)
+            click.echo(
+                f"bmtools: internal error: {type(exc).__name__}: {exc} "
+                "(set BMTOOLS_DEBUG=1 for a traceback)",
+                err=True,
+            )
             ctx.exit(EXIT_FAILURE)
 
 
@@ -61,8 +64,14 @@ def main() -> None:
 
 @main.command("graph")
 @path_argument
-@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "gexf", "dot"]),
-              default="json", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "graphml", "gexf", "dot"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
 @click.option("--blocks", is_flag=True, help="Add a node per block (large graphs get big).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
@@ -79,8 +88,9 @@ def graph_command(path: str, fmt: str, output: str | None, blocks: bool, quiet: 
         buf = io.BytesIO()
         FORMATS[fmt](G, buf)
         write_bytes(output, buf.getvalue())
-        click.echo(f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges",
-                   err=True)
+        click.echo(
+            f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True
+        )
     else:
         FORMATS[fmt](G, sys.stdout.buffer)
         sys.stdout.flush()
@@ -98,7 +108,9 @@ def stats_command(path: str, fmt: str, top: int, quiet: bool) -> None:
 
     graph = load(path, quiet)
     stats = graph_stats(graph, to_networkx(graph), top)
-    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(stats))
+    click.echo(
+        json.dumps(stats, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(stats)
+    )
 
 
 @main.command("show")
@@ -121,8 +133,11 @@ def show_command(path: str, page: str | None, fmt: str, quiet: bool) -> None:
     if found is None:
         raise click.ClickException(f"no page named '{page}' in {path}")
     view = page_view(graph, to_networkx(graph), found)
-    click.echo(json.dumps(view, indent=2, ensure_ascii=False, default=str) if fmt == "json"
-               else format_page_view(view))
+    click.echo(
+        json.dumps(view, indent=2, ensure_ascii=False, default=str)
+        if fmt == "json"
+        else format_page_view(view)
+    )
 
 
 # Feature commands live beside their library code and register here.

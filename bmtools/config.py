@@ -1,4 +1,4 @@
-"""Reading ``logseq/config.edn`` (§7) with a real EDN reader; unreadable configs fall back to defaults."""
+"""Reading ``logseq/config.edn`` (§7) with a real EDN reader; unreadable configs give defaults."""
 
 from __future__ import annotations
 
@@ -33,12 +33,29 @@ def parse_config(text: str, file: str | None = CONFIG_PATH) -> tuple[Config, lis
         data = to_python(edn_format.loads(text))
     except Exception as exc:  # edn_format raises several unrelated types
         line = _error_line(str(exc))
-        return config, [Diagnostic("BM030", f"config.edn could not be read ({_short(exc)}); "
-                                   "using Logseq's defaults", file, line, 0, "warning",
-                                   "config-unreadable")]
+        return config, [
+            Diagnostic(
+                "BM030",
+                f"config.edn could not be read ({_short(exc)}); using Logseq's defaults",
+                file,
+                line,
+                0,
+                "warning",
+                "config-unreadable",
+            )
+        ]
     if not isinstance(data, dict):
-        return config, [Diagnostic("BM030", "config.edn is not a map; using Logseq's defaults",
-                                   file, 1, 0, "warning", "config-unreadable")]
+        return config, [
+            Diagnostic(
+                "BM030",
+                "config.edn is not a map; using Logseq's defaults",
+                file,
+                1,
+                0,
+                "warning",
+                "config-unreadable",
+            )
+        ]
     config.raw = data
     fmt = data.get("file/name-format")
     config.file_name_format = "triple-lowbar" if fmt == "triple-lowbar" else "legacy"
@@ -50,7 +67,10 @@ def parse_config(text: str, file: str | None = CONFIG_PATH) -> tuple[Config, lis
     title_format = data.get("journal/page-title-format")
     if isinstance(title_format, str) and title_format.strip():
         config.journal_title_format = title_format
-    for key, attr in (("journals-directory", "journals_directory"), ("pages-directory", "pages_directory")):
+    for key, attr in (
+        ("journals-directory", "journals_directory"),
+        ("pages-directory", "pages_directory"),
+    ):
         if isinstance(data.get(key), str):
             setattr(config, attr, data[key])
     return config, []
@@ -63,8 +83,17 @@ def read_config(root: Path) -> tuple[Config, list[Diagnostic]]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        return Config(), [Diagnostic("BM030", f"config.edn could not be read: {exc.strerror}",
-                                     CONFIG_PATH, 0, 0, "warning", "config-unreadable")]
+        return Config(), [
+            Diagnostic(
+                "BM030",
+                f"config.edn could not be read: {exc.strerror}",
+                CONFIG_PATH,
+                0,
+                0,
+                "warning",
+                "config-unreadable",
+            )
+        ]
     return parse_config(text)
 
 

@@ -27,8 +27,15 @@ from bmtools.names import page_name
 
 KIND_ALIAS = "alias"  # an alias name no file defines
 
-EDGE_TYPES = {PAGE_REF: "ref", TAG: "tag", PAGE_EMBED: "embed", BLOCK_REF: "block-ref",
-              BLOCK_EMBED: "embed", PROPERTY: "ref", NAMESPACE: "ref"}
+EDGE_TYPES = {
+    PAGE_REF: "ref",
+    TAG: "tag",
+    PAGE_EMBED: "embed",
+    BLOCK_REF: "block-ref",
+    BLOCK_EMBED: "embed",
+    PROPERTY: "ref",
+    NAMESPACE: "ref",
+}
 
 
 def edge_type(ref: Ref) -> str:
@@ -53,8 +60,13 @@ def to_networkx(graph: Graph, blocks: bool = False) -> nx.MultiDiGraph:
     """A MultiDiGraph with a node per page (and per block with ``blocks=True``) and typed edges."""
     G = nx.MultiDiGraph(root=graph.root)
     for name, page in graph.pages.items():
-        G.add_node(name, title=page.title, file=page.file, kind=page.kind,
-                   properties=page_properties(page.properties))
+        G.add_node(
+            name,
+            title=page.title,
+            file=page.file,
+            kind=page.kind,
+            properties=page_properties(page.properties),
+        )
     edges: dict[tuple[str, str, str], list] = {}
     missing: dict[str, str] = {}
     alias_nodes: dict[str, str] = {}
@@ -72,11 +84,24 @@ def to_networkx(graph: Graph, blocks: bool = False) -> nx.MultiDiGraph:
             source = name
             if blocks:
                 source = block_id(name, block.line)
-                block_nodes.append((source, {
-                    "kind": "block", "page": name, "file": page.file, "line": block.line,
-                    "title": block.title[:200], "uuid": block.uuid or "",
-                }))
-                parent = block_id(name, page.blocks[block.parent].line) if block.parent is not None else name
+                block_nodes.append(
+                    (
+                        source,
+                        {
+                            "kind": "block",
+                            "page": name,
+                            "file": page.file,
+                            "line": block.line,
+                            "title": block.title[:200],
+                            "uuid": block.uuid or "",
+                        },
+                    )
+                )
+                parent = (
+                    block_id(name, page.blocks[block.parent].line)
+                    if block.parent is not None
+                    else name
+                )
                 block_edges.append((parent, source, "child", {"type": "child", "line": block.line}))
             for ref in block.refs:
                 if ref.property in ("alias", "aliases") and block.pre_block:
@@ -104,8 +129,18 @@ def to_networkx(graph: Graph, blocks: bool = False) -> nx.MultiDiGraph:
         G.add_nodes_from(block_nodes)
         G.add_edges_from(block_edges)
     G.add_edges_from(
-        (s, t, et, {"type": et, "line": v[0], "file": v[1], "count": v[2] or 1,
-                    "lines": v[3] if len(v) > 3 else []})
+        (
+            s,
+            t,
+            et,
+            {
+                "type": et,
+                "line": v[0],
+                "file": v[1],
+                "count": v[2] or 1,
+                "lines": v[3] if len(v) > 3 else [],
+            },
+        )
         for (s, t, et), v in edges.items()
     )
     return G
@@ -124,8 +159,11 @@ def backlinks(G: nx.MultiDiGraph, name: str) -> list[tuple[str, str, int]]:
     """(source node, edge type, first line) of every edge into ``name``, sorted."""
     if name not in G:
         return []
-    out = [(s, d["type"], d.get("line", 0)) for s, _, d in G.in_edges(name, data=True)
-           if d["type"] not in ("namespace", "child")]
+    out = [
+        (s, d["type"], d.get("line", 0))
+        for s, _, d in G.in_edges(name, data=True)
+        if d["type"] not in ("namespace", "child")
+    ]
     return sorted(out)
 
 

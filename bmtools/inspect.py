@@ -24,16 +24,25 @@ def graph_stats(graph: Graph, G: nx.MultiDiGraph, top: int = 10) -> dict[str, An
         "orphans": len(orphans(G)),
         "missing_pages": sum(1 for k in kinds.values() if k == KIND_MISSING),
         "reading_problems": len(graph.diagnostics),
-        "most_linked": [{"page": G.nodes[n].get("title", n), "links": c}
-                        for n, c in most_linked(G, top)],
+        "most_linked": [
+            {"page": G.nodes[n].get("title", n), "links": c} for n, c in most_linked(G, top)
+        ],
     }
 
 
 def format_stats(stats: dict[str, Any]) -> str:
-    labels = [("files", "files"), ("pages", "pages"), ("journals", "journals"),
-              ("implied_pages", "implied namespace pages"), ("blocks", "blocks"),
-              ("refs", "references"), ("block_ids", "block ids"), ("orphans", "orphan pages"),
-              ("missing_pages", "missing pages"), ("reading_problems", "reading problems")]
+    labels = [
+        ("files", "files"),
+        ("pages", "pages"),
+        ("journals", "journals"),
+        ("implied_pages", "implied namespace pages"),
+        ("blocks", "blocks"),
+        ("refs", "references"),
+        ("block_ids", "block ids"),
+        ("orphans", "orphan pages"),
+        ("missing_pages", "missing pages"),
+        ("reading_problems", "reading problems"),
+    ]
     width = max(len(label) for _, label in labels)
     lines = [f"{label:<{width}}  {stats[key]:>8}" for key, label in labels]
     if stats["most_linked"]:
@@ -49,18 +58,37 @@ def page_view(graph: Graph, G: nx.MultiDiGraph, page: Page) -> dict[str, Any]:
     for b in page.blocks:
         if b.pre_block:
             continue
-        outline.append({"line": b.line, "level": b.level, "title": _summary(b.title or b.content),
-                        "marker": b.marker, "properties": {k: p.value for k, p in b.properties.items()}})
+        outline.append(
+            {
+                "line": b.line,
+                "level": b.level,
+                "title": _summary(b.title or b.content),
+                "marker": b.marker,
+                "properties": {k: p.value for k, p in b.properties.items()},
+            }
+        )
     links = []
     for source, etype, line in backlinks(G, page.name):
         node = G.nodes[source]
-        links.append({"page": node.get("title", source), "file": node.get("file"),
-                      "type": etype, "line": line})
+        links.append(
+            {
+                "page": node.get("title", source),
+                "file": node.get("file"),
+                "type": etype,
+                "line": line,
+            }
+        )
     return {
-        "title": page.title, "name": page.name, "file": page.file, "kind": page.kind,
-        "aliases": page.aliases, "tags": page.tags, "namespace": page.namespace,
+        "title": page.title,
+        "name": page.name,
+        "file": page.file,
+        "kind": page.kind,
+        "aliases": page.aliases,
+        "tags": page.tags,
+        "namespace": page.namespace,
         "properties": {k: p.value for k, p in page.properties.items()},
-        "outline": outline, "backlinks": links,
+        "outline": outline,
+        "backlinks": links,
     }
 
 

@@ -58,7 +58,9 @@ def _item_classes(graph: Graph, mm: Metamodel, block: Block) -> list[tuple[str, 
     seen = set()
     for ref in block.refs:
         if ref.kind == TAG or (ref.property == "tags" and ref.kind == PAGE_REF):
-            cls = mm.class_names.get(graph.resolve_name(ref.target)) or mm.class_names.get(ref.target)
+            cls = mm.class_names.get(graph.resolve_name(ref.target)) or mm.class_names.get(
+                ref.target
+            )
             if cls and cls not in seen:
                 seen.add(cls)
                 out.append((cls, ref.col))
@@ -67,16 +69,23 @@ def _item_classes(graph: Graph, mm: Metamodel, block: Block) -> list[tuple[str, 
 
 def _title(block: Block, cls_names: set[str]) -> str:
     for ref in block.refs:
-        if ref.kind == PAGE_REF and ref.property is None and ref.line == block.line \
-                and ref.target not in cls_names and ref.kind != NAMESPACE and not _is_marker(block, ref):
+        if (
+            ref.kind == PAGE_REF
+            and ref.property is None
+            and ref.line == block.line
+            and ref.target not in cls_names
+            and ref.kind != NAMESPACE
+            and not _is_marker(block, ref)
+        ):
             return ref.text
     text = re.sub(r"#\[\[[^\]]+\]\]|#[^\s,!?'\":#]+", "", block.title)
     return " ".join(text.replace("[[", "").replace("]]", "").split())
 
 
 def _is_marker(block: Block, ref) -> bool:
-    return (block.marker is not None and ref.text == block.marker) or \
-        (block.priority is not None and ref.text == block.priority)
+    return (block.marker is not None and ref.text == block.marker) or (
+        block.priority is not None and ref.text == block.priority
+    )
 
 
 def extract_items(graph: Graph, mm: Metamodel) -> list[Item]:
@@ -98,8 +107,9 @@ def extract_items(graph: Graph, mm: Metamodel) -> list[Item]:
             cls_names = {c for c, _ in classes} | {a for a, c in mm.class_names.items()}
             fields = {k: p for k, p in block.properties.items() if k not in _IGNORED_FIELDS}
             for cls, col in classes:
-                items.append(Item(cls, _title(block, cls_names), page, block, block.line, col,
-                                  fields))
+                items.append(
+                    Item(cls, _title(block, cls_names), page, block, block.line, col, fields)
+                )
     return items
 
 
@@ -118,7 +128,7 @@ def _legacy_items(graph: Graph, mm: Metamodel, page: Page, block: Block) -> list
         cls = mm.class_names.get(graph.resolve_name(tag))
         if cls is None:
             continue
-        rest = text[m.end():].strip()
+        rest = text[m.end() :].strip()
         hit = match_page_ref(rest, 0) if rest.startswith("[[") else None
         if hit is None:
             continue

@@ -48,8 +48,17 @@ def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[
 
     def on_error(err: OSError) -> None:
         rel = os.path.relpath(err.filename, root) if err.filename else "."
-        diagnostics.append(Diagnostic("BM001", f"cannot read folder: {err.strerror}",
-                                      rel.replace(os.sep, "/"), 0, 0, "error", "unreadable-file"))
+        diagnostics.append(
+            Diagnostic(
+                "BM001",
+                f"cannot read folder: {err.strerror}",
+                rel.replace(os.sep, "/"),
+                0,
+                0,
+                "error",
+                "unreadable-file",
+            )
+        )
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
@@ -61,9 +70,17 @@ def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[
             key = None
         if key is not None:
             if key in seen_dirs:
-                diagnostics.append(Diagnostic(
-                    "BM006", "folder reached twice through symbolic links (a loop?); skipped",
-                    rel_dir or ".", 0, 0, "warning", "symlink-loop"))
+                diagnostics.append(
+                    Diagnostic(
+                        "BM006",
+                        "folder reached twice through symbolic links (a loop?); skipped",
+                        rel_dir or ".",
+                        0,
+                        0,
+                        "warning",
+                        "symlink-loop",
+                    )
+                )
                 dirnames[:] = []
                 continue
             seen_dirs.add(key)
@@ -98,27 +115,63 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
     page = Page(name=page_name(title), title=title, file=rel)
     if suffix.lower() == ORG_SUFFIX:
         page.format = "org"
-        diagnostics.append(Diagnostic("BM007", "Org-mode file: listed, not read (bmtools reads "
-                                      "Markdown)", rel, 0, 0, "info", "org-file-not-read"))
+        diagnostics.append(
+            Diagnostic(
+                "BM007",
+                "Org-mode file: listed, not read (bmtools reads Markdown)",
+                rel,
+                0,
+                0,
+                "info",
+                "org-file-not-read",
+            )
+        )
         _finish_identity(page, config)
         return page, diagnostics
     path = root / rel
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            diagnostics.append(Diagnostic(
-                "BM003", f"file is {size / 1048576:.0f} MB, over the {MAX_FILE_BYTES // 1048576} MB "
-                "limit: listed, not parsed", rel, 0, 0, "warning", "file-too-large"))
+            diagnostics.append(
+                Diagnostic(
+                    "BM003",
+                    f"file is {size / 1048576:.0f} MB, over the {MAX_FILE_BYTES // 1048576} MB "
+                    "limit: listed, not parsed",
+                    rel,
+                    0,
+                    0,
+                    "warning",
+                    "file-too-large",
+                )
+            )
             _finish_identity(page, config)
             return page, diagnostics
         data = path.read_bytes()
     except OSError as exc:
-        diagnostics.append(Diagnostic("BM001", f"cannot read file: {exc.strerror or exc}", rel, 0,
-                                      0, "error", "unreadable-file"))
+        diagnostics.append(
+            Diagnostic(
+                "BM001",
+                f"cannot read file: {exc.strerror or exc}",
+                rel,
+                0,
+                0,
+                "error",
+                "unreadable-file",
+            )
+        )
         return None, diagnostics
     if b"\x00" in data[:8192]:
-        diagnostics.append(Diagnostic("BM004", "binary file with a page extension: skipped", rel,
-                                      0, 0, "warning", "binary-file"))
+        diagnostics.append(
+            Diagnostic(
+                "BM004",
+                "binary file with a page extension: skipped",
+                rel,
+                0,
+                0,
+                "warning",
+                "binary-file",
+            )
+        )
         return None, diagnostics
     if data.startswith(b"\xef\xbb\xbf"):
         page.bom = True
@@ -128,8 +181,17 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        diagnostics.append(Diagnostic("BM002", "invalid UTF-8: undecodable bytes read as U+FFFD",
-                                      rel, line, col, "warning", "invalid-utf8"))
+        diagnostics.append(
+            Diagnostic(
+                "BM002",
+                "invalid UTF-8: undecodable bytes read as U+FFFD",
+                rel,
+                line,
+                col,
+                "warning",
+                "invalid-utf8",
+            )
+        )
         text = data.decode("utf-8", errors="replace")
     page.source = text
     if "\r\n" in text:
@@ -171,8 +233,9 @@ def _read_chunk(args: tuple[str, list[str], Config]) -> list[tuple[Page | None, 
         gc.enable()
 
 
-def load_graph(path: str | os.PathLike[str], config: Config | None = None,
-               workers: int | None = None) -> Graph:
+def load_graph(
+    path: str | os.PathLike[str], config: Config | None = None, workers: int | None = None
+) -> Graph:
     """Read a whole Logseq graph folder into a :class:`Graph`.
 
     Bad files become diagnostics in ``graph.diagnostics``; only an unreadable root raises
@@ -180,7 +243,9 @@ def load_graph(path: str | os.PathLike[str], config: Config | None = None,
     """
     root = Path(path)
     if not root.is_dir():
-        raise GraphRootError(f"{path}: not a folder" if root.exists() else f"{path}: no such folder")
+        raise GraphRootError(
+            f"{path}: not a folder" if root.exists() else f"{path}: no such folder"
+        )
     try:
         os.listdir(root)
     except OSError as exc:
@@ -201,8 +266,10 @@ def load_graph(path: str | os.PathLike[str], config: Config | None = None,
             chunks = [md_files[i::workers] for i in range(workers)]
             with ProcessPoolExecutor(workers) as pool:
                 parts = list(pool.map(_read_chunk, [(str(root), c, config) for c in chunks]))
-            results = sorted((r for part in parts for r in part),
-                             key=lambda r: r[0].file if r[0] is not None else "")
+            results = sorted(
+                (r for part in parts for r in part),
+                key=lambda r: r[0].file if r[0] is not None else "",
+            )
             # Keep diagnostics of skipped files too (their page is None).
         else:
             results = [read_page(root, rel, config) for rel in md_files]
@@ -228,9 +295,18 @@ def _add_page(graph: Graph, page: Page) -> None:
             break
     else:
         graph.collisions.append((page.name, [existing.file or "", page.file or ""]))
-    graph.diagnostics.append(Diagnostic(
-        "BM011", f"{page.file} and {existing.file} are both page '{page.title}'; Logseq keeps "
-        "one of them", page.file, 1, 1, "error", "page-name-collision"))
+    graph.diagnostics.append(
+        Diagnostic(
+            "BM011",
+            f"{page.file} and {existing.file} are both page '{page.title}'; Logseq keeps "
+            "one of them",
+            page.file,
+            1,
+            1,
+            "error",
+            "page-name-collision",
+        )
+    )
 
 
 def _index(graph: Graph) -> None:
@@ -243,10 +319,17 @@ def _index(graph: Graph) -> None:
             owner = graph.aliases.get(key)
             if owner is not None and owner != page.name:
                 prop = page.properties.get("alias") or page.properties.get("aliases")
-                graph.diagnostics.append(Diagnostic(
-                    "BM012", f"alias '{alias}' is also claimed by page '{graph.pages[owner].title}'",
-                    page.file, prop.line if prop else 1, prop.col if prop else 1, "warning",
-                    "alias-conflict"))
+                graph.diagnostics.append(
+                    Diagnostic(
+                        "BM012",
+                        f"alias '{alias}' is also claimed by page '{graph.pages[owner].title}'",
+                        page.file,
+                        prop.line if prop else 1,
+                        prop.col if prop else 1,
+                        "warning",
+                        "alias-conflict",
+                    )
+                )
                 continue
             graph.aliases[key] = page.name
         for block in page.blocks:
@@ -256,10 +339,18 @@ def _index(graph: Graph) -> None:
                     graph.uuids[block.uuid] = (page.name, block.index)
                 else:
                     first = graph.pages[hit[0]]
-                    graph.diagnostics.append(Diagnostic(
-                        "BM010", f"duplicate block id {block.uuid}, first in {first.file}; Logseq "
-                        "drops it from this block", page.file, block.line, 1, "warning",
-                        "duplicate-block-id"))
+                    graph.diagnostics.append(
+                        Diagnostic(
+                            "BM010",
+                            f"duplicate block id {block.uuid}, first in {first.file}; Logseq "
+                            "drops it from this block",
+                            page.file,
+                            block.line,
+                            1,
+                            "warning",
+                            "duplicate-block-id",
+                        )
+                    )
                     block.uuid = None
             for ref in block.refs:
                 if ref.kind in (PAGE_REF, TAG, PAGE_EMBED):

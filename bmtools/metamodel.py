@@ -16,8 +16,16 @@ from bmtools.values import FIELD_TYPES, PARSERS
 TYPE_KEYS = ("page-type", "innbok-type", "xbok-type")
 CLASS_TYPE = "class"
 ARTIFACT_TYPE = "artifact info"
-ARTIFACT_SECTIONS = ("definition", "content type", "keys", "innCoPilot", "description", "examples",
-                     "topics", "tools")
+ARTIFACT_SECTIONS = (
+    "definition",
+    "content type",
+    "keys",
+    "innCoPilot",
+    "description",
+    "examples",
+    "topics",
+    "tools",
+)
 ARTIFACT_PROPERTIES = ("metamodel-id", "item-classes", "relations", "weight")
 
 
@@ -59,8 +67,12 @@ class FieldSpec:
             return names
         if kind == "text":
             return ", ".join(value) if isinstance(value, list) else str(value)
-        if kind in ("money", "number", "boolean", "url", "select") and isinstance(value, list) \
-                and len(value) > 1 and self.is_many:
+        if (
+            kind in ("money", "number", "boolean", "url", "select")
+            and isinstance(value, list)
+            and len(value) > 1
+            and self.is_many
+        ):
             return [PARSERS[kind](v) for v in value]
         value_out = PARSERS[kind](value)
         if kind == "select" and self.options:
@@ -122,47 +134,92 @@ class Metamodel:
         return {
             "classes": {
                 name: {
-                    "title": c.title, "extends": c.extends, "description": c.description,
-                    "aliases": c.aliases, "file": c.file, "builtin": c.builtin,
-                    "fields": {f.name: {"type": f.kind, "required": f.is_required,
-                                        "options": f.options or [], "many": f.is_many,
-                                        "class": f.cls, "description": f.description or "",
-                                        "file": f.file, "line": f.line}
-                               for f in c.fields.values()},
-                } for name, c in sorted(self.classes.items())
+                    "title": c.title,
+                    "extends": c.extends,
+                    "description": c.description,
+                    "aliases": c.aliases,
+                    "file": c.file,
+                    "builtin": c.builtin,
+                    "fields": {
+                        f.name: {
+                            "type": f.kind,
+                            "required": f.is_required,
+                            "options": f.options or [],
+                            "many": f.is_many,
+                            "class": f.cls,
+                            "description": f.description or "",
+                            "file": f.file,
+                            "line": f.line,
+                        }
+                        for f in c.fields.values()
+                    },
+                }
+                for name, c in sorted(self.classes.items())
             },
-            "artifacts": [{"page": a.page.title, "file": a.page.file, "metamodel-id": a.metamodel_id,
-                           "item-classes": a.item_classes, "relations": a.relations,
-                           "weight": a.weight, "sections": sorted(a.sections)}
-                          for a in self.artifacts],
+            "artifacts": [
+                {
+                    "page": a.page.title,
+                    "file": a.page.file,
+                    "metamodel-id": a.metamodel_id,
+                    "item-classes": a.item_classes,
+                    "relations": a.relations,
+                    "weight": a.weight,
+                    "sections": sorted(a.sections),
+                }
+                for a in self.artifacts
+            ],
         }
 
 
-def _f(name: str, type_: str, required: bool = False, description: str = "", **kw: Any) -> FieldSpec:
-    return FieldSpec(name, type_, required, kw.get("options"), kw.get("many", False),
-                     kw.get("cls"), description)
+def _f(
+    name: str, type_: str, required: bool = False, description: str = "", **kw: Any
+) -> FieldSpec:
+    return FieldSpec(
+        name, type_, required, kw.get("options"), kw.get("many", False), kw.get("cls"), description
+    )
 
 
 BUILTIN_MILESTONE = ClassSpec(
-    name="milestone", title="milestone", builtin=True,
+    name="milestone",
+    title="milestone",
+    builtin=True,
     description="A dated, budgeted achievement with one responsible person.",
-    own_fields={f.name: f for f in (
-        _f("description", "text", True, "What the milestone delivers."),
-        _f("due", "date", True, "The day it must be reached."),
-        _f("budget", "money", True, "The money set aside, with its currency."),
-        _f("owner", "person", True, "The person responsible."),
-        _f("milestone-type", "select", True, "Plan review, assumptions validation or implementation.",
-           options=["plan review", "assumptions validation", "implementation"]),
-        _f("tactic", "page", False, "The tactic it implements.", cls="tactic"),
-        _f("status", "select", False, "Where it stands.",
-           options=["planned", "in progress", "done", "missed"]),
-        _f("value", "number", False, "Value generated, to prioritise."),
-        _f("depends-on", "page", False, "Milestones that must be reached first.", many=True,
-           cls="milestone"),
-        _f("start", "date", False, "The day work starts."),
-        _f("actual-budget", "money", False, "The money actually spent."),
-        _f("duration", "number", False, "Planned length in days."),
-    )},
+    own_fields={
+        f.name: f
+        for f in (
+            _f("description", "text", True, "What the milestone delivers."),
+            _f("due", "date", True, "The day it must be reached."),
+            _f("budget", "money", True, "The money set aside, with its currency."),
+            _f("owner", "person", True, "The person responsible."),
+            _f(
+                "milestone-type",
+                "select",
+                True,
+                "Plan review, assumptions validation or implementation.",
+                options=["plan review", "assumptions validation", "implementation"],
+            ),
+            _f("tactic", "page", False, "The tactic it implements.", cls="tactic"),
+            _f(
+                "status",
+                "select",
+                False,
+                "Where it stands.",
+                options=["planned", "in progress", "done", "missed"],
+            ),
+            _f("value", "number", False, "Value generated, to prioritise."),
+            _f(
+                "depends-on",
+                "page",
+                False,
+                "Milestones that must be reached first.",
+                many=True,
+                cls="milestone",
+            ),
+            _f("start", "date", False, "The day work starts."),
+            _f("actual-budget", "money", False, "The money actually spent."),
+            _f("duration", "number", False, "Planned length in days."),
+        )
+    },
 )
 
 
@@ -197,8 +254,13 @@ def _options(prop) -> list[str] | None:
 
 
 def _read_class(graph: Graph, page: Page, diags: list[Diagnostic]) -> ClassSpec:
-    spec = ClassSpec(name=page.name, title=page.title, file=page.file, line=1,
-                     aliases=[page_name(a) for a in page.aliases])
+    spec = ClassSpec(
+        name=page.name,
+        title=page.title,
+        file=page.file,
+        line=1,
+        aliases=[page_name(a) for a in page.aliases],
+    )
     ext = page.properties.get("extends")
     if ext is not None and ext.names():
         spec.extends = graph.resolve_name(ext.names()[0])
@@ -215,23 +277,45 @@ def _read_class(graph: Graph, page: Page, diags: list[Diagnostic]) -> ClassSpec:
         tprop = block.properties.get("type")
         ftype = page_name(tprop.names()[0]) if tprop is not None and tprop.names() else None
         if ftype is not None and ftype not in FIELD_TYPES:
-            diags.append(Diagnostic("BM301", f"field '{name}' has unknown type '{ftype}' (one of: "
-                                    f"{', '.join(FIELD_TYPES)})", page.file, tprop.line, tprop.col,
-                                    "error", "unknown-field-type"))
+            diags.append(
+                Diagnostic(
+                    "BM301",
+                    f"field '{name}' has unknown type '{ftype}' (one of: {', '.join(FIELD_TYPES)})",
+                    page.file,
+                    tprop.line,
+                    tprop.col,
+                    "error",
+                    "unknown-field-type",
+                )
+            )
             ftype = "text"
         cprop = block.properties.get("class")
         dprop = block.properties.get("description")
         fs = FieldSpec(
-            name=name, type=ftype, required=_truthy(block.properties.get("required")),
+            name=name,
+            type=ftype,
+            required=_truthy(block.properties.get("required")),
             options=_options(block.properties.get("options")),
             many=_truthy(block.properties.get("many")),
-            cls=graph.resolve_name(cprop.names()[0]) if cprop is not None and cprop.names() else None,
+            cls=graph.resolve_name(cprop.names()[0])
+            if cprop is not None and cprop.names()
+            else None,
             description=str(dprop.value) if dprop is not None else None,
-            file=page.file, line=block.line,
+            file=page.file,
+            line=block.line,
         )
         if fs.type == "select" and not fs.options:
-            diags.append(Diagnostic("BM302", f"select field '{name}' declares no options::",
-                                    page.file, block.line, 1, "error", "select-without-options"))
+            diags.append(
+                Diagnostic(
+                    "BM302",
+                    f"select field '{name}' declares no options::",
+                    page.file,
+                    block.line,
+                    1,
+                    "error",
+                    "select-without-options",
+                )
+            )
         spec.own_fields[name] = fs
     return spec
 
@@ -265,20 +349,40 @@ def load_metamodel(graph: Graph) -> Metamodel:
     return mm
 
 
-def _effective_fields(mm: Metamodel, spec: ClassSpec, diags: list[Diagnostic]) -> dict[str, FieldSpec]:
+def _effective_fields(
+    mm: Metamodel, spec: ClassSpec, diags: list[Diagnostic]
+) -> dict[str, FieldSpec]:
     chain = [spec]
     seen = {spec.name}
     current = spec
     while current.extends:
         parent = mm.classes.get(current.extends)
         if parent is None:
-            diags.append(Diagnostic("BM303", f"class '{current.title}' extends '{current.extends}', "
-                                    "which is not a class page", current.file, 1, 1, "error",
-                                    "extends-unknown-class"))
+            diags.append(
+                Diagnostic(
+                    "BM303",
+                    f"class '{current.title}' extends '{current.extends}', "
+                    "which is not a class page",
+                    current.file,
+                    1,
+                    1,
+                    "error",
+                    "extends-unknown-class",
+                )
+            )
             break
         if parent.name in seen:
-            diags.append(Diagnostic("BM304", f"class '{spec.title}' extends itself through "
-                                    f"'{parent.title}'", spec.file, 1, 1, "error", "extends-cycle"))
+            diags.append(
+                Diagnostic(
+                    "BM304",
+                    f"class '{spec.title}' extends itself through '{parent.title}'",
+                    spec.file,
+                    1,
+                    1,
+                    "error",
+                    "extends-cycle",
+                )
+            )
             break
         seen.add(parent.name)
         chain.append(parent)
@@ -311,9 +415,14 @@ def read_artifact(graph: Graph, page: Page) -> ArtifactSpec:
         if block.heading and block.parent is None:
             sections.setdefault(section_key(block.title), block.line)
     weight = page.properties.get("weight")
-    return ArtifactSpec(page=page, metamodel_id=mid[0] if mid else None,
-                        item_classes=names("item-classes"), relations=names("relations"),
-                        weight=weight.value if weight is not None else None, sections=sections)
+    return ArtifactSpec(
+        page=page,
+        metamodel_id=mid[0] if mid else None,
+        item_classes=names("item-classes"),
+        relations=names("relations"),
+        weight=weight.value if weight is not None else None,
+        sections=sections,
+    )
 
 
 def classes_of_page(graph: Graph, mm: Metamodel, page: Page) -> set[str]:

@@ -83,8 +83,18 @@ def file_stem_from_title(title: str, name_format: str = TRIPLE_LOWBAR) -> str:
 # journal formats use into a regex (to read titles) and a formatter (to name journal files).
 
 _MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _TOKEN = re.compile(r"yyyy|MMMM|MMM|MM|M|do|dd|d|EEEE|EEE|E|'[^']*'")
@@ -166,7 +176,7 @@ _ISO_LOW = re.compile(r"(?P<y>\d{4})_(?P<m>\d{1,2})_(?P<d>\d{1,2})")
 
 
 def journal_day(title: str, fmt: str = "MMM do, yyyy") -> dt.date | None:
-    """The day a title names when it is a journal title (configured format, yyyy-MM-dd, yyyy_MM_dd)."""
+    """The day a journal title names (configured format, yyyy-MM-dd or yyyy_MM_dd), else None."""
     if not title or not title[0].isalnum() or len(title) > 40:
         return None
     return (

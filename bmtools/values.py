@@ -15,10 +15,27 @@ from typing import Any
 
 from bmtools.names import journal_day
 
-CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
-                    "₽": "RUB", "₺": "TRY", "₪": "ILS", "₫": "VND", "₦": "NGN", "R$": "BRL"}
-_MULTIPLIERS = {"k": Decimal(1_000), "m": Decimal(1_000_000), "mm": Decimal(1_000_000),
-                "bn": Decimal(1_000_000_000), "b": Decimal(1_000_000_000)}
+CURRENCY_SYMBOLS = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₪": "ILS",
+    "₫": "VND",
+    "₦": "NGN",
+    "R$": "BRL",
+}
+_MULTIPLIERS = {
+    "k": Decimal(1_000),
+    "m": Decimal(1_000_000),
+    "mm": Decimal(1_000_000),
+    "bn": Decimal(1_000_000_000),
+    "b": Decimal(1_000_000_000),
+}
 _MONEY = re.compile(
     r"(?P<code1>[A-Z]{3})?\s*(?P<sym>R\$|[$€£¥₹₩₽₺₪₫₦])?\s*"
     r"(?P<num>-?\d{1,3}(?:[, _]\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)\s*"
@@ -75,7 +92,9 @@ def parse_money(value: Any) -> Money:
     text = _text(value)
     m = _MONEY.fullmatch(text)
     if not m or not text:
-        raise ValueError(f"'{text}' is not an amount of money (write e.g. '250,000 EUR' or '$1.2M')")
+        raise ValueError(
+            f"'{text}' is not an amount of money (write e.g. '250,000 EUR' or '$1.2M')"
+        )
     codes = [c for c in (m.group("code1"), m.group("code2")) if c]
     sym = m.group("sym")
     currencies = set(codes) | ({CURRENCY_SYMBOLS[sym]} if sym else set())
@@ -90,8 +109,10 @@ def parse_money(value: Any) -> Money:
     mult = m.group("mult")
     if mult:
         amount *= _MULTIPLIERS[mult.lower()]
-    return Money(amount.normalize() if amount != amount.to_integral_value() else amount.quantize(Decimal(1)),
-                 currencies.pop())
+    return Money(
+        amount.normalize() if amount != amount.to_integral_value() else amount.quantize(Decimal(1)),
+        currencies.pop(),
+    )
 
 
 def parse_number(value: Any) -> int | float:
@@ -136,7 +157,13 @@ def parse_select(value: Any) -> str:
 
 
 PARSERS = {
-    "date": parse_date, "money": parse_money, "number": parse_number, "boolean": parse_boolean,
-    "url": parse_url, "select": parse_select, "page": parse_names, "person": parse_names,
+    "date": parse_date,
+    "money": parse_money,
+    "number": parse_number,
+    "boolean": parse_boolean,
+    "url": parse_url,
+    "select": parse_select,
+    "page": parse_names,
+    "person": parse_names,
 }
 FIELD_TYPES = ("text", "number", "money", "date", "boolean", "select", "page", "person", "url")

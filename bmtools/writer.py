@@ -20,8 +20,10 @@ def inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes, root: str | os.PathLike[str] | None = None) -> bool:
-    """Atomically write ``data``; returns False (and writes nothing) when the bytes are unchanged."""
+def write_bytes(
+    path: str | os.PathLike[str], data: bytes, root: str | os.PathLike[str] | None = None
+) -> bool:
+    """Atomically write ``data``; False (nothing written) when the bytes are unchanged."""
     target = inside(root, path) if root is not None else Path(path)
     try:
         if target.read_bytes() == data:
@@ -47,5 +49,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, root: str | os.PathLi
     return True
 
 
-def write_text(path: str | os.PathLike[str], text: str, root: str | os.PathLike[str] | None = None) -> bool:
+def write_text(
+    path: str | os.PathLike[str], text: str, root: str | os.PathLike[str] | None = None
+) -> bool:
     return write_bytes(path, text.encode("utf-8"), root)

@@ -7,5 +7,13 @@ from bmtools.readwrite.xml_graph import write_gexf, write_graphml
 
 FORMATS = {"json": write_json, "graphml": write_graphml, "gexf": write_gexf, "dot": write_dot}
 
-__all__ = ["FORMATS", "flatten", "generate_dot", "generate_json", "write_dot", "write_gexf",
-           "write_graphml", "write_json"]
+__all__ = [
+    "FORMATS",
+    "flatten",
+    "generate_dot",
+    "generate_json",
+    "write_dot",
+    "write_gexf",
+    "write_graphml",
+    "write_json",
+]

@@ -8,8 +8,14 @@ import networkx as nx
 
 from bmtools.readwrite.flat import scalar
 
-_SHAPES = {"page": "box", "journal": "note", "implied-namespace": "folder", "missing": "box",
-           "alias": "ellipse", "block": "plaintext"}
+_SHAPES = {
+    "page": "box",
+    "journal": "note",
+    "implied-namespace": "folder",
+    "missing": "box",
+    "alias": "ellipse",
+    "block": "plaintext",
+}
 
 
 def _q(value: object) -> str:
@@ -20,13 +26,17 @@ def _q(value: object) -> str:
 def generate_dot(G: nx.MultiDiGraph):
     """Yield the lines of a DOT digraph."""
     yield "digraph bmtools {"
-    yield "  node [fontname=\"Helvetica\"];"
+    yield '  node [fontname="Helvetica"];'
     for n, d in sorted(G.nodes(data=True), key=lambda nd: str(nd[0])):
         kind = d.get("kind", "page")
         style = ', style="dashed"' if kind == "missing" else ""
-        yield (f"  {_q(n)} [label={_q(d.get('title') or n)}, kind={_q(kind)}, "
-               f"shape={_SHAPES.get(kind, 'box')}{style}];")
-    for s, t, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), e[2])):
+        yield (
+            f"  {_q(n)} [label={_q(d.get('title') or n)}, kind={_q(kind)}, "
+            f"shape={_SHAPES.get(kind, 'box')}{style}];"
+        )
+    for s, t, k, d in sorted(
+        G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), e[2])
+    ):
         yield f"  {_q(s)} -> {_q(t)} [label={_q(k)}, line={_q(d.get('line', 0))}];"
     yield "}"
 

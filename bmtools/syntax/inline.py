@@ -1,4 +1,4 @@
-"""Logseq's inline references (§4): matchers shared by the plain scanner and the markdown-it plug-in.
+"""Logseq's inline references (§4): matchers shared by the plain scanner and the mdit plug-in.
 
 Each ``match_*`` function looks at ``text`` at ``i`` and returns ``(end, value)`` or None, so the
 same rules serve the fast path (plain text, most lines) and the Markdown path (lines with code,
@@ -205,7 +205,9 @@ def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
                 pos = hit3[0]
 
 
-def refs_in(text: str, line: int = 1, col0: int = 0, prop: str | None = None) -> tuple[list[Ref], list[Macro]]:
+def refs_in(
+    text: str, line: int = 1, col0: int = 0, prop: str | None = None
+) -> tuple[list[Ref], list[Macro]]:
     """Refs and macros of a piece of text (one line or several)."""
     refs: list[Ref] = []
     macros: list[Macro] = []

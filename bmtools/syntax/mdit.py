@@ -122,7 +122,8 @@ def _render_ref(self, tokens, idx, options, env) -> str:
     if kind == "macro":
         return f'<span class="macro">{html.escape(tokens[idx].content)}</span>'
     if kind == BLOCK_REF:
-        return f'<span class="block-ref" data-uuid="{html.escape(value)}">(({html.escape(value)}))</span>'
+        uuid = html.escape(value)
+        return f'<span class="block-ref" data-uuid="{uuid}">(({uuid}))</span>'
     label = f"#{value}" if kind == TAG else value
     return f'<a class="{kind}" data-page="{html.escape(value.lower())}">{html.escape(label)}</a>'
 

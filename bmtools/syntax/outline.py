@@ -74,8 +74,15 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
         idx = len(blocks)
         level = 0 if pre else (blocks[parent].level + 1 if parent is not None else 1)
         current = Block(
-            index=idx, line=k + 1, end_line=k + 1, start=starts[k], end=starts[k],
-            indent=indent, level=level, parent=parent, pre_block=pre,
+            index=idx,
+            line=k + 1,
+            end_line=k + 1,
+            start=starts[k],
+            end=starts[k],
+            indent=indent,
+            level=level,
+            parent=parent,
+            pre_block=pre,
         )
         if parent is not None:
             blocks[parent].children.append(idx)
@@ -138,7 +145,7 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
         cur_lines.append((k, text, content_col, 0))
         f = _FENCE.match(body)
         if f:
-            rest = body[f.end():]
+            rest = body[f.end() :]
             if f.group(1)[0] != "`" or "`" not in rest:
                 fence = f.group(1)
         else:
@@ -148,10 +155,17 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
 
     if fence is not None and blocks:
         last = block_lines[-1]
-        diagnostics.append(Diagnostic(
-            "BM005", "code fence is never closed; the rest of the page is code",
-            page.file, last[0][0] + 1, 1, "warning", "unclosed-code-fence",
-        ))
+        diagnostics.append(
+            Diagnostic(
+                "BM005",
+                "code fence is never closed; the rest of the page is code",
+                page.file,
+                last[0][0] + 1,
+                1,
+                "warning",
+                "unclosed-code-fence",
+            )
+        )
 
     # Spans: each block runs from its first line to the next block's first line.
     for i, block in enumerate(blocks):
@@ -161,7 +175,7 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
 
     page.blocks = blocks
     seen_uuids: dict[str, int] = {}
-    for block, blines in zip(blocks, block_lines):
+    for block, blines in zip(blocks, block_lines, strict=True):
         if block.pre_block:
             _fill_pre_block(page, block, blines, settings, diagnostics)
         else:
@@ -171,15 +185,30 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
             if first is None:
                 seen_uuids[block.uuid] = block.line
             else:
-                diagnostics.append(Diagnostic(
-                    "BM010", f"duplicate block id {block.uuid} (first at line {first}); "
-                    "Logseq drops it from this block", page.file, block.line, 1, "warning",
-                    "duplicate-block-id",
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        "BM010",
+                        f"duplicate block id {block.uuid} (first at line {first}); "
+                        "Logseq drops it from this block",
+                        page.file,
+                        block.line,
+                        1,
+                        "warning",
+                        "duplicate-block-id",
+                    )
+                )
                 block.uuid = None
     for k, raw_key, value in directives:
-        prop = make_property(raw_key, value, k + 1, 3, len(raw_key) + 3, settings.comma_keys,
-                             settings.property_pages, settings.excluded)
+        prop = make_property(
+            raw_key,
+            value,
+            k + 1,
+            3,
+            len(raw_key) + 3,
+            settings.comma_keys,
+            settings.property_pages,
+            settings.excluded,
+        )
         _set_page_property(page, prop, source="directive")
 
 
@@ -223,17 +252,31 @@ def _fill_pre_block(page: Page, block: Block, blines, settings: _Settings, diagn
                 entries.append((k, m))
             if ok:
                 for k, m in entries:
-                    prop = make_property(m.group(1), m.group(2), k + 1, 1, m.start(2),
-                                         settings.comma_keys, settings.property_pages,
-                                         settings.excluded)
+                    prop = make_property(
+                        m.group(1),
+                        m.group(2),
+                        k + 1,
+                        1,
+                        m.start(2),
+                        settings.comma_keys,
+                        settings.property_pages,
+                        settings.excluded,
+                    )
                     _set_page_property(page, prop, "front-matter")
                     block.refs.extend(prop.refs)
             else:
-                diagnostics.append(Diagnostic(
-                    "BM020", "front matter has a line that is not 'key: value'; Logseq drops "
-                    "the whole front matter", page.file, blines[0][0] + 1, 1, "warning",
-                    "front-matter-dropped",
-                ))
+                diagnostics.append(
+                    Diagnostic(
+                        "BM020",
+                        "front matter has a line that is not 'key: value'; Logseq drops "
+                        "the whole front matter",
+                        page.file,
+                        blines[0][0] + 1,
+                        1,
+                        "warning",
+                        "front-matter-dropped",
+                    )
+                )
             i = end + 1
             first_node = False
     while i < count and not blines[i][1].strip():
@@ -242,7 +285,6 @@ def _fill_pre_block(page: Page, block: Block, blines, settings: _Settings, diagn
     org = i < count and _ORG_DRAWER_START.match(blines[i][1])
     if org:
         i += 1
-    drawer_done = False
     while i < count:
         k, text, _, opaque = blines[i]
         if opaque:
@@ -262,14 +304,29 @@ def _fill_pre_block(page: Page, block: Block, blines, settings: _Settings, diagn
             raw_key, raw_value = m.group(2), m.group(3) or ""
             key_col = m.start(2) + 1
             value_col0 = m.start(3) if m.group(3) is not None else len(text)
-        prop = make_property(raw_key, raw_value, k + 1, key_col, value_col0, settings.comma_keys,
-                             settings.property_pages, settings.excluded)
+        prop = make_property(
+            raw_key,
+            raw_value,
+            k + 1,
+            key_col,
+            value_col0,
+            settings.comma_keys,
+            settings.property_pages,
+            settings.excluded,
+        )
         if prop.key == "title" and not first_node:
             page.properties.setdefault("title", prop)
-            diagnostics.append(Diagnostic(
-                "BM021", "title:: is ignored: page properties are not the file's first lines",
-                page.file, k + 1, 1, "warning", "title-ignored",
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    "BM021",
+                    "title:: is ignored: page properties are not the file's first lines",
+                    page.file,
+                    k + 1,
+                    1,
+                    "warning",
+                    "title-ignored",
+                )
+            )
         else:
             _set_page_property(page, prop, "title-property")
         block.refs.extend(prop.refs)
@@ -293,19 +350,19 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
     h = re.match(r"(#{1,6})(?:[ \t]+|$)", rest)
     if h:
         block.heading = len(h.group(1))
-        rest = rest[h.end():]
+        rest = rest[h.end() :]
         title_col += h.end()
     m = _MARKER.match(rest)
     if m:
         block.marker = m.group(1)
         refs.append(Ref(PAGE_REF, m.group(1).lower(), m.group(1), k0 + 1, title_col + 1))
-        rest = rest[m.end():]
+        rest = rest[m.end() :]
         title_col += m.end()
     p = _PRIORITY.match(rest)
     if p:
         block.priority = p.group(1)
         refs.append(Ref(PAGE_REF, p.group(1).lower(), p.group(1), k0 + 1, title_col + 2))
-        after = rest[p.end():]
+        after = rest[p.end() :]
         rest = after.lstrip(" ")
         title_col += p.end() + len(after) - len(rest)
     start_body = 1
@@ -341,9 +398,16 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
                     continue
                 om = _ORG_PROPERTY.match(body)
                 if om:
-                    prop = make_property(om.group(1), om.group(2), k + 1, col + om.start(1) + 1,
-                                         col + om.start(2), settings.comma_keys,
-                                         settings.property_pages, settings.excluded)
+                    prop = make_property(
+                        om.group(1),
+                        om.group(2),
+                        k + 1,
+                        col + om.start(1) + 1,
+                        col + om.start(2),
+                        settings.comma_keys,
+                        settings.property_pages,
+                        settings.excluded,
+                    )
                     _add_block_property(page, block, prop)
                     continue
             if drawer == "none" and _ORG_DRAWER_START.match(body):
@@ -354,8 +418,16 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
         if pm:
             value = pm.group(3) or ""
             value_col0 = col + (pm.start(3) if pm.group(3) is not None else len(body))
-            prop = make_property(pm.group(2), value, k + 1, col + pm.start(2) + 1, value_col0,
-                                 settings.comma_keys, settings.property_pages, settings.excluded)
+            prop = make_property(
+                pm.group(2),
+                value,
+                k + 1,
+                col + pm.start(2) + 1,
+                value_col0,
+                settings.comma_keys,
+                settings.property_pages,
+                settings.excluded,
+            )
             if head and drawer != "closed":
                 drawer = "open"
                 _add_block_property(page, block, prop)
