@@ -3,8 +3,10 @@
 Each measurement runs in its own fresh Python process so timings and peak memory do not leak
 into each other (warm caches in the parser, a grown heap, networkx imports). Peak RSS is the
 child's ``ru_maxrss`` taken from ``os.wait4`` for that one child, i.e. the per-child form of
-``getrusage(RUSAGE_CHILDREN)``. Every measurement is repeated (default 3 runs) and reported as
-best and median, since the best run is the least disturbed and the median shows the spread.
+``getrusage(RUSAGE_CHILDREN)``; on Linux it is the largest single process among the child and
+the workers it reaped (``load_graph`` forks 2 workers from 3000 files), not their sum. Every
+measurement is repeated (default 3 runs) and reported as best and median, since the best run
+is the least disturbed and the median shows the spread.
 
 Usage: ``python bench/bench_load.py [GRAPH_DIR] [--pages N] [--repeat 3] [--tracemalloc]``
 Without GRAPH_DIR a synthetic graph of N pages is generated once and cached under
