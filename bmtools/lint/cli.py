@@ -1,0 +1,222 @@
+"""``bmtools lint``, ``bmtools rules``, ``bmtools rule CODE``, ``bmtools metamodel``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from bmtools.cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK
+from bmtools.lint.formats import FORMATS, Report, render
+from bmtools.lint.registry import all_rules, get_rule
+from bmtools.lint.selector import SelectorError, split_codes
+from bmtools.lint.settings import ConfigError
+
+PROGRESS_MIN_FILES = 2000
+
+
+def _codes(ctx, param, value):
+    return split_codes(value) or None
+
+
+def exit_code(diagnostics, strict: bool) -> int:
+    for d in diagnostics:
+        if d.severity == "error" or (strict and d.severity == "warning"):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from bmtools.writer import write_text
+
+        write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--select",
+    multiple=True,
+    callback=_codes,
+    metavar="CODES",
+    help="Rules to enable (codes, prefixes such as BM4, names, or ALL); replaces the default set.",
+)
+@click.option("--ignore", multiple=True, callback=_codes, metavar="CODES", help="Rules to disable.")
+@click.option(
+    "--extend-select",
+    multiple=True,
+    callback=_codes,
+    metavar="CODES",
+    help="Rules to enable on top of the selected ones.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (atomically, in place).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; write nothing.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write .bmtools_cache/.")
+@click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
+def lint_command(
+    paths,
+    select,
+    ignore,
+    extend_select,
+    fmt,
+    output,
+    strict,
+    fix,
+    unsafe_fixes,
+    diff,
+    no_cache,
+    color,
+):
+    """Check graphs (or some of their files) against the rules; exit 1 on findings.
+
+    PATHS are graph folders, folders inside a graph or page files (default: .).
+    """
+    from bmtools.lint import runner
+
+    tty = sys.stdout.isatty() and not output
+    bar = None
+    progress = None
+    if fmt == "text" and sys.stderr.isatty():
+        bar_state = {"bar": None}
+
+        def progress(code):  # noqa: F811 - one rule step on long runs
+            if bar_state["bar"] is None:
+                bar_state["bar"] = click.progressbar(
+                    length=len(all_rules()), label="linting", file=sys.stderr
+                )
+                bar_state["bar"].__enter__()
+            bar_state["bar"].update(1)
+
+        bar = bar_state
+    try:
+        result = runner.run(
+            list(paths) or ["."],
+            select=select,
+            ignore=ignore,
+            extend_select=extend_select,
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            diff=diff,
+            use_cache=not no_cache,
+            progress=progress,
+        )
+    except (ConfigError, SelectorError, FileNotFoundError) as exc:
+        click.echo(f"bmtools: error: {exc}", err=True)
+        sys.exit(EXIT_FAILURE)
+    finally:
+        if bar is not None and bar["bar"] is not None:
+            bar["bar"].__exit__(None, None, None)
+    for name in result.refused:
+        click.echo(f"bmtools: not fixing {name}: it has invalid UTF-8 (BM002)", err=True)
+    if diff:
+        text = "".join(result.diffs)
+        _emit(text, output)
+        if fmt == "text" and not output:
+            n = result.fixed
+            click.echo(f"Would fix {n} problem{'s' if n != 1 else ''}.", err=True)
+        sys.exit(EXIT_FINDINGS if result.diffs else EXIT_OK)
+    report = Report(
+        result.diagnostics,
+        files_checked=result.files_checked,
+        fixed=result.fixed,
+        color=tty if color is None else color,
+        unsafe_fixes=unsafe_fixes,
+    )
+    _emit(render(fmt, report), output)
+    sys.exit(exit_code(result.diagnostics, strict))
+
+
+@click.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--all", "show_all", is_flag=True, help="(kept for symmetry; all rules are listed)")
+def rules_command(fmt, show_all):
+    """List every rule: code, name, default severity, on/off by default, summary."""
+    rules = all_rules()
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for r in rules.values()], indent=2, ensure_ascii=False))
+        return
+    family = None
+    for r in rules.values():
+        if r.family != family:
+            family = r.family
+            click.echo(f"{'' if r.code == 'BM001' else chr(10)}{family}:")
+        flags = ("" if r.default else " (off)") + (" [fix]" if r.fix_title else "")
+        click.echo(f"  {r.code}  {r.name:<30} {r.severity:<7}{flags}  {r.summary}")
+
+
+@click.command("rule")
+@click.argument("code")
+def rule_command(code):
+    """Explain one rule (CODE or name): what it does, why, a bad and a good example."""
+    r = get_rule(code)
+    if r is None:
+        click.echo(f"bmtools: error: unknown rule '{code}' (see `bmtools rules`)", err=True)
+        sys.exit(EXIT_FAILURE)
+    default = "on" if r.default else "off"
+    click.echo(f"# {r.name} ({r.code})\n")
+    click.echo(f"Family: {r.family}. Default severity: {r.severity}. On by default: {default}.")
+    if r.fix_title:
+        click.echo(f"Fix: {r.fix_title}.")
+    click.echo("")
+    click.echo(r.doc)
+
+
+@click.command("metamodel")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def metamodel_command(path, fmt):
+    """Print the effective metamodel: classes with their fields, artifact pages."""
+    from bmtools.loader import load_graph
+    from bmtools.metamodel import load_metamodel
+
+    mm = load_metamodel(load_graph(path))
+    data = mm.to_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        return
+    for c in data["classes"].values():
+        where = "built-in" if c["builtin"] else c["file"]
+        ext = f" extends {c['extends']}" if c["extends"] else ""
+        click.echo(f"class {c['title']}{ext}  ({where})")
+        if c["description"]:
+            click.echo(f"  {c['description']}")
+        for fname, f in c["fields"].items():
+            attrs = [f["type"]]
+            if f["required"]:
+                attrs.append("required")
+            if f["many"]:
+                attrs.append("many")
+            if f["class"]:
+                attrs.append(f"class {f['class']}")
+            if f["options"]:
+                attrs.append("options: " + " | ".join(f["options"]))
+            click.echo(f"  - {fname}: {', '.join(attrs)}")
+        click.echo("")
+    for a in data["artifacts"]:
+        click.echo(f"artifact {a['page']}  ({a['file']})")
+        click.echo(
+            f"  metamodel-id: {a['metamodel-id']}; item-classes: "
+            f"{', '.join(a['item-classes']) or '-'}; relations: "
+            f"{', '.join(a['relations']) or '-'}; weight: {a['weight']}"
+        )
+        click.echo(f"  sections: {', '.join(a['sections'])}")
+    for d in mm.diagnostics:
+        click.echo(f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}", err=True)
+
+
+COMMANDS = [lint_command, rules_command, rule_command, metamodel_command]

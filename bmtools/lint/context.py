@@ -1,0 +1,105 @@
+"""What rules look at: the graph plus lazily computed views (metamodel, items, line offsets)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from bmtools.metamodel import Metamodel, classes_of_page, load_metamodel
+from bmtools.model import Diagnostic, Graph, Page
+
+
+class LintContext:
+    """Shared, lazily built state for one lint run (rules keep none of their own)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._offsets: dict[str, list[int]] = {}
+
+    @cached_property
+    def metamodel(self) -> Metamodel:
+        return load_metamodel(self.graph)
+
+    @cached_property
+    def items(self):
+        from bmtools.items import extract_items
+
+        return extract_items(self.graph, self.metamodel)
+
+    @cached_property
+    def file_pages(self) -> list[Page]:
+        return sorted(
+            (p for p in self.graph.pages.values() if p.file is not None), key=lambda p: p.file
+        )
+
+    @cached_property
+    def reading_diagnostics(self) -> dict[str, list[Diagnostic]]:
+        out: dict[str, list[Diagnostic]] = {}
+        for d in self.graph.diagnostics:
+            out.setdefault(d.code, []).append(d)
+        return out
+
+    def page_classes(self, page: Page) -> set[str]:
+        return classes_of_page(self.graph, self.metamodel, page)
+
+    def class_and_subclasses(self, cls: str) -> set[str]:
+        """``cls`` and every class that extends it (directly or not)."""
+        mm = self.metamodel
+        out = {cls}
+        changed = True
+        while changed:
+            changed = False
+            for spec in mm.classes.values():
+                if spec.extends in out and spec.name not in out:
+                    out.add(spec.name)
+                    changed = True
+        return out
+
+    def line_offsets(self, page: Page) -> list[int]:
+        """Character offset of each line start (index 0 = line 1) in ``page.source``."""
+        key = page.file or page.name
+        offs = self._offsets.get(key)
+        if offs is None:
+            offs = [0]
+            src = page.source
+            i = src.find("\n")
+            while i >= 0:
+                offs.append(i + 1)
+                i = src.find("\n", i + 1)
+            self._offsets[key] = offs
+        return offs
+
+    def offset(self, page: Page, line: int, col: int) -> int:
+        """Character offset of a 1-based (line, col) in ``page.source``."""
+        offs = self.line_offsets(page)
+        return offs[line - 1] + col - 1 if 0 < line <= len(offs) else len(page.source)
+
+    def line_text(self, page: Page, line: int) -> str:
+        offs = self.line_offsets(page)
+        if not 0 < line <= len(offs):
+            return ""
+        end = offs[line] - 1 if line < len(offs) else len(page.source)
+        return page.source[offs[line - 1] : end].rstrip("\r")
+
+
+def reporter(code: str, name: str, severity: str):
+    """A Diagnostic factory for one rule: ``report(message, file, line, col, fix=...)``."""
+
+    def report(
+        message: str,
+        file: str | None,
+        line: int = 0,
+        col: int = 0,
+        fix=None,
+        end_line: int = 0,
+        end_col: int = 0,
+    ) -> Diagnostic:
+        return Diagnostic(code, message, file, line, col, severity, name, fix, end_line, end_col)
+
+    return report
+
+
+def reemit(ctx: LintContext, code: str):
+    """The reading diagnostics (from the loader or the metamodel) carrying ``code``."""
+    if code.startswith("BM3"):
+        return [d for d in ctx.metamodel.diagnostics if d.code == code]
+    return list(ctx.reading_diagnostics.get(code, []))

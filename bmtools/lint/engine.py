@@ -1,0 +1,54 @@
+"""Running the rules over a graph: selection, suppression, severities, exclusion, order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from bmtools.lint.context import LintContext
+from bmtools.lint.registry import all_rules
+from bmtools.lint.settings import Settings
+from bmtools.lint.suppress import is_suppressed, suppressions
+from bmtools.model import Diagnostic, Graph
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.file or "", d.line, d.col, d.code, d.message)
+
+
+def lint_graph(
+    graph: Graph,
+    settings: Settings | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Diagnostic]:
+    """Every diagnostic of the enabled rules on ``graph``, sorted by file, line, column, code."""
+    settings = settings or Settings()
+    enabled = settings.enabled()
+    ctx = LintContext(graph)
+    found: list[Diagnostic] = []
+    for code, rule in all_rules().items():
+        if progress is not None:
+            progress(code)
+        if code not in enabled:
+            continue
+        severity = settings.severity_of(code, rule.severity)
+        for d in rule.check(ctx):
+            if severity != d.severity or not d.name:
+                d = replace(d, severity=severity, name=d.name or rule.name)
+            found.append(d)
+    table = suppressions(graph)
+    out = [
+        d
+        for d in found
+        if not settings.excluded(d.file) and not (table and is_suppressed(d, table))
+    ]
+    seen = set()
+    unique = []
+    for d in sorted(out, key=sort_key):
+        key = (d.code, d.file, d.line, d.col, d.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
+    return unique

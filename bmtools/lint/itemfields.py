@@ -1,0 +1,68 @@
+"""Helpers the item rules share: fields of items, their parsed values, reference targets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bmtools.items import Item
+from bmtools.metamodel import FieldSpec
+from bmtools.model import Property
+from bmtools.names import page_name
+
+
+def is_empty(prop: Property | None) -> bool:
+    return prop is None or not prop.names() or str(prop.raw).strip() in ("", "[[]]", '""')
+
+
+def item_label(item: Item) -> str:
+    return f"{item.cls} '{item.title}'"
+
+
+def field_values(ctx) -> Iterator[tuple[Item, FieldSpec, Property]]:
+    """(item, field spec, property) for every declared field an item sets (not legacy)."""
+    mm = ctx.metamodel
+    for item in ctx.items:
+        if item.legacy:
+            continue
+        spec = mm.classes.get(item.cls)
+        if spec is None:
+            continue
+        for name, fs in spec.fields.items():
+            prop = item.fields.get(name)
+            if not is_empty(prop):
+                yield item, fs, prop
+
+
+def items_by_name(ctx) -> dict[str, list[Item]]:
+    cache = getattr(ctx, "_items_by_name", None)
+    if cache is None:
+        cache = {}
+        for item in ctx.items:
+            if not item.title:
+                continue
+            cache.setdefault(page_name(item.title), []).append(item)
+        ctx._items_by_name = cache
+    return cache
+
+
+def target_classes(ctx, name: str) -> tuple[bool, set[str]]:
+    """(exists, classes) of what a page-field value names: items with that title, or a page."""
+    graph = ctx.graph
+    key = graph.resolve_name(name)
+    classes: set[str] = set()
+    exists = False
+    for item in items_by_name(ctx).get(key, []) + items_by_name(ctx).get(page_name(name), []):
+        exists = True
+        classes.add(item.cls)
+    page = graph.resolve(name)
+    if page is not None and page.file is not None:
+        exists = True
+        classes |= ctx.page_classes(page)
+    return exists, classes
+
+
+def ref_col(prop: Property, name: str) -> int:
+    for ref in prop.refs:
+        if ref.text == name:
+            return ref.col
+    return prop.col

@@ -1,0 +1,29 @@
+"""## What it does
+Reports an `alias::` already claimed by another page.
+
+## Why is this bad?
+A reference to the alias can only lead to one page; which one depends on load order.
+
+## Example
+```markdown
+# pages/a.md
+alias:: plan
+# pages/b.md
+alias:: plan
+```
+
+Use instead:
+Give each page its own alias.
+"""
+
+from bmtools.lint.context import reemit
+
+CODE = "BM012"
+NAME = "alias-conflict"
+SEVERITY = "warning"
+DEFAULT = True
+
+
+def check(ctx):
+    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
+    return reemit(ctx, CODE)

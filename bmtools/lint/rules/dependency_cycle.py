@@ -1,0 +1,61 @@
+"""## What it does
+Reports items whose `depends-on::` links form a cycle (A depends on B, B depends on A, or an
+item depending on itself).
+
+## Why is this bad?
+No item of a cycle can ever start: the plan cannot be scheduled, and critical-path tools
+fail on it.
+
+## Example
+```markdown
+- [[Beta launch]] #milestone
+  depends-on:: [[Pricing decided]]
+- [[Pricing decided]] #milestone
+  depends-on:: [[Beta launch]]
+```
+
+Use instead: remove the dependency that is not real:
+```markdown
+- [[Beta launch]] #milestone
+  depends-on:: [[Pricing decided]]
+- [[Pricing decided]] #milestone
+```
+"""
+
+import networkx as nx
+
+from bmtools.graph import sorted_cycle
+from bmtools.lint.context import reporter
+from bmtools.lint.itemfields import field_values, item_label, items_by_name
+from bmtools.names import page_name
+
+CODE = "BM406"
+NAME = "dependency-cycle"
+SEVERITY = "error"
+report = reporter(CODE, NAME, SEVERITY)
+
+
+def check(ctx):
+    graph = ctx.graph
+    by_name = items_by_name(ctx)
+    G = nx.DiGraph()
+    where = {}
+    for item, fs, prop in field_values(ctx):
+        if fs.name != "depends-on":
+            continue
+        for name in prop.names():
+            key = graph.resolve_name(name)
+            if key not in by_name and page_name(name) in by_name:
+                key = page_name(name)
+            if key in by_name:
+                G.add_edge(item.name, key)
+                where.setdefault(item.name, (item, prop))
+    if not G.number_of_edges():
+        return
+    for cycle in sorted((sorted_cycle(c) for c in nx.simple_cycles(G)), key=lambda c: (len(c), c)):
+        item, prop = where[cycle[0]]
+        titles = [by_name[n][0].title for n in cycle]
+        path = " → ".join(titles + [titles[0]])
+        yield report(
+            f"{item_label(item)}: depends-on:: cycle {path}", item.file, prop.line, prop.col
+        )

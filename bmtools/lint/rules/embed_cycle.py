@@ -1,0 +1,61 @@
+"""## What it does
+Reports pages that embed each other in a cycle (a page that embeds itself counts), through
+page embeds `{{embed [[p]]}}` or block embeds `{{embed ((uuid))}}`.
+
+## Why is this bad?
+Logseq expands embeds when it renders them: a cycle renders the same content again and
+again until Logseq gives up, and exports of the page never end.
+
+## Example
+```markdown
+# pages/a.md
+- {{embed [[b]]}}
+# pages/b.md
+- {{embed [[a]]}}
+```
+
+Use instead: replace one embed by a plain reference:
+```markdown
+# pages/b.md
+- Back to [[a]]
+```
+"""
+
+import networkx as nx
+
+from bmtools.graph import sorted_cycle
+from bmtools.lint.context import reporter
+from bmtools.model import BLOCK_EMBED, PAGE_EMBED
+
+CODE = "BM104"
+NAME = "embed-cycle"
+SEVERITY = "warning"
+report = reporter(CODE, NAME, SEVERITY)
+
+
+def check(ctx):
+    graph = ctx.graph
+    E = nx.DiGraph()
+    first: dict[tuple[str, str], tuple[str, int, int]] = {}
+    for page in ctx.file_pages:
+        for block in page.blocks:
+            for ref in block.refs:
+                if ref.kind == PAGE_EMBED:
+                    target = graph.resolve_name(ref.target)
+                elif ref.kind == BLOCK_EMBED:
+                    hit = graph.uuids.get(ref.target)
+                    target = hit[0] if hit else None
+                else:
+                    continue
+                if target is None or target not in graph.pages:
+                    continue
+                E.add_edge(page.name, target)
+                first.setdefault((page.name, target), (page.file, ref.line, ref.col))
+    if not E.number_of_edges():
+        return
+    for cycle in sorted((sorted_cycle(c) for c in nx.simple_cycles(E)), key=lambda c: (len(c), c)):
+        titles = [graph.pages[n].title for n in cycle]
+        nxt = cycle[1] if len(cycle) > 1 else cycle[0]
+        file, line, col = first[(cycle[0], nxt)]
+        path = " → ".join(titles + [titles[0]])
+        yield report(f"embed cycle: {path}", file, line, col)

@@ -1,0 +1,25 @@
+"""## What it does
+Reports a page file over 20 MB: it is listed but not parsed.
+
+## Why is this bad?
+A page that large is almost always an export or a pasted dump; Logseq becomes unusable on
+it and bmtools skips its content.
+
+## Example
+`pages/dump.md` of 80 MB.
+
+Use instead:
+Split the file into pages, or move it to `assets/`.
+"""
+
+from bmtools.lint.context import reemit
+
+CODE = "BM003"
+NAME = "file-too-large"
+SEVERITY = "warning"
+DEFAULT = True
+
+
+def check(ctx):
+    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
+    return reemit(ctx, CODE)

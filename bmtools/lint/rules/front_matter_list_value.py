@@ -1,0 +1,58 @@
+"""## What it does
+Reports a YAML front-matter value written as a list (`tags: [a, b]`).
+
+## Why is this bad?
+Logseq reads front-matter values as raw strings split on commas: `tags: [a, b]` tags the page
+with `[a` and `b]`, two pages nobody meant.
+
+## Example
+```markdown
+---
+tags: [plan, 2025]
+---
+```
+
+Use instead:
+```markdown
+---
+tags: plan, 2025
+---
+```
+
+## Fix safety
+The fix removes the brackets. It is safe: it gives exactly the names the author wrote.
+"""
+
+from bmtools.lint.context import reporter
+from bmtools.lint.fix import SAFE, Fix
+
+CODE = "BM206"
+NAME = "front-matter-list-value"
+SEVERITY = "warning"
+FIX_TITLE = "Remove the brackets"
+report = reporter(CODE, NAME, SEVERITY)
+
+
+def check(ctx):
+    for page in ctx.file_pages:
+        if not page.front_matter:
+            continue
+        for prop in page.properties.values():
+            raw = prop.raw
+            if not (len(raw) >= 2 and raw.startswith("[") and raw.endswith("]")):
+                continue
+            if raw.startswith("[[") and raw.endswith("]]"):
+                continue
+            line = ctx.line_text(page, prop.line)
+            if "::" in line or not line.lstrip().lower().startswith(prop.raw_key.lower() + ":"):
+                continue
+            start = ctx.offset(page, prop.line, prop.col)
+            inner = raw[1:-1].strip()
+            yield report(
+                f"front-matter value '{raw}' is a YAML list; Logseq reads it as the names "
+                f"'{raw.split(',')[0].strip()}' … '{raw.split(',')[-1].strip()}'",
+                page.file,
+                prop.line,
+                prop.col,
+                Fix.replace(page.file, start, start + len(raw), inner, SAFE, "Remove the brackets"),
+            )

@@ -1,0 +1,47 @@
+"""## What it does
+Reports `key:: value` lines that Logseq ignores because they are not in the block's first
+property drawer (a text line separates them from the first properties).
+
+## Why is this bad?
+Only the first run of property lines right after the block's title counts. Later property
+lines stay as plain text: the field looks set on the page but is missing for Logseq and for
+bmtools.
+
+## Example
+```markdown
+- [[Launch]] #milestone
+  due:: 2025-03-01
+  The launch of the beta.
+  budget:: 10,000 EUR
+```
+
+Use instead:
+```markdown
+- [[Launch]] #milestone
+  due:: 2025-03-01
+  budget:: 10,000 EUR
+  The launch of the beta.
+```
+"""
+
+from bmtools.lint.context import reporter
+
+CODE = "BM202"
+NAME = "ignored-property-drawer"
+SEVERITY = "warning"
+report = reporter(CODE, NAME, SEVERITY)
+
+
+def check(ctx):
+    for page in ctx.file_pages:
+        for block in page.blocks:
+            for prop in block.ignored_properties:
+                line = ctx.line_text(page, prop.line)
+                col = line.find(prop.raw_key + "::") + 1 or 1
+                yield report(
+                    f"'{prop.raw_key}::' is ignored: it is not in the block's first property "
+                    "drawer (move it up to the other properties)",
+                    page.file,
+                    prop.line,
+                    col,
+                )

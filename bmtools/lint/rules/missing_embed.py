@@ -1,0 +1,50 @@
+"""## What it does
+Reports `{{embed [[page]]}}` of a page that no file defines, and `{{embed ((uuid))}}` of a
+block id that no block carries.
+
+## Why is this bad?
+Logseq renders an empty box: the reader sees nothing where content was promised, and nothing
+tells the author. Unlike a plain reference, an embed exists only to show the other content.
+
+## Example
+```markdown
+- {{embed [[milestones/examples/vein visualizer]]}}
+```
+when no page `milestones/examples/vein visualizer` exists.
+
+Use instead: create the page, or fix the name:
+```markdown
+- {{embed [[milestones/examples/Vein Visualizer]]}}
+```
+"""
+
+from bmtools.lint.context import reporter
+from bmtools.model import BLOCK_EMBED, KIND_IMPLIED, PAGE_EMBED
+
+CODE = "BM102"
+NAME = "missing-embed"
+SEVERITY = "warning"
+report = reporter(CODE, NAME, SEVERITY)
+
+
+def check(ctx):
+    graph = ctx.graph
+    for page in ctx.file_pages:
+        for block in page.blocks:
+            for ref in block.refs:
+                if ref.kind == PAGE_EMBED:
+                    target = graph.resolve(ref.target)
+                    if target is None or (target.file is None and target.kind != KIND_IMPLIED):
+                        yield report(
+                            f"embed of page '{ref.text}', which does not exist",
+                            page.file,
+                            ref.line,
+                            ref.col,
+                        )
+                elif ref.kind == BLOCK_EMBED and graph.block(ref.target) is None:
+                    yield report(
+                        f"embed of block (({ref.target})), which no block carries",
+                        page.file,
+                        ref.line,
+                        ref.col,
+                    )

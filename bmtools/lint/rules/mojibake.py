@@ -1,0 +1,69 @@
+"""## What it does
+Reports mojibake: UTF-8 text that was decoded once as Mac Roman, Latin-1 or Windows-1252 and
+saved again, like `üßø` for the emoji `🧿` (a page exported on a Mac) or `cafÃ©` for `café`.
+
+## Why is this bad?
+The page shows garbage instead of the emoji or accented letters, page names built from it
+do not match, and every further save makes the damage harder to undo.
+
+## Example
+```markdown
+- ## üîç Definition
+```
+
+Use instead:
+```markdown
+- ## 🔍 Definition
+```
+
+## Fix safety
+The repair re-encodes the run of characters with the encoding it was mis-decoded with and
+decodes it as UTF-8 (with `ftfy`). It is safe when the result is certain: the run gives 3 or
+more bytes of strictly valid multi-byte UTF-8 (which ordinary text never does by chance) and
+no unassigned character, or `ftfy` itself recognises the run as mojibake. Shorter runs get an
+unsafe fix.
+"""
+
+from bmtools.lint.context import reporter
+from bmtools.lint.fix import SAFE, UNSAFE, Fix
+from bmtools.lint.mojibake import find_mojibake
+
+CODE = "BM205"
+NAME = "mojibake"
+SEVERITY = "warning"
+FIX_TITLE = "Repair the mis-decoded text"
+report = reporter(CODE, NAME, SEVERITY)
+
+
+def check(ctx):
+    for page in ctx.file_pages:
+        src = page.source
+        if src.isascii():
+            continue
+        offs = ctx.line_offsets(page)
+        for line_no, start in enumerate(offs, 1):
+            end = offs[line_no] - 1 if line_no < len(offs) else len(src)
+            text = src[start:end]
+            if text.isascii():
+                continue
+            for mb in find_mojibake(text):
+                enc = {"macroman": "Mac Roman", "latin-1": "Latin-1"}.get(
+                    mb.encoding, mb.encoding.replace("sloppy-", "")
+                )
+                fix = Fix.replace(
+                    page.file,
+                    start + mb.start,
+                    start + mb.end,
+                    mb.repaired,
+                    SAFE if mb.certain else UNSAFE,
+                    f"Replace '{mb.text}' by '{mb.repaired}'",
+                )
+                yield report(
+                    f"mojibake '{mb.text}' (UTF-8 read as {enc}); it should read '{mb.repaired}'",
+                    page.file,
+                    line_no,
+                    mb.start + 1,
+                    fix,
+                    line_no,
+                    mb.end + 1,
+                )

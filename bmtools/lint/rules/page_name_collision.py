@@ -1,0 +1,25 @@
+"""## What it does
+Reports two files that map to the same page name (`Contents.md` and `contents.md`, or the
+same file name in two folders).
+
+## Why is this bad?
+Logseq keeps one of them and ignores the other, so half of the content disappears.
+
+## Example
+`pages/Plan.md` and `pages/archive/plan.md`
+
+Use instead:
+Rename or merge one of them.
+"""
+
+from bmtools.lint.context import reemit
+
+CODE = "BM011"
+NAME = "page-name-collision"
+SEVERITY = "error"
+DEFAULT = True
+
+
+def check(ctx):
+    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
+    return reemit(ctx, CODE)

@@ -1,0 +1,67 @@
+"""## What it does
+Reports a tag that ends in `)` or `]` because Logseq read the closing bracket as part of it:
+`(#urgent)` tags the page `urgent)`.
+
+## Why is this bad?
+The most reported Logseq surprise: the block is tagged with a page nobody meant (`urgent)`),
+and the intended page (`urgent`) misses the backlink.
+
+## Example
+```markdown
+- Call the supplier (#urgent)
+```
+
+Use instead:
+```markdown
+- Call the supplier (#[[urgent]])
+```
+
+## Fix safety
+The fix rewrites `#urgent)` as `#[[urgent]])`. It is unsafe: it changes which page the block
+is tagged with (that is its purpose, but queries on the old tag change too).
+"""
+
+from bmtools.lint.context import reporter
+from bmtools.lint.fix import UNSAFE, Fix
+from bmtools.model import TAG
+
+CODE = "BM204"
+NAME = "tag-swallows-bracket"
+SEVERITY = "warning"
+FIX_TITLE = "Write the tag as #[[name]]"
+report = reporter(CODE, NAME, SEVERITY)
+
+
+def check(ctx):
+    for page in ctx.file_pages:
+        for block in page.blocks:
+            for ref in block.refs:
+                if ref.kind != TAG or not ref.text.endswith((")", "]")):
+                    continue
+                text = ref.text
+                line = ctx.line_text(page, ref.line)
+                col0 = ref.col - 1
+                if line[col0 : col0 + 1 + len(text)] != "#" + text:
+                    continue  # a #[[...]] tag or one inside a property value written otherwise
+                intended = text.rstrip(")]")
+                fix = None
+                if intended:
+                    start = ctx.offset(page, ref.line, ref.col)
+                    fix = Fix.replace(
+                        page.file,
+                        start,
+                        start + 1 + len(intended),
+                        f"#[[{intended}]]",
+                        UNSAFE,
+                        f"Write '#[[{intended}]]'",
+                    )
+                yield report(
+                    f"tag '#{text}' includes the closing bracket: Logseq tags the page "
+                    f"'{text}', not '{intended}'",
+                    page.file,
+                    ref.line,
+                    ref.col,
+                    fix,
+                    ref.line,
+                    ref.col + 1 + len(text),
+                )
