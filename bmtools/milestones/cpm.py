@@ -1,0 +1,266 @@
+"""Dependencies and the Critical Path Method over ``depends-on::``.
+
+:func:`dependency_graph` builds a ``networkx.DiGraph`` with an edge ``dependency → milestone``.
+A cycle is an error (BM610, reported at the first member in file order) and its members are left
+out of the schedule. :func:`critical_path` runs the forward and backward passes over a
+topological order (networkx's ``dag_longest_path`` has no float):
+
+* duration ``d`` = due − start, else ``duration::``, else 0 (a zero-length milestone);
+* forward pass: ``ES = max(EF of the dependencies)``, ``EF = ES + d``; a milestone without
+  dependencies starts on its planned start (``start::``, or due − duration, or due), so
+  independent work stays where the plan puts it and dependent work follows as soon as what it
+  depends on is finished (classic CPM: no lags);
+* backward pass: ``LF = min(LS of the dependents)``, the project finish for an end item;
+  ``LS = LF − d``; total float = ``LS − ES``; critical = float 0.
+
+A *project* is a set of milestones linked by dependencies or by sharing a page (an example
+page is one venture), so each venture gets its own finish and critical path. Times are days
+from the project start (the earliest planned start in it) and are also given as dates.
+
+>>> import datetime as dt
+>>> from bmtools.milestones.model import Milestone
+>>> d = dt.date(2026, 1, 1)
+>>> a = Milestone("A", "a", page="p", page_name="p", start=d, due=d + dt.timedelta(3))
+>>> b = Milestone("B", "b", page="p", page_name="p", due=d + dt.timedelta(5), duration=2,
+...               depends_on=["a"])
+>>> r = critical_path([a, b])
+>>> [(t.milestone.title, t.es, t.ef, t.total_float) for t in r.tasks]
+[('A', 0, 3, 0), ('B', 3, 5, 0)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from bmtools.milestones.model import (
+    DEPENDS_ON_CYCLE,
+    UNKNOWN_DEPENDENCY,
+    Milestone,
+)
+from bmtools.model import Diagnostic
+
+
+@dataclass(slots=True)
+class Task:
+    """CPM values of one milestone, in days from its project's start."""
+
+    milestone: Milestone
+    project: int
+    duration: int
+    es: int = 0
+    ef: int = 0
+    ls: int = 0
+    lf: int = 0
+    origin: dt.date | None = None  # the project's day 0
+
+    @property
+    def total_float(self) -> int:
+        return self.ls - self.es
+
+    @property
+    def critical(self) -> bool:
+        return self.total_float == 0
+
+    def date(self, offset: int) -> dt.date | None:
+        return None if self.origin is None else self.origin + dt.timedelta(days=offset)
+
+    @property
+    def late_by(self) -> int:
+        """Days the earliest finish falls after the due date (0 when on time)."""
+        due = self.milestone.due
+        ef = self.date(self.ef)
+        return max(0, (ef - due).days) if due is not None and ef is not None else 0
+
+    def to_dict(self) -> dict:
+        def iso(offset: int) -> str | None:
+            d = self.date(offset)
+            return d.isoformat() if d else None
+
+        return {
+            "title": self.milestone.title,
+            "page": self.milestone.page,
+            "project": self.project,
+            "duration": self.duration,
+            "es": self.es,
+            "ef": self.ef,
+            "ls": self.ls,
+            "lf": self.lf,
+            "total_float": self.total_float,
+            "critical": self.critical,
+            "early_start": iso(self.es),
+            "early_finish": iso(self.ef),
+            "late_start": iso(self.ls),
+            "late_finish": iso(self.lf),
+            "late_by": self.late_by,
+        }
+
+
+@dataclass(slots=True)
+class CpmResult:
+    tasks: list[Task] = field(default_factory=list)  # topological, then file order
+    paths: dict[int, list[Task]] = field(default_factory=dict)  # project -> critical chain
+    finish: dict[int, int] = field(default_factory=dict)  # project -> duration in days
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+
+    def task(self, name: str) -> Task | None:
+        for t in self.tasks:
+            if t.milestone.name == name:
+                return t
+        return None
+
+    @property
+    def critical_names(self) -> set[str]:
+        return {t.milestone.name for t in self.tasks if t.critical}
+
+    @property
+    def path_names(self) -> set[str]:
+        return {t.milestone.name for path in self.paths.values() for t in path}
+
+    def to_dict(self) -> dict:
+        return {
+            "tasks": [t.to_dict() for t in self.tasks],
+            "critical_paths": [
+                {"project": p, "finish_days": self.finish[p], "path": [t.milestone.title
+                                                                      for t in path]}
+                for p, path in sorted(self.paths.items())
+            ],
+        }
+
+
+def dependency_graph(
+    milestones: Iterable[Milestone],
+) -> tuple[nx.DiGraph, list[Diagnostic]]:
+    """Nodes are milestone names (``milestone`` attribute); an edge u → v means v depends on u.
+    Unknown targets (BM611) are reported and dropped; cycles (BM610) are reported, edges kept."""
+    items = list(milestones)
+    G = nx.DiGraph()
+    diags: list[Diagnostic] = []
+    for m in items:
+        if m.name not in G:
+            G.add_node(m.name, milestone=m)
+    for m in items:
+        if G.nodes[m.name]["milestone"] is not m:
+            continue  # a duplicate title: the first one holds the name
+        for dep in m.depends_on:
+            if dep not in G:
+                diags.append(
+                    Diagnostic(UNKNOWN_DEPENDENCY[0],
+                               f"'{m.title}' depends on '{dep}', which is not a milestone",
+                               m.file, m.line, m.col, "warning", UNKNOWN_DEPENDENCY[1])
+                )
+                continue
+            G.add_edge(dep, m.name)
+    for members in cycles(G):
+        ms = sorted((G.nodes[n]["milestone"] for n in members), key=lambda x: (x.file or "",
+                                                                               x.line))
+        first = ms[0]
+        loop = _cycle_order(G, first.name)
+        text = " → ".join(G.nodes[n]["milestone"].title for n in loop + loop[:1])
+        diags.append(
+            Diagnostic(DEPENDS_ON_CYCLE[0], f"depends-on cycle: {text}", first.file, first.line,
+                       first.col, "error", DEPENDS_ON_CYCLE[1])
+        )
+    return G, diags
+
+
+def cycles(G: nx.DiGraph) -> list[set[str]]:
+    """Node sets of the dependency cycles (strongly connected parts and self-loops)."""
+    out = []
+    for comp in nx.strongly_connected_components(G):
+        if len(comp) > 1 or any(G.has_edge(n, n) for n in comp):
+            out.append(set(comp))
+    return sorted(out, key=lambda c: sorted(c))
+
+
+def _cycle_order(G: nx.DiGraph, start: str) -> list[str]:
+    try:
+        edges = nx.find_cycle(G, start)
+    except nx.NetworkXNoCycle:  # pragma: no cover - start is on a cycle
+        return [start]
+    return [u for u, _ in edges]
+
+
+def _projects(G: nx.DiGraph) -> list[list[str]]:
+    """Milestones linked by a dependency or a shared page, in file order."""
+    U = nx.Graph(G.to_undirected())
+    by_page: dict[str, list[str]] = {}
+    for n, data in G.nodes(data=True):
+        by_page.setdefault(data["milestone"].page_name, []).append(n)
+    for names in by_page.values():
+        for a, b in zip(names, names[1:], strict=False):
+            U.add_edge(a, b)
+
+    def pos(n: str) -> tuple[str, int]:
+        m = G.nodes[n]["milestone"]
+        return (m.file or "", m.line)
+
+    comps = [sorted(c, key=pos) for c in nx.connected_components(U)]
+    return sorted(comps, key=lambda c: pos(c[0]))
+
+
+def critical_path(milestones: Iterable[Milestone]) -> CpmResult:
+    """CPM over the milestones that have a due date; cycle members are left out."""
+    items = [m for m in milestones if m.due is not None]
+    G, diags = dependency_graph(items)
+    result = CpmResult(diagnostics=diags, graph=G)
+    bad = set().union(*cycles(G)) if cycles(G) else set()
+    D = G.subgraph(n for n in G if n not in bad).copy()
+    order_index = {n: i for i, n in enumerate(G)}
+    for pid, names in enumerate(_projects(D), start=1):
+        sub = D.subgraph(names)
+        starts = [
+            d for d in (D.nodes[n]["milestone"].planned_start or D.nodes[n]["milestone"].due
+                        for n in names)
+            if d is not None
+        ]
+        origin = min(starts)
+        tasks: dict[str, Task] = {}
+        topo = list(nx.lexicographical_topological_sort(sub, key=lambda n: order_index[n]))
+        for n in topo:  # forward pass
+            m = sub.nodes[n]["milestone"]
+            d = m.length or 0
+            planned = m.planned_start
+            if planned is None:
+                planned = m.due - dt.timedelta(days=d)
+            preds = [tasks[p].ef for p in sub.predecessors(n)]
+            es = max(preds) if preds else (planned - origin).days
+            tasks[n] = Task(m, pid, d, es, es + d, origin=origin)
+        finish = max(t.ef for t in tasks.values())
+        for n in reversed(topo):  # backward pass
+            t = tasks[n]
+            succ = [tasks[s].ls for s in sub.successors(n)]
+            t.lf = min(succ) if succ else finish
+            t.ls = t.lf - t.duration
+        result.finish[pid] = finish
+        result.tasks.extend(tasks[n] for n in topo)
+        result.paths[pid] = _chain(sub, tasks, topo)
+    return result
+
+
+def _chain(sub: nx.DiGraph, tasks: dict[str, Task], topo: list[str]) -> list[Task]:
+    """One critical chain: from a critical item that starts the project, follow critical
+    dependents whose early start equals its early finish, longest first, to the finish."""
+    crit = [n for n in topo if tasks[n].critical]
+    if not crit:
+        return []
+    best: dict[str, list[str]] = {}
+    fed: set[str] = set()
+    for n in reversed(crit):
+        nexts = [
+            s for s in sub.successors(n) if tasks[s].critical and tasks[s].es == tasks[n].ef
+        ]
+        fed.update(nexts)
+        tails = [best[s] for s in nexts if s in best]
+        best[n] = [n] + (max(tails, key=lambda c: (sum(tasks[x].duration for x in c), len(c)))
+                         if tails else [])
+    heads = [n for n in crit if n not in fed]
+    chain = max(
+        (best[h] for h in heads),
+        key=lambda c: (tasks[c[-1]].ef, sum(tasks[x].duration for x in c), len(c)),
+    )
+    return [tasks[n] for n in chain]

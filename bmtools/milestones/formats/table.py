@@ -1,0 +1,63 @@
+"""Aligned text tables for a terminal: numbers right-aligned, long cells cut with ``…``.
+
+>>> print(render_table(["name", "n"], [["alpha", "1"], ["b", "22"]], aligns="lr"))
+name    n
+-----  --
+alpha   1
+b      22
+>>> print(render_table(["name"], [["a very long title"]], width=7))
+name
+-------
+a very…
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+ELLIPSIS = "…"
+MIN_COL = 6
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+
+
+def render_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    aligns: str | None = None,
+    width: int | None = None,
+    flexible: Sequence[int] | None = None,
+    styler: Callable[[int, int, str], str] | None = None,
+) -> str:
+    """A plain-text table. ``width`` (the terminal width) shrinks the ``flexible`` columns (by
+    default the widest ones) until the table fits; None means no limit. ``styler(row, col,
+    text)`` may colour a padded cell (row −1 is the header)."""
+    n = len(headers)
+    aligns = (aligns or "l" * n).ljust(n, "l")
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(headers[i])] + [len(r[i]) for r in cells]) for i in range(n)]
+    if width is not None:
+        gap = 2 * (n - 1)
+        flex = list(flexible) if flexible is not None else list(range(n))
+        while sum(widths) + gap > width:
+            shrinkable = [i for i in flex if widths[i] > max(MIN_COL, len(headers[i]))]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
+            widths[widest] -= 1
+
+    def line(values: Sequence[str], row: int) -> str:
+        out = []
+        for i, v in enumerate(values):
+            v = _cut(v, widths[i])
+            v = v.rjust(widths[i]) if aligns[i] == "r" else v.ljust(widths[i])
+            if i == n - 1:
+                v = v.rstrip()
+            out.append(styler(row, i, v) if styler else v)
+        return "  ".join(out)
+
+    lines = [line(headers, -1), "  ".join("-" * w for w in widths)]
+    lines.extend(line(r, k) for k, r in enumerate(cells))
+    return "\n".join(lines)

@@ -1,0 +1,245 @@
+"""Terminal text for the listing and each report (tables from :mod:`.table`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from bmtools.milestones.budget import BudgetReport, fmt_money, fmt_pct, fmt_signed, totals
+from bmtools.milestones.cpm import CpmResult
+from bmtools.milestones.formats.table import render_table
+from bmtools.milestones.model import Milestone
+from bmtools.milestones.review import Agenda
+from bmtools.values import format_amount
+
+Styler = Callable[[str, str], str]  # (kind, text) -> text; kind in overdue|done|missed|crit|head
+
+
+def _plain(kind: str, text: str) -> str:
+    return text
+
+
+def money(m) -> str:
+    return "-" if m is None else f"{format_amount(m.amount)} {m.currency}"
+
+
+def value(v) -> str:
+    if v is None:
+        return "-"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def status(m: Milestone, today: dt.date) -> str:
+    if m.is_overdue(today):
+        return f"{m.state} ({(today - m.due).days}d late)"
+    return m.state
+
+
+def _row_kind(m: Milestone, today: dt.date) -> str:
+    if m.is_overdue(today):
+        return "overdue"
+    return {"done": "done", "missed": "missed"}.get(m.state, "")
+
+
+LIST_HEADERS = ["Due", "Milestone", "Page", "Owner", "Type", "Status", "Budget", "Value"]
+
+
+def milestone_rows(ms: Sequence[Milestone], today: dt.date) -> list[list[str]]:
+    return [
+        [
+            m.due.isoformat() if m.due else "?",
+            m.title,
+            m.page_short,
+            m.owner or "-",
+            m.type or "-",
+            status(m, today),
+            money(m.budget),
+            value(m.value),
+        ]
+        for m in ms
+    ]
+
+
+def list_text(
+    ms: Sequence[Milestone],
+    today: dt.date,
+    width: int | None = None,
+    style: Styler = _plain,
+    legacy: Sequence[Milestone] = (),
+    title: str | None = None,
+) -> str:
+    """The milestone table, a one-line summary, and the legacy items apart."""
+    out = []
+    if title:
+        out += [style("head", title), ""]
+    if ms:
+        kinds = [_row_kind(m, today) for m in ms]
+
+        def styler(row: int, col: int, text: str) -> str:
+            if row < 0:
+                return style("head", text)
+            return style(kinds[row], text) if kinds[row] and col in (0, 5) else text
+
+        out.append(
+            render_table(LIST_HEADERS, milestone_rows(ms, today), "llllllrr", width,
+                         flexible=[1, 2, 3, 4, 5], styler=styler)
+        )
+    else:
+        out.append("(no milestones)")
+    late = sum(1 for m in ms if m.is_overdue(today))
+    noun = "milestone" if len(ms) == 1 else "milestones"
+    out.append("")
+    out.append(f"{len(ms)} {noun}, {late} overdue, budget {totals(ms)} (as of {today})")
+    if legacy:
+        out += ["", style("head", f"Legacy milestones without properties ({len(legacy)}, "
+                                  "not scheduled or summed):")]
+        out += [f"  {m.title}  ({m.file}:{m.line})" for m in legacy]
+    return "\n".join(out)
+
+
+def overdue_text(ms: Sequence[Milestone], today: dt.date, width: int | None = None,
+                 style: Styler = _plain) -> str:
+    if not ms:
+        return f"No overdue milestones as of {today}."
+    rows = [
+        [str((today - m.due).days), m.due.isoformat(), m.title, m.page_short, m.owner or "-",
+         m.state, f"{m.tasks_done}/{m.tasks_total}", money(m.budget)]
+        for m in ms
+    ]
+    head = style("head", f"Overdue as of {today} ({len(ms)})")
+    table = render_table(["Late", "Due", "Milestone", "Page", "Owner", "Status", "Tasks",
+                          "Budget"], rows, "rllllllr", width, flexible=[2, 3, 4])
+    return f"{head}\n\n{table}"
+
+
+def due_soon_text(ms: Sequence[Milestone], today: dt.date, end: dt.date,
+                  width: int | None = None, style: Styler = _plain) -> str:
+    head = style("head", f"Due from {today} to {end} ({len(ms)})")
+    if not ms:
+        return f"{head}\n\nNothing due."
+    rows = [
+        [m.due.isoformat(), str((m.due - today).days), m.title, m.page_short, m.owner or "-",
+         m.state, f"{m.tasks_done}/{m.tasks_total}", money(m.budget)]
+        for m in ms
+    ]
+    table = render_table(["Due", "In days", "Milestone", "Page", "Owner", "Status", "Tasks",
+                          "Budget"], rows, "lrllllr", width, flexible=[2, 3, 4])
+    return f"{head}\n\n{table}"
+
+
+def budget_text(report: BudgetReport, width: int | None = None, style: Styler = _plain) -> str:
+    out = [style("head", "Budget by currency (amounts in different currencies are never added)"),
+           ""]
+    headers = ["", "Currency", "Items", "Budget", "With actual", "Budget of those", "Actual",
+               "Variance", "%"]
+
+    def rows_for(key: str, group) -> list[list[str]]:
+        rows = []
+        for k, cur in enumerate(sorted(group.lines)):
+            ln = group.lines[cur]
+            rows.append([
+                key if k == 0 else "",
+                cur,
+                str(ln.items),
+                fmt_money(ln.budget, cur),
+                str(ln.tracked),
+                fmt_money(ln.tracked_budget, cur) if ln.tracked else "-",
+                fmt_money(ln.actual, cur) if ln.tracked else "-",
+                fmt_signed(ln.variance, cur),
+                fmt_pct(ln.variance_pct),
+            ])
+        return rows
+
+    out.append(render_table(["Total"] + headers[1:], rows_for("all", report.total),
+                            "llrrrrrrr", width))
+    for name, groups in report.groups.items():
+        rows = [r for g in groups for r in rows_for(g.key, g)]
+        out += ["", style("head", f"By {name}"), ""]
+        out.append(render_table([name.capitalize()] + headers[1:], rows, "llrrrrrrr", width,
+                                flexible=[0]))
+    if report.plan_vs_actual:
+        out += ["", style("head", "Plan vs actual (items with actual-budget::)"), ""]
+        rows = [
+            [p.milestone.title, p.milestone.page_short, money(p.budget), money(p.actual),
+             fmt_signed(p.variance, p.actual.currency) if p.comparable
+             else "currencies differ", fmt_pct(p.variance_pct)]
+            for p in report.plan_vs_actual
+        ]
+        out.append(render_table(["Milestone", "Page", "Budget", "Actual", "Variance", "%"],
+                                rows, "llrrrr", width, flexible=[0, 1]))
+    if report.unbudgeted:
+        out += ["", f"Left out (no valid budget): {', '.join(m.title for m in report.unbudgeted)}"]
+    return "\n".join(out)
+
+
+def review_text(a: Agenda, width: int | None = None, style: Styler = _plain) -> str:
+    out = [
+        style("head", f"Next plan review: {a.next_review or 'none'}"
+                      + (f" (last: {a.last_review})" if a.last_review else "")),
+        f"Rule: {a.rule.text} (from {a.rule.source}); today {a.today}",
+    ]
+    sections = [
+        (f"Coming due by the review ({a.today} to {a.next_review})", a.coming_due),
+        (f"Due since the last review and not done ({a.last_review} to {a.today})",
+         a.recently_due),
+        (f"Still overdue from before the last review ({a.last_review})", a.still_overdue),
+        (f"Done since the last review ({a.last_review})", a.done_since),
+    ]
+    for head, ms in sections:
+        out += ["", style("head", f"{head}: {len(ms)}")]
+        if ms:
+            rows = [[m.due.isoformat(), m.title, m.page_short, m.owner or "-", m.state]
+                    for m in ms]
+            out.append(render_table(["Due", "Milestone", "Page", "Owner", "Status"], rows,
+                                    None, width, flexible=[1, 2, 3]))
+    return "\n".join(out)
+
+
+def cpm_text(r: CpmResult, width: int | None = None, style: Styler = _plain,
+             only_critical: bool = False) -> str:
+    out = []
+    by_project: dict[int, list] = {}
+    for t in r.tasks:
+        by_project.setdefault(t.project, []).append(t)
+    for pid, tasks in by_project.items():
+        path = r.paths.get(pid, [])
+        page = tasks[0].milestone.page_short
+        origin = tasks[0].origin
+        finish = tasks[0].date(r.finish[pid])
+        out += [
+            style("head", f"{page}: critical path {r.finish[pid]} days, {origin} to {finish}"),
+            "  " + " → ".join(t.milestone.title for t in path),
+            "",
+        ]
+        rows = [
+            [
+                "*" if t.critical else "",
+                t.milestone.title,
+                str(t.duration),
+                str(t.es),
+                str(t.ef),
+                str(t.ls),
+                str(t.lf),
+                str(t.total_float),
+                t.date(t.ef).isoformat(),
+                t.milestone.due.isoformat() if t.milestone.due else "?",
+            ]
+            for t in tasks
+            if t.critical or not only_critical
+        ]
+        kinds = ["crit" if row[0] else "" for row in rows]
+
+        def styler(row: int, col: int, text: str, kinds=kinds) -> str:
+            if row < 0:
+                return style("head", text)
+            return style("crit", text) if kinds[row] and col == 1 else text
+
+        out.append(render_table(["", "Milestone", "Days", "ES", "EF", "LS", "LF", "Float",
+                                 "Early finish", "Due"], rows, "llrrrrrrll", width,
+                                flexible=[1], styler=styler))
+        out.append("")
+    if not out:
+        return "No scheduled milestones."
+    out.append("ES/EF/LS/LF: earliest/latest start/finish in days from the project start; "
+               "* = critical (float 0).")
+    return "\n".join(out)
