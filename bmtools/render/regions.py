@@ -96,7 +96,7 @@ class Conflict:
 
     region_id: str
     line: int  # 1-based line of the region's head block
-    reason: str
+    reason: str  # "was edited by hand", "has no bmtools-hash", "appears more than once…"
 
 
 @dataclass(slots=True)
@@ -309,7 +309,7 @@ def update_page_regions(
             continue
         if counts[region.id] > 1:
             result.conflicts.append(
-                Conflict(region.id, region.line, f"region '{region.id}' appears more than once")
+                Conflict(region.id, region.line, "appears more than once on the page")
             )
             continue
         new = render_region(
@@ -322,7 +322,7 @@ def update_page_regions(
             wanted = find_regions(new)[0].text
             if region.text != wanted:
                 why = "has no bmtools-hash" if region.stored_hash is None else "was edited by hand"
-                result.conflicts.append(Conflict(region.id, region.line, f"region {why}"))
+                result.conflicts.append(Conflict(region.id, region.line, why))
                 continue
         pieces.append(page_text[pos : region.start])
         pieces.append(new)

@@ -1,0 +1,217 @@
+"""``bmtools new …`` and ``bmtools render``: parse options, call the library, report."""
+
+from __future__ import annotations
+
+import click
+
+from bmtools.render.new import (
+    Created,
+    NewError,
+    new_artifact,
+    new_class,
+    new_example,
+    new_item,
+    parse_assignments,
+)
+from bmtools.render.pages import RenderError, render_graph
+from bmtools.render.regions import RegionError
+
+EXIT_OK, EXIT_FINDINGS = 0, 1
+
+graph_option = click.option(
+    "--graph",
+    "graph_path",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="The graph folder.",
+)
+templates_option = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True),
+    help="A folder whose templates shadow the shipped ones, file by file.",
+)
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Print what would be written; write nothing."
+)
+
+
+def _report(created: Created, dry_run: bool) -> None:
+    if dry_run:
+        click.echo(created.appended or created.text, nl=False)
+        click.echo(f"would write {created.file}", err=True)
+    elif created.appended:
+        click.echo(f"appended to {created.file}")
+    else:
+        click.echo(f"created {created.file}")
+
+
+def _run(fn, *args, **kwargs) -> Created:
+    try:
+        return fn(*args, **kwargs)
+    except (NewError, RegionError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@click.group("new")
+def new_command() -> None:
+    """Create an artifact, class, example or item page from the templates.
+
+    Pages are named per the graph's :file/name-format and never overwritten.
+    """
+
+
+@new_command.command("artifact")
+@click.argument("name")
+@click.option("--definition", default="", help="The artifact's definition (one sentence).")
+@click.option(
+    "--class", "classes", multiple=True, help="An item class of the artifact (repeatable)."
+)
+@click.option("--icon", default=None, help="The page icon (default 🧿).")
+@click.option("--weight", default="", help="The artifact's weight.")
+@graph_option
+@templates_option
+@dry_run_option
+def new_artifact_command(
+    name, definition, classes, icon, weight, graph_path, templates, dry_run
+) -> None:
+    """Create the artifact info page NAME/info."""
+    created = _run(
+        new_artifact,
+        graph_path,
+        name,
+        definition=definition,
+        classes=list(classes),
+        icon=icon,
+        weight=weight,
+        templates=templates,
+        dry_run=dry_run,
+    )
+    _report(created, dry_run)
+
+
+@new_command.command("class")
+@click.argument("name")
+@click.option("--description", default="", help="What the class is, in one sentence.")
+@click.option("--extends", default=None, help="A class whose fields this one inherits.")
+@click.option("--icon", default=None, help="The page icon.")
+@graph_option
+@templates_option
+@dry_run_option
+def new_class_command(name, description, extends, icon, graph_path, templates, dry_run) -> None:
+    """Create a class page with its field declarations."""
+    created = _run(
+        new_class,
+        graph_path,
+        name,
+        description=description,
+        extends=extends,
+        icon=icon,
+        templates=templates,
+        dry_run=dry_run,
+    )
+    _report(created, dry_run)
+
+
+@new_command.command("example")
+@click.argument("artifact")
+@click.argument("name")
+@graph_option
+@templates_option
+@dry_run_option
+def new_example_command(artifact, name, graph_path, templates, dry_run) -> None:
+    """Create the example page ARTIFACT/examples/NAME."""
+    created = _run(new_example, graph_path, artifact, name, templates=templates, dry_run=dry_run)
+    _report(created, dry_run)
+
+
+@new_command.command("item")
+@click.argument("cls", metavar="CLASS")
+@click.option("--page", required=True, help="The page to append the item to (created if new).")
+@click.option("--title", default=None, help="The item's title (or --set title=…).")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE", help="A field value.")
+@click.option("--task", "tasks", multiple=True, help="A deliverable task (a TODO child block).")
+@graph_option
+@templates_option
+@dry_run_option
+def new_item_command(cls, page, title, assignments, tasks, graph_path, templates, dry_run) -> None:
+    """Append an item of CLASS, with its fields and tasks, to a page."""
+    try:
+        values = parse_assignments(assignments)
+    except NewError as exc:
+        raise click.UsageError(str(exc)) from exc
+    created = _run(
+        new_item,
+        graph_path,
+        cls,
+        page,
+        values,
+        title=title,
+        tasks=list(tasks),
+        templates=templates,
+        dry_run=dry_run,
+    )
+    _report(created, dry_run)
+
+
+@click.command("render")
+@click.argument("path", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any page is out of date.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print unified diffs of the changes.")
+@dry_run_option
+@click.option("--force", is_flag=True, help="Also overwrite managed regions edited by hand.")
+@templates_option
+def render_command(path, check, show_diff, dry_run, force, templates) -> None:
+    """Re-render the managed regions of every artifact and class page.
+
+    Text outside regions is never changed. A region edited by hand is left alone and
+    reported (exit 1) unless --force.
+    """
+    try:
+        plan = render_graph(path, templates=templates, force=force, dry_run=dry_run or check)
+    except RenderError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for page in plan.pages:
+        for conflict in page.conflicts:
+            click.echo(
+                f"{page.file}:{conflict.line}: region '{conflict.region_id}' {conflict.reason}"
+                "; not overwritten (--force replaces it)",
+                err=True,
+            )
+        if page.missing_ids:
+            click.echo(
+                f"{page.file}: no region {', '.join(page.missing_ids)} (add a block with "
+                "bmtools-managed:: <id> to have it rendered)",
+                err=True,
+            )
+        if page.changed:
+            ids = ", ".join(page.changed_ids)
+            if check:
+                verb = "out of date"
+            elif dry_run:
+                verb = "would update"
+            else:
+                verb = "updated"
+            click.echo(f"{page.file}: {verb} ({ids})" if check else f"{verb} {page.file} ({ids})")
+            if show_diff:
+                click.echo(page.diff(), nl=False)
+    changed, conflicts = len(plan.changed), len(plan.conflicts)
+    total = len(plan.pages)
+    if check:
+        if plan.up_to_date:
+            click.echo(f"{total} pages up to date")
+        else:
+            click.echo(
+                f"{changed} of {total} pages out of date, {conflicts} regions edited by hand"
+            )
+    else:
+        done = "would update" if dry_run else "updated"
+        click.echo(
+            f"{changed} {'page' if changed == 1 else 'pages'} {done}, "
+            f"{total - changed} unchanged, {conflicts} regions edited by hand"
+        )
+    if conflicts or (check and changed):
+        raise SystemExit(EXIT_FINDINGS)
+
+
+COMMANDS = [new_command, render_command]

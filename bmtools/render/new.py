@@ -1,0 +1,306 @@
+"""Creating pages from the templates: artifacts, classes, examples, and items on a page.
+
+Every function returns a :class:`Created` (file and text) and writes atomically inside the
+graph root unless ``dry_run``. Pages are never overwritten; names that would escape the graph
+(``../x``) or could not be referenced (``[[``, ``]]``, line breaks) are refused.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bmtools.loader import load_graph
+from bmtools.metamodel import ARTIFACT_TYPE, load_metamodel, page_types
+from bmtools.model import Graph, Page
+from bmtools.names import file_stem_from_title, page_name
+from bmtools.render.engine import make_environment, render_item, render_page
+from bmtools.render.escape import clean_page_name
+from bmtools.render.pages import DEFAULT_CLASS_ICON, artifact_context, templates_folder
+from bmtools.render.regions import detect_indent, reindent
+from bmtools.writer import UnsafePathError, inside, write_text
+
+
+class NewError(Exception):
+    """A page that cannot be created (exists, bad name, unknown class…)."""
+
+
+@dataclass(slots=True)
+class Created:
+    file: str  # relative to the graph root
+    text: str  # the whole new file text
+    appended: str = ""  # for items: the text appended to an existing page
+
+
+def _graph(graph: Graph | str | os.PathLike[str]) -> Graph:
+    return graph if isinstance(graph, Graph) else load_graph(graph)
+
+
+def check_title(title: str) -> str:
+    """A page title fit for a new file, or NewError."""
+    if title != title.strip() or not title:
+        raise NewError(f"page name {title!r}: empty or surrounded by spaces")
+    if any(ch in title for ch in "\n\r\t\x00") or "[[" in title or "]]" in title:
+        raise NewError(f"page name {title!r}: line breaks, tabs, '[[' and ']]' are not allowed")
+    if clean_page_name(title) != title:
+        raise NewError(f"page name {title!r}: brackets cannot be used in a page name")
+    parts = title.replace("\\", "/").split("/")
+    if any(p in ("", ".", "..") for p in parts) or title.startswith("~"):
+        raise NewError(f"page name {title!r}: would leave the graph or has an empty part")
+    return title
+
+
+def page_file(graph: Graph, title: str) -> str:
+    """The relative file of a new page named ``title`` (per :file/name-format), checked."""
+    check_title(title)
+    existing = graph.resolve(title)
+    if existing is not None and existing.file is not None:
+        raise NewError(f"page '{title}' already exists: {existing.file} (not overwritten)")
+    stem = file_stem_from_title(title, graph.config.file_name_format)
+    rel = f"{graph.config.pages_directory.strip('/') or 'pages'}/{stem}.md"
+    try:
+        target = inside(graph.root, rel)
+    except UnsafePathError as exc:
+        raise NewError(f"page name {title!r}: {exc}") from exc
+    if target.exists():
+        raise NewError(f"{rel} already exists (not overwritten)")
+    return rel
+
+
+def _write_new(graph: Graph, rel: str, text: str, dry_run: bool) -> Created:
+    if not dry_run:
+        target = inside(graph.root, rel)
+        if target.exists():  # a race with another writer: still never overwrite
+            raise NewError(f"{rel} already exists (not overwritten)")
+        write_text(rel, text, root=graph.root)
+    return Created(rel, text)
+
+
+def _env(graph: Graph, templates):
+    try:
+        return make_environment(templates_folder(graph, templates))
+    except FileNotFoundError as exc:
+        raise NewError(str(exc)) from exc
+
+
+def new_artifact(
+    graph: Graph | str | os.PathLike[str],
+    name: str,
+    *,
+    definition: str = "",
+    classes: list[str] | tuple[str, ...] = (),
+    icon: str | None = None,
+    weight: str = "",
+    templates: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+) -> Created:
+    """Create ``NAME/info``, the artifact info page (NAME may also be given as ``NAME/info``)."""
+    graph = _graph(graph)
+    name = name[: -len("/info")] if name.lower().endswith("/info") else name
+    check_title(name)
+    title = f"{name}/info"
+    rel = page_file(graph, title)
+    mm = load_metamodel(graph)
+    env = _env(graph, templates)
+    page = Page(name=page_name(title), title=title, file=rel)
+    ctx = artifact_context(
+        graph,
+        mm,
+        page,
+        env,
+        new=True,
+        name=name,
+        item_classes=list(classes),
+        definition=definition,
+        icon=icon,
+        weight=weight,
+    )
+    return _write_new(graph, rel, render_page(env, "artifact", artifact=ctx), dry_run)
+
+
+def new_class(
+    graph: Graph | str | os.PathLike[str],
+    name: str,
+    *,
+    description: str = "",
+    extends: str | None = None,
+    icon: str | None = None,
+    templates: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+) -> Created:
+    """Create a class page declaring a first field, ``description``."""
+    graph = _graph(graph)
+    rel = page_file(graph, name)
+    mm = load_metamodel(graph)
+    env = _env(graph, templates)
+    if extends is not None and mm.class_for(extends) is None:
+        raise NewError(f"--extends {extends!r}: no such class")
+    parent = mm.class_for(extends) if extends else None
+    starter = {
+        "name": "description",
+        "type": "text",
+        "required": True,
+        "options": [],
+        "many": False,
+        "cls": None,
+        "description": f"What the {name} is, in a sentence or two.",
+        "origin": "",
+    }
+    inherited = []
+    if parent is not None:
+        for f in parent.fields.values():
+            if f.name != "description":
+                inherited.append(
+                    {
+                        "name": f.name,
+                        "type": f.kind,
+                        "required": f.is_required,
+                        "options": list(f.options or []),
+                        "many": f.is_many,
+                        "cls": f.cls,
+                        "description": f.description or "",
+                        "origin": f"from {parent.title}",
+                    }
+                )
+    artifacts: list[str] = []
+    ctx = {
+        "title": name,
+        "name": page_name(name),
+        "icon": icon or DEFAULT_CLASS_ICON,
+        "description": description or f"What a {name} is, in one sentence.",
+        "extends": parent.title if parent is not None else None,
+        "declared": [starter],
+        "fields": [starter, *inherited],
+        "artifacts": artifacts,
+    }
+    return _write_new(graph, rel, render_page(env, "class", cls=ctx), dry_run)
+
+
+def find_artifact(graph: Graph, artifact: str) -> Page:
+    for candidate in (artifact, f"{artifact}/info"):
+        page = graph.resolve(candidate)
+        if page is not None and page.file and ARTIFACT_TYPE in page_types(page):
+            return page
+    for page in graph.pages.values():
+        prop = page.properties.get("metamodel-id")
+        if page.file and prop is not None and ARTIFACT_TYPE in page_types(page):
+            if page_name(artifact) in [page_name(n) for n in prop.names()]:
+                return page
+    raise NewError(f"no artifact info page for '{artifact}' (create it with: new artifact)")
+
+
+def new_example(
+    graph: Graph | str | os.PathLike[str],
+    artifact: str,
+    name: str,
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+) -> Created:
+    """Create ``<artifact>/examples/NAME``; the artifact's Examples region embeds it on render."""
+    from bmtools.render.pages import artifact_name
+
+    graph = _graph(graph)
+    check_title(name)
+    if "/" in name:
+        raise NewError(f"example name {name!r}: no '/' (examples live in one namespace)")
+    page = find_artifact(graph, artifact)
+    title = f"{artifact_name(page)}/examples/{name}"
+    rel = page_file(graph, title)
+    env = _env(graph, templates)
+    ctx = {"title": title, "name": name, "artifact": page.title}
+    return _write_new(graph, rel, render_page(env, "example", example=ctx), dry_run)
+
+
+def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise NewError(f"--set {pair!r}: expected key=value")
+        key, value = pair.split("=", 1)
+        key = key.strip().lower().replace("_", "-")
+        if not key:
+            raise NewError(f"--set {pair!r}: empty key")
+        out[key] = value.strip()
+    return out
+
+
+def new_item(
+    graph: Graph | str | os.PathLike[str],
+    cls: str,
+    page: str,
+    values: dict[str, str],
+    *,
+    title: str | None = None,
+    tasks: list[str] | tuple[str, ...] = (),
+    templates: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+) -> Created:
+    """Append one item of class ``cls`` to ``page`` (created when missing).
+
+    ``values`` maps field names to values; every key must be a field of the class, every value
+    must parse as the field's type, and every required field must be given. The title comes
+    from ``title`` or ``values["title"]``. Existing text of the page is kept byte for byte.
+    """
+    graph = _graph(graph)
+    mm = load_metamodel(graph)
+    spec = mm.class_for(cls)
+    if spec is None:
+        known = ", ".join(sorted(mm.classes))
+        raise NewError(f"no class '{cls}' (classes: {known})")
+    values = dict(values)
+    title = title or values.pop("title", None) or values.pop("name", None)
+    if not title:
+        raise NewError("the item needs a title: --title TEXT or --set title=TEXT")
+    check_title(title)
+    unknown = [k for k in values if k not in spec.fields]
+    if unknown:
+        raise NewError(
+            f"{', '.join(unknown)}: not a field of '{spec.title}' "
+            f"(fields: {', '.join(spec.fields)})"
+        )
+    missing = [f.name for f in spec.required_fields() if not values.get(f.name)]
+    if missing:
+        raise NewError(f"required field(s) of '{spec.title}' missing: {', '.join(missing)}")
+    fields = []
+    for fname, f in spec.fields.items():
+        if fname not in values or values[fname] == "":
+            continue
+        raw = values[fname]
+        refs = f.kind in ("page", "person")
+        parts = [p.strip() for p in raw.split(",")] if refs and f.is_many else [raw]
+        parts = [clean_page_name(p) if refs else p for p in parts if p.strip()]
+        try:
+            f.parse(
+                ", ".join(f"[[{p}]]" for p in parts) if refs else raw,
+                graph.config.journal_title_format,
+            )
+        except ValueError as exc:
+            raise NewError(f"{fname}={raw!r}: {exc}") from exc
+        fields.append({"key": fname, "values": parts, "refs": refs})
+    env = _env(graph, templates)
+    item = {
+        "title": title,
+        "cls": spec.title,
+        "fields": fields,
+        "tasks": [{"text": t, "done": False} for t in tasks],
+    }
+    block = render_item(env, item)
+    target_page = graph.resolve(page)
+    if target_page is None or target_page.file is None:
+        rel = page_file(graph, page)
+        return _write_new(graph, rel, block, dry_run)
+    rel = target_page.file
+    data = (Path(graph.root) / rel).read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    old = data[3:].decode("utf-8") if bom else data.decode("utf-8")
+    newline = "\r\n" if "\r\n" in old else "\n"
+    indent = detect_indent(old)
+    add = reindent(block.rstrip("\n"), "\t", indent).replace("\n", newline) + newline
+    if old and not old.endswith("\n"):
+        add = newline + add
+    text = old + add
+    if not dry_run:
+        write_text(rel, ("\ufeff" if bom else "") + text, root=graph.root)
+    return Created(rel, text, appended=add)

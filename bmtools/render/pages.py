@@ -1,0 +1,300 @@
+"""Re-rendering the managed regions of every artifact and class page of a graph.
+
+``plan_render`` computes the new text of each page (nothing is written); ``apply_plan`` writes
+the pages that change; ``render_graph`` does both.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bmtools.loader import load_graph
+from bmtools.metamodel import (
+    ARTIFACT_TYPE,
+    ClassSpec,
+    Metamodel,
+    load_metamodel,
+    page_types,
+    section_key,
+)
+from bmtools.model import Graph, Page
+from bmtools.render.engine import make_environment, render_lines, render_page
+from bmtools.render.regions import Conflict, extract_regions, update_page_regions
+from bmtools.writer import write_bytes
+
+DEFAULT_ARTIFACT_ICON = "🧿"
+DEFAULT_CLASS_ICON = "🔷"
+TEMPLATES_CONFIG_KEY = "bmtools/templates"
+
+
+class RenderError(Exception):
+    """A template or graph problem that stops rendering (exit 2)."""
+
+
+@dataclass(slots=True)
+class PageRender:
+    """The outcome for one page."""
+
+    file: str  # relative to the graph root, POSIX
+    kind: str  # artifact | class
+    old: str
+    new: str
+    bom: bool = False
+    changed_ids: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    missing_ids: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.old
+
+    def diff(self) -> str:
+        return "".join(
+            difflib.unified_diff(
+                self.old.splitlines(keepends=True),
+                self.new.splitlines(keepends=True),
+                f"a/{self.file}",
+                f"b/{self.file}",
+            )
+        )
+
+
+@dataclass(slots=True)
+class RenderPlan:
+    root: str
+    pages: list[PageRender] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[PageRender]:
+        return [p for p in self.pages if p.changed]
+
+    @property
+    def conflicts(self) -> list[tuple[str, Conflict]]:
+        return [(p.file, c) for p in self.pages for c in p.conflicts]
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.changed and not self.conflicts
+
+
+# --------------------------------------------------------------------------------------------
+# Contexts: plain dicts built from the graph, the only thing templates see.
+
+
+def artifact_name(page: Page) -> str:
+    """``milestones/info`` → ``milestones`` (else the metamodel-id, else the title)."""
+    if page.title.lower().endswith("/info"):
+        return page.title[: -len("/info")]
+    prop = page.properties.get("metamodel-id")
+    names = prop.names() if prop is not None else []
+    return str(names[0]) if names else page.title
+
+
+def section_text(page: Page, key: str) -> str:
+    """The text of the first child of the top-level section ``key`` (e.g. the definition)."""
+    for block in page.top_blocks():
+        if block.heading and section_key(block.title) == key:
+            for child in page.children(block):
+                text = " ".join(line.strip() for line in child.content.split("\n"))
+                if text.strip():
+                    return text.strip()
+            return " ".join(text.strip() for _, text in block.body_lines).strip()
+    return ""
+
+
+def examples_of(graph: Graph, name: str) -> list[dict[str, str]]:
+    prefix = name.lower() + "/examples/"
+    found = [p for p in graph.pages.values() if p.file is not None and p.name.startswith(prefix)]
+    return [{"title": p.title} for p in sorted(found, key=lambda p: p.name)]
+
+
+def artifact_context(
+    graph: Graph, mm: Metamodel, page: Page, env, *, new: bool = False, **over: Any
+) -> dict[str, Any]:
+    name = over.get("name") or artifact_name(page)
+    item_classes = over.get("item_classes")
+    if item_classes is None:
+        prop = page.properties.get("item-classes")
+        item_classes = prop.names() if prop is not None else []
+    classes = []
+    for cname in item_classes:
+        spec = mm.class_for(cname)
+        classes.append({"title": spec.title if spec else str(cname), "name": cname})
+    rel = page.properties.get("relations")
+    icon = page.properties.get("icon")
+    weight = page.properties.get("weight")
+    xbok = page.properties.get("xbok-type")
+    ctx = {
+        "title": page.title,
+        "name": name,
+        "icon": over.get("icon") or (icon.raw if icon is not None else DEFAULT_ARTIFACT_ICON),
+        "xbok_type": xbok.raw if xbok is not None else "internal",
+        "relations": [n for n in (rel.names() if rel is not None else []) if n],
+        "weight": over.get("weight", weight.raw if weight is not None else ""),
+        "definition": over.get("definition", section_text(page, "definition")),
+        "classes": classes,
+        "examples": examples_of(graph, name),
+        "new": new,
+    }
+    ctx["questions"] = render_lines(env, "questions", artifact=ctx)
+    return ctx
+
+
+def class_context(graph: Graph, mm: Metamodel, spec: ClassSpec, page: Page | None) -> dict:
+    def fdict(f, origin: str = "") -> dict[str, Any]:
+        cls_title = None
+        if f.cls:
+            target = mm.classes.get(f.cls) or graph.resolve(f.cls)
+            cls_title = target.title if target is not None else f.cls
+        return {
+            "name": f.name,
+            "type": f.kind,
+            "required": f.is_required,
+            "options": list(f.options or []),
+            "many": f.is_many,
+            "cls": cls_title,
+            "description": f.description or "",
+            "origin": origin,
+        }
+
+    declared_lines = {n for n, f in spec.own_fields.items() if f.file == spec.file and f.file}
+    fields = []
+    for fname, f in spec.fields.items():
+        if fname in declared_lines:
+            origin = ""
+        elif page is not None and spec.extends and _inherited_from(mm, spec, fname):
+            parent = _inherited_from(mm, spec, fname)
+            origin = f"from {parent}"
+        else:
+            origin = "built in"
+        fields.append(fdict(f, origin))
+    artifacts = sorted(
+        {
+            a.page.title
+            for a in mm.artifacts
+            if any(mm.class_names.get(graph.resolve_name(c)) == spec.name for c in a.item_classes)
+        },
+        key=str.lower,
+    )
+    icon = page.properties.get("icon") if page is not None else None
+    return {
+        "title": spec.title,
+        "name": spec.name,
+        "icon": icon.raw if icon is not None else DEFAULT_CLASS_ICON,
+        "description": spec.description,
+        "extends": (mm.classes[spec.extends].title if spec.extends in mm.classes else spec.extends)
+        if spec.extends
+        else None,
+        "declared": [fdict(f) for n, f in spec.own_fields.items() if n in declared_lines],
+        "fields": fields,
+        "artifacts": artifacts,
+    }
+
+
+def _inherited_from(mm: Metamodel, spec: ClassSpec, fname: str) -> str | None:
+    current = spec
+    seen = {spec.name}
+    while current.extends and current.extends in mm.classes and current.extends not in seen:
+        current = mm.classes[current.extends]
+        seen.add(current.name)
+        if fname in current.own_fields:
+            return current.title
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def templates_folder(graph: Graph, templates: str | os.PathLike[str] | None) -> str | None:
+    """``--templates`` wins; else ``:bmtools/templates`` in config.edn (relative to the root)."""
+    if templates is not None:
+        return str(templates)
+    configured = graph.config.raw.get(TEMPLATES_CONFIG_KEY)
+    if isinstance(configured, str) and configured.strip():
+        return str(Path(graph.root) / configured)
+    return None
+
+
+def read_page_text(root: str | os.PathLike[str], rel: str) -> tuple[str, bool]:
+    data = (Path(root) / rel).read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    return data[3:].decode("utf-8") if bom else data.decode("utf-8"), bom
+
+
+def plan_render(
+    graph: Graph | str | os.PathLike[str],
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    force: bool = False,
+) -> RenderPlan:
+    """The new text of every artifact and class page (nothing is written)."""
+    if not isinstance(graph, Graph):
+        graph = load_graph(graph)
+    mm = load_metamodel(graph)
+    try:
+        env = make_environment(templates_folder(graph, templates))
+    except FileNotFoundError as exc:
+        raise RenderError(str(exc)) from exc
+    plan = RenderPlan(root=graph.root)
+    targets: list[tuple[str, Page, str]] = []
+    for page in sorted(graph.pages.values(), key=lambda p: p.file or ""):
+        if page.file is None or page.format != "markdown":
+            continue
+        types = page_types(page)
+        if ARTIFACT_TYPE in types:
+            targets.append(("artifact", page, ""))
+        elif page.name in mm.classes and not mm.classes[page.name].builtin:
+            targets.append(("class", page, page.name))
+    for kind, page, cname in targets:
+        try:
+            if kind == "artifact":
+                ctx = artifact_context(graph, mm, page, env)
+                generated = render_page(env, "artifact", artifact=ctx)
+            else:
+                ctx = class_context(graph, mm, mm.classes[cname], page)
+                generated = render_page(env, "class", cls=ctx)
+        except Exception as exc:  # template errors name the template and line
+            raise RenderError(f"{page.file}: rendering the {kind} template failed: {exc}") from exc
+        old, bom = read_page_text(graph.root, page.file)
+        result = update_page_regions(old, extract_regions(generated), force=force)
+        plan.pages.append(
+            PageRender(
+                file=page.file,
+                kind=kind,
+                old=old,
+                new=result.text,
+                bom=bom,
+                changed_ids=result.changed_ids,
+                conflicts=result.conflicts,
+                missing_ids=result.missing_ids,
+            )
+        )
+    return plan
+
+
+def apply_plan(plan: RenderPlan) -> list[str]:
+    """Write the pages of ``plan`` that change (atomically, inside the root); their files."""
+    for page in plan.changed:
+        data = (b"\xef\xbb\xbf" if page.bom else b"") + page.new.encode("utf-8")
+        if write_bytes(page.file, data, root=plan.root):
+            plan.written.append(page.file)
+    return plan.written
+
+
+def render_graph(
+    graph: Graph | str | os.PathLike[str],
+    *,
+    templates: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> RenderPlan:
+    """Re-render the managed regions of every artifact and class page; write unless dry_run."""
+    plan = plan_render(graph, templates=templates, force=force)
+    if not dry_run:
+        apply_plan(plan)
+    return plan

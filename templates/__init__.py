@@ -1,0 +1,1 @@
+"""Jinja templates shipped with bmtools (``bmtools.templates``); see docs/render.md."""
