@@ -68,12 +68,15 @@ def new_command() -> None:
     "--class", "classes", multiple=True, help="An item class of the artifact (repeatable)."
 )
 @click.option("--icon", default=None, help="The page icon (default 🧿).")
-@click.option("--weight", default="", help="The artifact's weight.")
+@click.option("--weight", default="", help="The artifact's weight (e.g. 40).")
+@click.option(
+    "--relation", "relations", multiple=True, help="A related artifact page (repeatable)."
+)
 @graph_option
 @templates_option
 @dry_run_option
 def new_artifact_command(
-    name, definition, classes, icon, weight, graph_path, templates, dry_run
+    name, definition, classes, icon, weight, relations, graph_path, templates, dry_run
 ) -> None:
     """Create the artifact info page NAME/info."""
     created = _run(
@@ -84,6 +87,7 @@ def new_artifact_command(
         classes=list(classes),
         icon=icon,
         weight=weight,
+        relations=list(relations),
         templates=templates,
         dry_run=dry_run,
     )

@@ -92,6 +92,7 @@ def new_artifact(
     classes: list[str] | tuple[str, ...] = (),
     icon: str | None = None,
     weight: str = "",
+    relations: list[str] | tuple[str, ...] = (),
     templates: str | os.PathLike[str] | None = None,
     dry_run: bool = False,
 ) -> Created:
@@ -115,6 +116,7 @@ def new_artifact(
         definition=definition,
         icon=icon,
         weight=weight,
+        relations=[clean_page_name(r) for r in relations if clean_page_name(r)],
     )
     return _write_new(graph, rel, render_page(env, "artifact", artifact=ctx), dry_run)
 
@@ -278,7 +280,7 @@ def new_item(
             )
         except ValueError as exc:
             raise NewError(f"{fname}={raw!r}: {exc}") from exc
-        fields.append({"key": fname, "values": parts, "refs": refs})
+        fields.append({"key": fname, "parts": parts, "refs": refs})
     env = _env(graph, templates)
     item = {
         "title": title,

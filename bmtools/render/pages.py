@@ -134,7 +134,8 @@ def artifact_context(
         "name": name,
         "icon": over.get("icon") or (icon.raw if icon is not None else DEFAULT_ARTIFACT_ICON),
         "xbok_type": xbok.raw if xbok is not None else "internal",
-        "relations": [n for n in (rel.names() if rel is not None else []) if n],
+        "relations": over.get("relations")
+        or [n for n in (rel.names() if rel is not None else []) if n],
         "weight": over.get("weight", weight.raw if weight is not None else ""),
         "definition": over.get("definition", section_text(page, "definition")),
         "classes": classes,
