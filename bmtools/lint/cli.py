@@ -126,7 +126,7 @@ def lint_command(
     if diff:
         text = "".join(result.diffs)
         _emit(text, output)
-        if fmt == "text" and not output:
+        if fmt == "text" and not output and result.fixed:
             n = result.fixed
             click.echo(f"Would fix {n} problem{'s' if n != 1 else ''}.", err=True)
         sys.exit(EXIT_FINDINGS if result.diffs else EXIT_OK)
