@@ -5,6 +5,14 @@
 class pages of a graph.
 """
 
+from bmtools.render.pages import (  # noqa: E402  (after the regions API it builds on)
+    PageRender,
+    RenderError,
+    RenderPlan,
+    apply_plan,
+    plan_render,
+    render_graph,
+)
 from bmtools.render.regions import (
     Conflict,
     Region,
@@ -18,6 +26,12 @@ from bmtools.render.regions import (
 )
 
 __all__ = [
+    "PageRender",
+    "RenderError",
+    "RenderPlan",
+    "apply_plan",
+    "plan_render",
+    "render_graph",
     "Conflict",
     "Region",
     "RegionError",

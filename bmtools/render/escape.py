@@ -12,9 +12,9 @@ and the one role the template gave it:
   ref, block ref, embed or macro);
 - ``#`` directly followed by a tag character gets a space after it (no tag), ``<!--`` becomes
   ``<! --`` (no comment hiding the rest of the line);
-- a value starting with ``-``, ``*``, ``+``, ``>`` or ``#`` gets a backslash in front (no
-  bullet, list, quote or heading), and one starting with a task marker (``TODO `` …) is
-  lower-cased there (no task);
+- a value starting with ``-``, ``*``, ``+``, ``>``, ``#``, three backticks or ``~~~`` gets a
+  backslash in front (no bullet, list, quote, heading, directive or code fence), and one
+  starting with a task marker (``TODO `` …) has the marker lower-cased (no task);
 - surrounding whitespace is stripped.
 """
 
@@ -55,7 +55,7 @@ def escape_logseq(value: Any) -> str:
         while pair in text:
             text = text.replace(pair, spaced)
     text = _TAG.sub("# ", text).replace("<!--", "<! --")
-    if text[:1] in ("-", "*", "+", ">", "#"):
+    if text[:1] in ("-", "*", "+", ">", "#") or text.startswith(("```", "~~~")):
         text = "\\" + text
     m = _MARKER.match(text)
     if m:

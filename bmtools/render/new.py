@@ -17,8 +17,14 @@ from bmtools.model import Graph, Page
 from bmtools.names import file_stem_from_title, page_name
 from bmtools.render.engine import make_environment, render_item, render_page
 from bmtools.render.escape import clean_page_name
-from bmtools.render.pages import DEFAULT_CLASS_ICON, artifact_context, templates_folder
+from bmtools.render.pages import (
+    DEFAULT_CLASS_ICON,
+    artifact_context,
+    class_context,
+    templates_folder,
+)
 from bmtools.render.regions import detect_indent, reindent
+from bmtools.syntax.outline import parse_outline
 from bmtools.writer import UnsafePathError, inside, write_text
 
 
@@ -165,7 +171,6 @@ def new_class(
                         "origin": f"from {parent.title}",
                     }
                 )
-    artifacts: list[str] = []
     ctx = {
         "title": name,
         "name": page_name(name),
@@ -174,8 +179,19 @@ def new_class(
         "extends": parent.title if parent is not None else None,
         "declared": [starter],
         "fields": [starter, *inherited],
-        "artifacts": artifacts,
+        "artifacts": [],
     }
+    text = render_page(env, "class", cls=ctx)
+    # Render once more from the graph as it will be, so the summary is exactly what
+    # `bmtools render` produces (inherited fields, artifacts already naming the class).
+    page = Page(name=page_name(name), title=name, file=rel, source=text)
+    parse_outline(page, graph.config, [])
+    graph.pages[page.name] = page
+    try:
+        mm = load_metamodel(graph)
+        ctx = class_context(graph, mm, mm.classes[page.name], page)
+    finally:
+        del graph.pages[page.name]
     return _write_new(graph, rel, render_page(env, "class", cls=ctx), dry_run)
 
 
