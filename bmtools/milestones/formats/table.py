@@ -5,10 +5,10 @@ name    n
 -----  --
 alpha   1
 b      22
->>> print(render_table(["name"], [["a very long title"]], width=7))
+>>> print(render_table(["name"], [["a very long title"]], width=9))
 name
--------
-a very…
+---------
+a very l…
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 ELLIPSIS = "…"
-MIN_COL = 6
+MIN_COL = 8
 
 
 def _cut(text: str, width: int) -> str:
@@ -31,9 +31,9 @@ def render_table(
     flexible: Sequence[int] | None = None,
     styler: Callable[[int, int, str], str] | None = None,
 ) -> str:
-    """A plain-text table. ``width`` (the terminal width) shrinks the ``flexible`` columns (by
-    default the widest ones) until the table fits; None means no limit. ``styler(row, col,
-    text)`` may colour a padded cell (row −1 is the header)."""
+    """A plain-text table. ``width`` (the terminal width) shrinks the ``flexible`` columns
+    (default: all), widest first (the first of them counts half), until the table fits; None
+    means no limit. ``styler(row, col, text)`` may colour a padded cell (row −1: the header)."""
     n = len(headers)
     aligns = (aligns or "l" * n).ljust(n, "l")
     cells = [[str(c) for c in row] for row in rows]
@@ -45,7 +45,8 @@ def render_table(
             shrinkable = [i for i in flex if widths[i] > max(MIN_COL, len(headers[i]))]
             if not shrinkable:
                 break
-            widest = max(shrinkable, key=lambda i: widths[i])
+            # the first flexible column (the title) keeps twice the width of the others
+            widest = max(shrinkable, key=lambda i: widths[i] / (2 if i == flex[0] else 1))
             widths[widest] -= 1
 
     def line(values: Sequence[str], row: int) -> str:
