@@ -16,7 +16,13 @@ from bmtools.render.new import (
 from bmtools.render.pages import RenderError, render_graph
 from bmtools.render.regions import RegionError
 
-EXIT_OK, EXIT_FINDINGS = 0, 1
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class RefusedError(click.ClickException):
+    """A page bmtools will not create (exists, bad name…): ``Error: …`` and exit 2."""
+
+    exit_code = EXIT_USAGE
 
 graph_option = click.option(
     "--graph",
@@ -50,7 +56,7 @@ def _run(fn, *args, **kwargs) -> Created:
     try:
         return fn(*args, **kwargs)
     except (NewError, RegionError, ValueError) as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise RefusedError(str(exc)) from exc
 
 
 @click.group("new")
@@ -143,7 +149,7 @@ def new_item_command(cls, page, title, assignments, tasks, graph_path, templates
     try:
         values = parse_assignments(assignments)
     except NewError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise RefusedError(str(exc)) from exc
     created = _run(
         new_item,
         graph_path,
