@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 ELLIPSIS = "…"
 MIN_COL = 8
+PRIMARY_MIN = 24  # columns are dropped before the first flexible one gets narrower
 
 
 def _cut(text: str, width: int) -> str:
@@ -30,10 +31,36 @@ def render_table(
     width: int | None = None,
     flexible: Sequence[int] | None = None,
     styler: Callable[[int, int, str], str] | None = None,
+    optional: Sequence[int] = (),
 ) -> str:
     """A plain-text table. ``width`` (the terminal width) shrinks the ``flexible`` columns
     (default: all), widest first (the first of them counts half), until the table fits; None
-    means no limit. ``styler(row, col, text)`` may colour a padded cell (row −1: the header)."""
+    means no limit. ``styler(row, col, text)`` may colour a padded cell (row −1: the header).
+    When even the narrowest table is too wide, the ``optional`` columns are dropped in order."""
+    if width is not None and optional:
+        natural = [max([len(headers[i])] + [len(str(r[i])) for r in rows])
+                   for i in range(len(headers))]
+        flex = list(range(len(headers))) if flexible is None else list(flexible)
+        floor = [max(MIN_COL, len(h)) for h in headers]
+        if flex:
+            floor[flex[0]] = max(floor[flex[0]], PRIMARY_MIN)
+        need = sum(min(natural[i], floor[i]) if i in flex else natural[i]
+                   for i in range(len(headers))) + 2 * (len(headers) - 1)
+        if need > width:  # even at the narrowest it does not fit: drop a column
+            drop = optional[0]
+
+            def keep(seq: Sequence) -> list:
+                return [x for i, x in enumerate(seq) if i != drop]
+
+            def shift(idx: Sequence[int]) -> list[int]:
+                return [i - (i > drop) for i in idx if i != drop]
+
+            return render_table(
+                keep(headers), [keep(r) for r in rows], "".join(keep(aligns or "l" * len(headers))),
+                width, None if flexible is None else shift(flexible),
+                None if styler is None else (lambda r, c, t: styler(r, c + (c >= drop), t)),
+                shift(optional[1:]),
+            )
     n = len(headers)
     aligns = (aligns or "l" * n).ljust(n, "l")
     cells = [[str(c) for c in row] for row in rows]

@@ -82,7 +82,7 @@ def list_text(
 
         out.append(
             render_table(LIST_HEADERS, milestone_rows(ms, today), "llllllrr", width,
-                         flexible=[1, 2, 3, 4, 5], styler=styler)
+                         flexible=[1, 2, 3, 4], styler=styler, optional=[4, 7, 2])
         )
     else:
         out.append("(no milestones)")
@@ -108,7 +108,8 @@ def overdue_text(ms: Sequence[Milestone], today: dt.date, width: int | None = No
     ]
     head = style("head", f"Overdue as of {today} ({len(ms)})")
     table = render_table(["Late", "Due", "Milestone", "Page", "Owner", "Status", "Tasks",
-                          "Budget"], rows, "rllllllr", width, flexible=[2, 3, 4])
+                          "Budget"], rows, "rllllllr", width, flexible=[2, 3, 4],
+                         optional=[6, 3])
     return f"{head}\n\n{table}"
 
 
@@ -123,7 +124,8 @@ def due_soon_text(ms: Sequence[Milestone], today: dt.date, end: dt.date,
         for m in ms
     ]
     table = render_table(["Due", "In days", "Milestone", "Page", "Owner", "Status", "Tasks",
-                          "Budget"], rows, "lrllllr", width, flexible=[2, 3, 4])
+                          "Budget"], rows, "lrllllrr", width, flexible=[2, 3, 4],
+                         optional=[6, 3])
     return f"{head}\n\n{table}"
 
 
