@@ -365,3 +365,14 @@ def test_templates_are_packaged():
     for name in TEMPLATE_NAMES.values():
         assert (folder / name).is_file()
         assert any(fnmatch.fnmatch(name, pat) for pat in patterns), name
+
+
+def test_templates_folder_from_config_edn(graph_copy):
+    (graph_copy / "tpl").mkdir()
+    (graph_copy / "tpl/questions.md.j2").write_text("Why {{ artifact.name }}?\n", encoding="utf-8")
+    config = graph_copy / "logseq/config.edn"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("{:meta/version 1", '{:meta/version 1 :bmtools/templates "tpl"'))
+    assert run("render", str(graph_copy)).exit_code == 0
+    page = (graph_copy / "pages/milestones___info.md").read_text(encoding="utf-8")
+    assert "\t\t- Why milestones?\n" in page
