@@ -53,7 +53,14 @@ def check(ctx):
                 first.setdefault((page.name, target), (page.file, ref.line, ref.col))
     if not E.number_of_edges():
         return
-    for cycle in sorted((sorted_cycle(c) for c in nx.simple_cycles(E)), key=lambda c: (len(c), c)):
+    # Only strongly connected parts (and self-embeds) can hold cycles: look there alone.
+    cycles = [[n] for n in nx.nodes_with_selfloops(E)]
+    for part in nx.strongly_connected_components(E):
+        if len(part) > 1:
+            sub = E.subgraph(part).copy()
+            sub.remove_edges_from(list(nx.selfloop_edges(sub)))
+            cycles.extend(nx.simple_cycles(sub))
+    for cycle in sorted((sorted_cycle(c) for c in cycles), key=lambda c: (len(c), c)):
         titles = [graph.pages[n].title for n in cycle]
         nxt = cycle[1] if len(cycle) > 1 else cycle[0]
         file, line, col = first[(cycle[0], nxt)]

@@ -1,0 +1,69 @@
+"""The lint cache: unchanged graphs are answered without reading pages; any change to a
+page, the settings or config.edn is seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bmtools.lint import Settings, cache
+from bmtools.loader import load_graph
+
+PAGE = "- [[Beta]] #milestone\n  description:: x\n"
+
+
+def make(root: Path) -> Path:
+    (root / "logseq").mkdir()
+    (root / "logseq/config.edn").write_text("{:file/name-format :triple-lowbar}\n")
+    (root / "pages").mkdir()
+    (root / "pages/a.md").write_text(PAGE)
+    (root / "pages/b.md").write_text("- b\n")
+    return root
+
+
+@pytest.fixture
+def counted_loads(monkeypatch):
+    calls = []
+
+    def counting(root):
+        calls.append(root)
+        return load_graph(root)
+
+    monkeypatch.setattr(cache, "load_graph", counting)
+    return calls
+
+
+def test_unchanged_graph_is_not_read_again(tmp_path, counted_loads):
+    root = make(tmp_path)
+    graph, first = cache.cached_lint(root, Settings())
+    assert graph is not None and len(counted_loads) == 1
+    assert {d.code for d in first} == {"BM401"}
+    assert (root / ".bmtools_cache" / "CACHEDIR.TAG").is_file()
+    graph, second = cache.cached_lint(root, Settings())
+    assert graph is None and len(counted_loads) == 1
+    assert second == first  # fixes and all fields survive the cache
+
+
+def test_changes_invalidate(tmp_path, counted_loads):
+    root = make(tmp_path)
+    cache.cached_lint(root, Settings())
+    (root / "pages/b.md").write_text("- b changed\n")
+    cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 2
+    _, diags = cache.cached_lint(root, Settings(ignore=["BM401"]))  # other settings
+    assert len(counted_loads) == 3 and diags == []
+    (root / "pages/c.md").write_text(PAGE.replace("Beta", "Gamma"))  # a new page
+    _, diags = cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 4 and {d.file for d in diags} == {"pages/a.md", "pages/c.md"}
+    (root / "logseq/config.edn").write_text("{}\n")  # config.edn is part of the key
+    cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 5
+
+
+def test_corrupt_cache_is_a_miss(tmp_path, counted_loads):
+    root = make(tmp_path)
+    cache.cached_lint(root, Settings())
+    (root / ".bmtools_cache" / cache.CACHE_FILE).write_bytes(b"not a pickle")
+    _, diags = cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 2 and {d.code for d in diags} == {"BM401"}
