@@ -86,7 +86,9 @@ def generate_svg(
         ax.text(mdates.date2num(today), n - 0.3 if n else 0.5, f" today {today.isoformat()}",
                 color=COLOURS["today"], fontsize=8, va="bottom")
         ax.set_yticks(range(n))
-        ax.set_yticklabels([m.page_short for m in reversed(items)], fontsize=7)
+        pages = [m.page_short for m in items]
+        shown = [p if k == 0 or pages[k - 1] != p else "" for k, p in enumerate(pages)]
+        ax.set_yticklabels(list(reversed(shown)), fontsize=7)
         ax.set_ylim(-0.8, max(n, 1) - 0.2 + 0.6)
         ax.xaxis_date()
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))

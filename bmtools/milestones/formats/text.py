@@ -162,13 +162,16 @@ def budget_text(report: BudgetReport, width: int | None = None, style: Styler = 
     if report.plan_vs_actual:
         out += ["", style("head", "Plan vs actual (items with actual-budget::)"), ""]
         rows = [
-            [p.milestone.title, p.milestone.page_short, money(p.budget), money(p.actual),
+            [p.milestone.title, p.milestone.page_short, p.milestone.state, money(p.budget),
+             money(p.actual),
              fmt_signed(p.variance, p.actual.currency) if p.comparable
              else "currencies differ", fmt_pct(p.variance_pct)]
             for p in report.plan_vs_actual
         ]
-        out.append(render_table(["Milestone", "Page", "Budget", "Actual", "Variance", "%"],
-                                rows, "llrrrr", width, flexible=[0, 1]))
+        out.append(render_table(["Milestone", "Page", "Status", "Budget", "Actual", "Variance",
+                                 "%"], rows, "lllrrrr", width, flexible=[0, 1]))
+        out.append("Variance = actual − budget of the same items (+ = over budget); items not "
+                   "done are still spending.")
     if report.unbudgeted:
         out += ["", f"Left out (no valid budget): {', '.join(m.title for m in report.unbudgeted)}"]
     return "\n".join(out)
@@ -208,8 +211,10 @@ def cpm_text(r: CpmResult, width: int | None = None, style: Styler = _plain,
         page = tasks[0].milestone.page_short
         origin = tasks[0].origin
         finish = tasks[0].date(r.finish[pid])
+        planned = max(t.milestone.due for t in tasks)
         out += [
-            style("head", f"{page}: critical path {r.finish[pid]} days, {origin} to {finish}"),
+            style("head", f"{page}: critical path {r.finish[pid]} days, {origin} to {finish} "
+                          f"(planned finish {planned})"),
             "  " + " → ".join(t.milestone.title for t in path),
             "",
         ]
