@@ -376,3 +376,18 @@ def test_templates_folder_from_config_edn(graph_copy):
     assert run("render", str(graph_copy)).exit_code == 0
     page = (graph_copy / "pages/milestones___info.md").read_text(encoding="utf-8")
     assert "\t\t- Why milestones?\n" in page
+
+
+def test_new_pages_follow_a_space_indented_graph(tmp_path):
+    root = tmp_path / "spaces"
+    (root / "pages").mkdir(parents=True)
+    (root / "logseq").mkdir()
+    (root / "logseq/config.edn").write_text("{:file/name-format :triple-lowbar}", encoding="utf-8")
+    (root / "pages/notes.md").write_text("- a\n  - b\n    - c\n", encoding="utf-8")
+    created = new_artifact(root, "risks", classes=["milestone"], weight="1", relations=["x"])
+    assert "\n  - Content is of type list.\n" in created.text and "\t" not in created.text
+    assert render_graph(root).written == []
+    graph = load_graph(root)
+    info = graph.pages["risks/info"]
+    section = [b for b in info.top_blocks() if b.title.startswith("📰")][0]
+    assert [c.title for c in info.children(section)][0] == "Content is of type list."

@@ -24,6 +24,7 @@ class RefusedError(click.ClickException):
 
     exit_code = EXIT_USAGE
 
+
 graph_option = click.option(
     "--graph",
     "graph_path",

@@ -10,7 +10,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from bmtools.render import escape
-from bmtools.render.regions import seal_regions
+from bmtools.render.regions import reindent, seal_regions
 
 TEMPLATE_NAMES = {
     "artifact": "artifact.md.j2",
@@ -75,16 +75,17 @@ def make_environment(templates: str | os.PathLike[str] | None = None) -> Sandbox
     return env
 
 
-def finish(text: str) -> str:
-    """Deterministic page text: no trailing spaces, exactly one final newline, hashes sealed."""
+def finish(text: str, indent: str = "\t") -> str:
+    """Deterministic page text: no trailing spaces, exactly one final newline, tab nesting
+    re-expressed in ``indent``, region hashes sealed."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     out = "\n".join(lines).strip("\n") + "\n"
-    return seal_regions(out)
+    return seal_regions(reindent(out, "\t", indent))
 
 
-def render_page(env: SandboxedEnvironment, kind: str, **context: Any) -> str:
+def render_page(env: SandboxedEnvironment, kind: str, indent: str = "\t", **context: Any) -> str:
     """Render the ``kind`` template (artifact, class, example) to finished page text."""
-    return finish(env.get_template(TEMPLATE_NAMES[kind]).render(**context))
+    return finish(env.get_template(TEMPLATE_NAMES[kind]).render(**context), indent)
 
 
 def render_lines(env: SandboxedEnvironment, kind: str, **context: Any) -> list[escape.LogseqSafe]:

@@ -43,6 +43,18 @@ def _graph(graph: Graph | str | os.PathLike[str]) -> Graph:
     return graph if isinstance(graph, Graph) else load_graph(graph)
 
 
+def graph_indent(graph: Graph) -> str:
+    """The nesting unit most pages of the graph use (a tab when none is nested)."""
+    counts: dict[str, int] = {}
+    for page in graph.pages.values():
+        if page.file is not None and any(b.level > 1 for b in page.blocks):
+            unit = detect_indent(page.source)
+            counts[unit] = counts.get(unit, 0) + 1
+    if not counts:
+        return "\t"
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] != "\t", kv[0]))[0][0]
+
+
 def check_title(title: str) -> str:
     """A page title fit for a new file, or NewError."""
     if title != title.strip() or not title:
@@ -119,12 +131,14 @@ def new_artifact(
         new=True,
         name=name,
         item_classes=list(classes),
-        definition=definition,
+        definition=definition or f"What {name} are, in one sentence.",
         icon=icon,
         weight=weight,
         relations=[clean_page_name(r) for r in relations if clean_page_name(r)],
     )
-    return _write_new(graph, rel, render_page(env, "artifact", artifact=ctx), dry_run)
+    return _write_new(
+        graph, rel, render_page(env, "artifact", graph_indent(graph), artifact=ctx), dry_run
+    )
 
 
 def new_class(
@@ -181,7 +195,7 @@ def new_class(
         "fields": [starter, *inherited],
         "artifacts": [],
     }
-    text = render_page(env, "class", cls=ctx)
+    text = render_page(env, "class", graph_indent(graph), cls=ctx)
     # Render once more from the graph as it will be, so the summary is exactly what
     # `bmtools render` produces (inherited fields, artifacts already naming the class).
     page = Page(name=page_name(name), title=name, file=rel, source=text)
@@ -192,7 +206,7 @@ def new_class(
         ctx = class_context(graph, mm, mm.classes[page.name], page)
     finally:
         del graph.pages[page.name]
-    return _write_new(graph, rel, render_page(env, "class", cls=ctx), dry_run)
+    return _write_new(graph, rel, render_page(env, "class", graph_indent(graph), cls=ctx), dry_run)
 
 
 def find_artifact(graph: Graph, artifact: str) -> Page:
@@ -228,7 +242,9 @@ def new_example(
     rel = page_file(graph, title)
     env = _env(graph, templates)
     ctx = {"title": title, "name": name, "artifact": page.title}
-    return _write_new(graph, rel, render_page(env, "example", example=ctx), dry_run)
+    return _write_new(
+        graph, rel, render_page(env, "example", graph_indent(graph), example=ctx), dry_run
+    )
 
 
 def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
