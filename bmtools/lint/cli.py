@@ -94,7 +94,9 @@ def lint_command(
     if fmt == "text" and sys.stderr.isatty():
         bar_state = {"bar": None}
 
-        def progress(code):  # noqa: F811 - one rule step on long runs
+        def progress(code, pages):  # one step per rule, on long runs only
+            if pages < PROGRESS_MIN_FILES:
+                return
             if bar_state["bar"] is None:
                 bar_state["bar"] = click.progressbar(
                     length=len(all_rules()), label="linting", file=sys.stderr
@@ -155,8 +157,9 @@ def rules_command(fmt, show_all):
         if r.family != family:
             family = r.family
             click.echo(f"{'' if r.code == 'BM001' else chr(10)}{family}:")
-        flags = ("" if r.default else " (off)") + (" [fix]" if r.fix_title else "")
-        click.echo(f"  {r.code}  {r.name:<30} {r.severity:<7}{flags}  {r.summary}")
+        state = "on" if r.default else "off"
+        fix = "fix" if r.fix_title else ""
+        click.echo(f"  {r.code}  {r.name:<28} {r.severity:<8}{state:<4}{fix:<4} {r.summary}")
 
 
 @click.command("rule")

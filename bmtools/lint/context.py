@@ -11,8 +11,9 @@ from bmtools.model import Diagnostic, Graph, Page
 class LintContext:
     """Shared, lazily built state for one lint run (rules keep none of their own)."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, enabled: set[str] | frozenset[str] = frozenset()) -> None:
         self.graph = graph
+        self.enabled = enabled  # the codes of this run (a rule may defer to another)
         self._offsets: dict[str, list[int]] = {}
 
     @cached_property

@@ -21,16 +21,20 @@ def sort_key(d: Diagnostic) -> tuple:
 def lint_graph(
     graph: Graph,
     settings: Settings | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> list[Diagnostic]:
-    """Every diagnostic of the enabled rules on ``graph``, sorted by file, line, column, code."""
+    """Every diagnostic of the enabled rules on ``graph``, sorted by file, line, column, code.
+
+    ``progress(code, number_of_files)`` is called before each rule (for progress bars).
+    """
     settings = settings or Settings()
     enabled = settings.enabled()
-    ctx = LintContext(graph)
+    ctx = LintContext(graph, enabled)
     found: list[Diagnostic] = []
+    pages = len(graph.files)
     for code, rule in all_rules().items():
         if progress is not None:
-            progress(code)
+            progress(code, pages)
         if code not in enabled:
             continue
         severity = settings.severity_of(code, rule.severity)

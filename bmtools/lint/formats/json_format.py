@@ -17,7 +17,7 @@ def diagnostic_dict(d) -> dict:
         "location": {"row": d.line, "column": d.col},
         "end_location": {"row": d.end_line or d.line, "column": d.end_col or d.col},
         "fix": d.fix.to_dict() if d.fix is not None else None,
-        "url": f"bmtools rule {d.code}",
+        "help": f"bmtools rule {d.code}",
     }
 
 

@@ -12,6 +12,9 @@ tells the author. Unlike a plain reference, an embed exists only to show the oth
 ```
 when no page `milestones/examples/vein visualizer` exists.
 
+Embeds under an artifact page's Examples heading are reported by BM308 instead (when it is
+enabled), so that a missing example is reported once.
+
 Use instead: create the page, or fix the name:
 ```markdown
 - {{embed [[milestones/examples/Vein Visualizer]]}}
@@ -29,10 +32,17 @@ report = reporter(CODE, NAME, SEVERITY)
 
 def check(ctx):
     graph = ctx.graph
+    examples = set()
+    if "BM308" in ctx.enabled:  # missing example pages are reported once, by BM308
+        from bmtools.lint.rules.missing_example_page import example_refs
+
+        examples = {(page.file, ref.line, ref.col) for page, ref in example_refs(ctx)}
     for page in ctx.file_pages:
         for block in page.blocks:
             for ref in block.refs:
                 if ref.kind == PAGE_EMBED:
+                    if (page.file, ref.line, ref.col) in examples:
+                        continue
                     target = graph.resolve(ref.target)
                     if target is None or (target.file is None and target.kind != KIND_IMPLIED):
                         yield report(

@@ -27,8 +27,8 @@ SEVERITY = "warning"
 report = reporter(CODE, NAME, SEVERITY)
 
 
-def check(ctx):
-    graph = ctx.graph
+def example_refs(ctx):
+    """(page, ref) of every page reference or embed under an artifact's Examples heading."""
     for artifact in ctx.metamodel.artifacts:
         page = artifact.page
         for block in page.blocks:
@@ -36,21 +36,21 @@ def check(ctx):
                 continue
             if section_key(block.title) != "examples":
                 continue
-            seen = set()
             for sub in page.descendants(block):
                 for ref in sub.refs:
-                    if ref.kind not in (PAGE_REF, PAGE_EMBED, TAG) or ref.property:
-                        continue
-                    target = graph.resolve(ref.target)
-                    if target is not None and target.file is not None:
-                        continue
-                    key = graph.resolve_name(ref.target)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    yield report(
-                        f"example '{ref.text}' has no page",
-                        page.file,
-                        ref.line,
-                        ref.col,
-                    )
+                    if ref.kind in (PAGE_REF, PAGE_EMBED, TAG) and not ref.property:
+                        yield page, ref
+
+
+def check(ctx):
+    graph = ctx.graph
+    seen = set()
+    for page, ref in example_refs(ctx):
+        target = graph.resolve(ref.target)
+        if target is not None and target.file is not None:
+            continue
+        key = (page.file, graph.resolve_name(ref.target))
+        if key in seen:
+            continue
+        seen.add(key)
+        yield report(f"example '{ref.text}' has no page", page.file, ref.line, ref.col)

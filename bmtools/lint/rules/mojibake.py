@@ -24,6 +24,8 @@ no unassigned character, or `ftfy` itself recognises the run as mojibake. Shorte
 unsafe fix.
 """
 
+import unicodedata
+
 from bmtools.lint.context import reporter
 from bmtools.lint.fix import SAFE, UNSAFE, Fix
 from bmtools.lint.mojibake import find_mojibake
@@ -33,6 +35,14 @@ NAME = "mojibake"
 SEVERITY = "warning"
 FIX_TITLE = "Repair the mis-decoded text"
 report = reporter(CODE, NAME, SEVERITY)
+
+
+def visible(text: str) -> str:
+    """Private-use and invisible characters (Mac Roman's Apple logo U+F8FF) as escapes."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Co", "Cf", "Cn", "Cc") else c
+        for c in text
+    )
 
 
 def check(ctx):
@@ -56,10 +66,11 @@ def check(ctx):
                     start + mb.end,
                     mb.repaired,
                     SAFE if mb.certain else UNSAFE,
-                    f"Replace '{mb.text}' by '{mb.repaired}'",
+                    f"Replace '{visible(mb.text)}' by '{mb.repaired}'",
                 )
                 yield report(
-                    f"mojibake '{mb.text}' (UTF-8 read as {enc}); it should read '{mb.repaired}'",
+                    f"mojibake '{visible(mb.text)}' (UTF-8 read as {enc}); it should read "
+                    f"'{mb.repaired}'",
                     page.file,
                     line_no,
                     mb.start + 1,
