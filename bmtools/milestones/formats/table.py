@@ -34,7 +34,7 @@ def render_table(
     optional: Sequence[int] = (),
 ) -> str:
     """A plain-text table. ``width`` (the terminal width) shrinks the ``flexible`` columns
-    (default: all), widest first (the first of them counts half), until the table fits; None
+    (default: all), widest first (the first of them counts a third), until the table fits; None
     means no limit. ``styler(row, col, text)`` may colour a padded cell (row −1: the header).
     When even the narrowest table is too wide, the ``optional`` columns are dropped in order."""
     if width is not None and optional:
@@ -72,8 +72,12 @@ def render_table(
             shrinkable = [i for i in flex if widths[i] > max(MIN_COL, len(headers[i]))]
             if not shrinkable:
                 break
-            # the first flexible column (the title) keeps twice the width of the others
-            widest = max(shrinkable, key=lambda i: widths[i] / (2 if i == flex[0] else 1))
+            # the first flexible column (the title) keeps three times the width of the others
+            # and at least PRIMARY_MIN while another column can still give way
+            others = [i for i in shrinkable if i != flex[0]]
+            if flex[0] in shrinkable and widths[flex[0]] <= PRIMARY_MIN and others:
+                shrinkable = others
+            widest = max(shrinkable, key=lambda i: widths[i] / (3 if i == flex[0] else 1))
             widths[widest] -= 1
 
     def line(values: Sequence[str], row: int) -> str:

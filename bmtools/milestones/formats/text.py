@@ -82,7 +82,7 @@ def list_text(
 
         out.append(
             render_table(LIST_HEADERS, milestone_rows(ms, today), "llllllrr", width,
-                         flexible=[1, 2, 3, 4], styler=styler, optional=[4, 7, 2])
+                         flexible=[1, 2, 3, 4], styler=styler, optional=[4, 2, 7])
         )
     else:
         out.append("(no milestones)")
