@@ -391,3 +391,15 @@ def test_new_pages_follow_a_space_indented_graph(tmp_path):
     info = graph.pages["risks/info"]
     section = [b for b in info.top_blocks() if b.title.startswith("📰")][0]
     assert [c.title for c in info.children(section)][0] == "Content is of type list."
+
+
+def test_render_keeps_bom_and_crlf(graph_copy):
+    page = graph_copy / "pages/tactic.md"
+    crlf = page.read_bytes().replace(b"\n", b"\r\n")
+    page.write_bytes(b"\xef\xbb\xbf" + crlf.replace(b"The strategy this tactic serves.", b"Why."))
+    plan = render_graph(graph_copy)
+    assert [p.file for p in plan.changed] == ["pages/tactic.md"]
+    data = page.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"\t- **strategy** \xc2\xb7 page of [[strategy]], required \xe2\x80\x94 Why.\r\n" in data
+    assert render_graph(graph_copy).written == []

@@ -114,3 +114,13 @@ def test_hostile_definition_and_item_values_in_pages(tmp_path):
         "owner",
         "milestone-type",
     }
+
+
+def test_property_keys_are_cleaned():
+    from bmtools.render.escape import property_key
+
+    assert property_key("depends-on") == "depends-on"
+    assert property_key("My Field") == "My-Field"
+    assert property_key("a(b),c") == "abc"
+    with pytest.raises(ValueError):
+        property_key("#:")

@@ -31,7 +31,7 @@ _MARKER = re.compile(
     r"(TODO|DOING|WAITING|WAIT|DONE|CANCELED|CANCELLED|STARTED|IN-PROGRESS|NOW|LATER)(?= |$)"
 )
 _SIMPLE_TAG = re.compile(r"[^\s,!?'\":#\[\]().;~*]+")
-_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_KEY = re.compile(r"[^\W_]", re.UNICODE)
 
 
 class LogseqSafe(str):
@@ -101,9 +101,11 @@ def embed(name: Any) -> LogseqSafe:
 
 
 def property_key(key: Any) -> LogseqSafe:
-    """A property key, checked: letters, digits, ``-``, ``_``, ``.`` only."""
-    text = str(key).strip()
-    if not _KEY.fullmatch(text):
+    """A property key Logseq reads back: spaces become ``-``, characters that would make the
+    key invalid (``" | ^ ( ) { } , [ ] : #`` and controls) are dropped."""
+    text = "-".join(str(key).split())
+    text = re.sub(r'[\x00-\x1f"|^(){},\[\]:#]', "", text).strip("-")
+    if not text or not _KEY.fullmatch(text[0]):
         raise ValueError(f"not a usable property key: {key!r}")
     return LogseqSafe(text)
 
