@@ -64,7 +64,6 @@ def render(report: Report) -> str:
                     "driver": {
                         "name": "bmtools",
                         "version": __version__,
-                        "informationUri": "https://pypi.org/project/bmtools/",
                         "rules": [_rule(r) for r in rules],
                     }
                 },
