@@ -134,7 +134,7 @@ def test_pyproject_config(tmp_path):
             "pages/a.md": MILESTONE_NO_DUE,
             "pages/drafts/b.md": MILESTONE_NO_DUE.replace("Beta", "Draft"),
             "pyproject.toml": '[tool.bmtools]\nextend-select = ["BM101"]\n'
-        'exclude = ["pages/drafts/*"]\n'
+            'exclude = ["pages/drafts/*"]\n'
             '[tool.bmtools.severity]\nBM401 = "warning"\n',
         },
     )
@@ -331,3 +331,22 @@ def test_bundled_graph_has_no_errors():
     out = json.loads(r.output)
     assert not [d for d in out if d["severity"] == "error"]
     assert not [d for d in out if d["severity"] == "warning"], out
+
+
+def test_colour_only_when_asked_or_on_a_terminal(tmp_path):
+    graph(tmp_path, {"pages/a.md": MILESTONE_NO_DUE})
+    r = run("lint", ".", "--color", cwd=tmp_path)
+    assert "\x1b[" in r.output and "BM401" in r.output
+    out = tmp_path / "report.txt"
+    run("lint", ".", "--output", str(out), cwd=tmp_path)
+    assert "\x1b[" not in out.read_text() and "BM401" in out.read_text()
+
+
+def test_fix_summary_counts_fixed_and_remaining(tmp_path):
+    graph(tmp_path, {"pages/a.md": "- cafÃ©\n- naÃ¯ve (#x)\n"})
+    r = run("lint", ".", "--fix", "--strict", cwd=tmp_path)
+    assert (tmp_path / "pages/a.md").read_text() == "- café\n- naïve (#x)\n"
+    assert "Found 1 problem (1 warning); 2 fixed." in r.output
+    assert r.exit_code == 1
+    r = run("lint", ".", "--fix", "--unsafe-fixes", "--strict", cwd=tmp_path)
+    assert r.exit_code == 0 and "Found 1 problem (1 fixed, 0 remaining)." in r.output

@@ -27,13 +27,13 @@ def exit_code(diagnostics, strict: bool) -> int:
     return EXIT_OK
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, color: bool | None = None) -> None:
     if output:
         from bmtools.writer import write_text
 
         write_text(output, text)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
 
 
 @click.command("lint")
@@ -139,7 +139,7 @@ def lint_command(
         color=tty if color is None else color,
         unsafe_fixes=unsafe_fixes,
     )
-    _emit(render(fmt, report), output)
+    _emit(render(fmt, report), output, report.color)
     sys.exit(exit_code(result.diagnostics, strict))
 
 

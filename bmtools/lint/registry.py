@@ -94,6 +94,8 @@ class Rule:
                 break
             text.append(line.strip())
         summary = " ".join(t for t in text if t)
+        if summary.startswith("Reports "):
+            summary = summary[8].upper() + summary[9:]
         return re.split(r"(?<!e\.g)(?<!i\.e)\.\s", summary)[0].rstrip(".")
 
     def to_dict(self) -> dict:

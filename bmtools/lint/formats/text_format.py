@@ -43,7 +43,8 @@ def summary(report: Report) -> str:
     if not diags:
         text = "All checks passed!"
         if report.fixed:
-            text = f"Found {report.fixed} problem(s) ({report.fixed} fixed, 0 remaining)."
+            n = report.fixed
+            text = f"Found {n} problem{'s' if n != 1 else ''} ({n} fixed, 0 remaining)."
         return click.style(text, fg="green") if report.color else text
     for sev, word in (("error", "error"), ("warning", "warning"), ("info", "info")):
         n = counts.get(sev, 0)
