@@ -44,8 +44,8 @@ def test_escaped_value_is_one_inert_line(value, tmp_path):
     blocks = [b for b in page.blocks if not b.pre_block]
     assert len(blocks) == 1
     block = blocks[0]
-    assert block.refs == [] or {r.kind for r in block.refs} == {"property"}
-    assert block.macros == [] and block.marker is None and block.heading is None
+    assert not block.refs or {r.kind for r in block.refs} == {"property"}
+    assert not block.macros and block.marker is None and block.heading is None
     assert set(block.properties) == {"description"}
 
 

@@ -122,3 +122,13 @@ def test_seal_and_extract_round_trip():
 def test_bad_bodies_are_refused(region_id, body):
     with pytest.raises(RegionError):
         render_region(region_id, body)
+
+
+def test_reindenting_a_region_is_not_an_edit():
+    text = page_text("\t")
+    respaced = text.replace("\t", "    ")
+    (region,) = find_regions(respaced)
+    assert not region.edited and region.text == find_regions(text)[0].text
+    res = update_page_regions(respaced, {"roadmap": BODY + "\n\t- M2"})
+    assert res.changed_ids == ["roadmap"] and not res.conflicts
+    assert "\n    - M2\n" in res.text

@@ -13,9 +13,11 @@ current text no longer has that hash, somebody edited it by hand and it is not o
 The hash, exactly: take the region's lines (its block and all descendants, up to its last
 non-blank line); drop the head block's ``bmtools-managed::``, ``bmtools-hash::``,
 ``collapsed::`` and ``id::`` property lines (Logseq adds the last two when a user collapses or
-references the block; they are carried over on re-render); remove the head block's indentation
-from the start of every line; strip trailing whitespace (and ``\\r``) from every line; join with
-``\\n``. The hash is the first 12 hex digits of the SHA-256 of that text, UTF-8 encoded.
+references the block; they are carried over on re-render); strip every line of surrounding
+whitespace (and ``\\r``) and, unless it is blank, prefix it with one tab per nesting level of
+its block below the head block, plus two spaces when it is not the block's bullet line; join
+with ``\\n``. The hash is the first 12 hex digits of the SHA-256 of that text, UTF-8 encoded.
+It does not depend on the page's indentation, so Logseq re-indenting a file is not an edit.
 
 Region *bodies* passed to this module are outline text at column 0, the first line being the
 head block's bullet (``- ## Examples``), children nested with tabs, *without* the two marker
@@ -147,19 +149,28 @@ def _parse(text: str) -> Page:
     return page
 
 
-def _split_region(lines: list[str], head_lines: int) -> tuple[list[str], list[str], list[str]]:
-    """(normalised lines, kept head lines, body lines) of dedented region lines."""
+def _split_region(
+    lines: list[str], depths: list[tuple[int, bool]], head_lines: int
+) -> tuple[list[str], list[str], list[str]]:
+    """(canonical lines, kept head lines, body lines) of dedented region lines.
+
+    A canonical line is the line without surrounding whitespace, prefixed by one tab per
+    nesting level below the head block, plus two spaces when it continues a block: so the hash
+    does not depend on the page's indentation (Logseq may re-indent a file it re-saves).
+    """
     norm: list[str] = []
     kept: list[str] = []
     body: list[str] = []
     for i, line in enumerate(lines):
-        in_head = i < head_lines and i > 0
+        in_head = 0 < i < head_lines
         if in_head and _MARKER_LINE.match(line):
             continue
         if in_head and _KEPT_LINE.match(line):
             kept.append(line.rstrip())
             continue
-        norm.append(line.rstrip())
+        depth, bullet = depths[i]
+        stripped = line.strip()
+        norm.append("\t" * depth + ("" if bullet else "  ") + stripped if stripped else "")
         body.append(line.rstrip("\r"))
     return norm, kept, body
 
@@ -188,7 +199,13 @@ def find_regions(text: str) -> list[Region]:
         base = m.group(1) if m else ""
         head_end = (descendants[0].line - 1 if descendants else last_line + 1) - first_line
         dedented = [_dedent(line, base) for line in raw_lines]
-        norm, kept, body = _split_region(dedented, head_end)
+        starts = {b.line - 1: b.level - block.level for b in [block, *descendants]}
+        depths: list[tuple[int, bool]] = []
+        depth = 0
+        for k in range(first_line, last_line + 1):
+            depth = starts.get(k, depth)
+            depths.append((depth, k in starts))
+        norm, kept, body = _split_region(dedented, depths, head_end)
         hprop = block.properties.get(HASH_KEY)
         stored = hprop.raw.strip() if hprop is not None and hprop.raw.strip() else None
         start = table[first_line][0]
@@ -265,10 +282,16 @@ def render_region(
     """
     lines = reindent("\n".join(_check_body(region_id, body)), "\t", indent).split("\n")
     lines = [line.rstrip() for line in lines]
-    digest = region_hash("\n".join(lines))
-    markers = [f"  {MANAGED_KEY}:: {region_id}", f"  {HASH_KEY}:: {digest}"]
-    out = [lines[0], *markers, *kept_lines, *lines[1:]]
-    return newline.join(base_indent + line if line else line for line in out)
+
+    def build(digest: str) -> str:
+        markers = [f"  {MANAGED_KEY}:: {region_id}", f"  {HASH_KEY}:: {digest}"]
+        out = [lines[0], *markers, *kept_lines, *lines[1:]]
+        return newline.join(base_indent + line if line else line for line in out)
+
+    provisional = find_regions(build("0"))
+    if len(provisional) != 1:
+        raise RegionError(f"region {region_id!r}: the body must be one block and its children")
+    return build(region_hash(provisional[0].text))
 
 
 def _body_unit(body: str) -> str:
