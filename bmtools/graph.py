@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from bmtools.gcpause import paused_gc
 from bmtools.model import (
     BLOCK_EMBED,
     BLOCK_REF,
@@ -53,56 +54,88 @@ def ref_target(graph: Graph, ref: Ref) -> tuple[str | None, int | None]:
     if ref.kind in (BLOCK_REF, BLOCK_EMBED):
         hit = graph.uuids.get(ref.target)
         return (hit[0], hit[1]) if hit else (None, None)
-    return graph.resolve_name(ref.target), None
+    target = ref.target  # already a normalised name
+    if target in graph.pages:
+        return target, None
+    return graph.aliases.get(target, target), None
+
+
+class _Builder:
+    """Fills a MultiDiGraph's adjacency dicts directly.
+
+    ``add_edge`` re-checks both ends and clears caches on every call, which made the 10k-page
+    bench graph take seconds; the dict layout used here is networkx's documented one (node,
+    succ, pred; a key dict shared by succ[u][v] and pred[v][u]).
+    """
+
+    __slots__ = ("G", "node", "succ", "pred")
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.G, self.node, self.succ, self.pred = G, G._node, G._succ, G._pred
+
+    def add_node(self, n: str, attrs: dict) -> None:
+        if n in self.node:
+            self.node[n].update(attrs)
+            return
+        self.node[n] = attrs
+        self.succ[n] = {}
+        self.pred[n] = {}
+
+    def add_edge(self, u: str, v: str, key: str, attrs: dict) -> None:
+        keydict = self.succ[u].get(v)
+        if keydict is None:
+            keydict = self.succ[u][v] = {}
+            self.pred[v][u] = keydict
+        keydict[key] = attrs
+
+    def done(self) -> nx.MultiDiGraph:
+        clear = getattr(nx, "_clear_cache", None)
+        if clear is not None:
+            clear(self.G)
+        return self.G
 
 
 def to_networkx(graph: Graph, blocks: bool = False) -> nx.MultiDiGraph:
     """A MultiDiGraph with a node per page (and per block with ``blocks=True``) and typed edges."""
-    G = nx.MultiDiGraph(root=graph.root)
-    for name, page in graph.pages.items():
-        G.add_node(
+    with paused_gc():
+        return _to_networkx(graph, blocks)
+
+
+def _to_networkx(graph: Graph, blocks: bool) -> nx.MultiDiGraph:
+    builder = _Builder(nx.MultiDiGraph(root=graph.root))
+    pages = graph.pages
+    node = builder.node
+    for name, page in pages.items():
+        builder.add_node(
             name,
-            title=page.title,
-            file=page.file,
-            kind=page.kind,
-            properties=page_properties(page.properties),
+            {
+                "title": page.title,
+                "file": page.file,
+                "kind": page.kind,
+                "properties": page_properties(page.properties),
+            },
         )
-    edges: dict[tuple[str, str, str], list] = {}
-    missing: dict[str, str] = {}
-    alias_nodes: dict[str, str] = {}
-    block_nodes: list[tuple[str, dict]] = []
-    block_edges: list[tuple[str, str, str, dict]] = []
-    for name, page in graph.pages.items():
+    for name, page in pages.items():
         if page.namespace:
-            edges.setdefault((name, page.namespace, "namespace"), [0, page.file, 0])
+            builder.add_edge(
+                name, page.namespace, "namespace", {"type": "namespace", "line": 0, "count": 1}
+            )
         for alias in page.aliases:
             target = page_name(alias)
-            edges.setdefault((name, target, "alias"), [_alias_line(page), page.file, 0])
-            if target not in graph.pages and target not in alias_nodes:
-                alias_nodes[target] = alias
+            if target not in node:
+                builder.add_node(
+                    target, {"title": alias, "file": None, "kind": KIND_ALIAS, "properties": {}}
+                )
+            builder.add_edge(
+                name, target, "alias", {"type": "alias", "line": _alias_line(page), "count": 1}
+            )
+    for name, page in pages.items():
         for block in page.blocks:
+            if not block.refs and not blocks:
+                continue
             source = name
             if blocks:
-                source = block_id(name, block.line)
-                block_nodes.append(
-                    (
-                        source,
-                        {
-                            "kind": "block",
-                            "page": name,
-                            "file": page.file,
-                            "line": block.line,
-                            "title": block.title[:200],
-                            "uuid": block.uuid or "",
-                        },
-                    )
-                )
-                parent = (
-                    block_id(name, page.blocks[block.parent].line)
-                    if block.parent is not None
-                    else name
-                )
-                block_edges.append((parent, source, "child", {"type": "child", "line": block.line}))
+                source = _add_block_node(builder, page, block)
             for ref in block.refs:
                 if ref.property in ("alias", "aliases") and block.pre_block:
                     continue  # drawn as alias edges
@@ -110,40 +143,57 @@ def to_networkx(graph: Graph, blocks: bool = False) -> nx.MultiDiGraph:
                 if target is None:
                     continue
                 if blocks and index is not None:
-                    target = block_id(target, graph.pages[target].blocks[index].line)
-                elif target not in graph.pages:
-                    missing.setdefault(target, ref.text)
+                    target = block_id(target, pages[target].blocks[index].line)
+                    if target not in node:
+                        _add_block_node(
+                            builder,
+                            pages[ref_target(graph, ref)[0]],
+                            pages[ref_target(graph, ref)[0]].blocks[index],
+                        )
+                elif target not in node:
+                    builder.add_node(
+                        target,
+                        {"title": ref.text, "file": None, "kind": KIND_MISSING, "properties": {}},
+                    )
                 etype = edge_type(ref)
-                slot = edges.get((source, target, etype))
-                if slot is None:
-                    edges[(source, target, etype)] = [ref.line, page.file, 1, [ref.line]]
-                else:
-                    slot[2] += 1
-                    slot[3].append(ref.line)
-    for target, text in alias_nodes.items():
-        G.add_node(target, title=text, file=None, kind=KIND_ALIAS, properties={})
-    for target, text in missing.items():
-        if target not in alias_nodes:
-            G.add_node(target, title=text, file=None, kind=KIND_MISSING, properties={})
-    if blocks:
-        G.add_nodes_from(block_nodes)
-        G.add_edges_from(block_edges)
-    G.add_edges_from(
-        (
-            s,
-            t,
-            et,
-            {
-                "type": et,
-                "line": v[0],
-                "file": v[1],
-                "count": v[2] or 1,
-                "lines": v[3] if len(v) > 3 else [],
-            },
-        )
-        for (s, t, et), v in edges.items()
+                keydict = builder.succ[source].get(target)
+                attrs = keydict.get(etype) if keydict is not None else None
+                if attrs is None:
+                    builder.add_edge(
+                        source, target, etype, {"type": etype, "line": ref.line, "count": 1}
+                    )
+                else:  # refs of one type between the same two nodes share one edge
+                    attrs["count"] += 1
+                    lines = attrs.get("lines")
+                    if lines is None:
+                        attrs["lines"] = [attrs["line"], ref.line]
+                    else:
+                        lines.append(ref.line)
+    return builder.done()
+
+
+def _add_block_node(builder: _Builder, page, block) -> str:
+    bid = block_id(page.name, block.line)
+    if bid in builder.node:
+        return bid
+    builder.add_node(
+        bid,
+        {
+            "kind": "block",
+            "page": page.name,
+            "file": page.file,
+            "line": block.line,
+            "title": block.title[:200],
+            "uuid": block.uuid or "",
+        },
     )
-    return G
+    parent = (
+        _add_block_node(builder, page, page.blocks[block.parent])
+        if block.parent is not None
+        else page.name
+    )
+    builder.add_edge(parent, bid, "child", {"type": "child", "line": block.line, "count": 1})
+    return bid
 
 
 def _alias_line(page) -> int:

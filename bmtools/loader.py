@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from bmtools.config import read_config
+from bmtools.gcpause import paused_gc
 from bmtools.model import (
     KIND_IMPLIED,
     KIND_JOURNAL,
@@ -226,11 +226,8 @@ def _finish_identity(page: Page, config: Config) -> None:
 
 def _read_chunk(args: tuple[str, list[str], Config]) -> list[tuple[Page | None, list[Diagnostic]]]:
     root, rels, config = args
-    gc.disable()
-    try:
+    with paused_gc():
         return [read_page(Path(root), rel, config) for rel in rels]
-    finally:
-        gc.enable()
 
 
 def load_graph(
@@ -259,9 +256,7 @@ def load_graph(
     md_files = files
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(md_files) >= PARALLEL_MIN_FILES else 1
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         if workers > 1:
             chunks = [md_files[i::workers] for i in range(workers)]
             with ProcessPoolExecutor(workers) as pool:
@@ -278,9 +273,6 @@ def load_graph(
             if page is not None:
                 _add_page(graph, page)
         _index(graph)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return graph
 
 

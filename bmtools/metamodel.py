@@ -399,6 +399,10 @@ def section_key(title: str) -> str:
     text = title.strip().lstrip("#").strip()
     if "(" in text:
         text = text[: text.index("(")]
+    lowered = " ".join(text.split()).lower()
+    for known in ARTIFACT_SECTIONS:  # icons (even mis-decoded ones) come before the name
+        if lowered == known.lower() or lowered.endswith(" " + known.lower()):
+            return known
     words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
     key = " ".join(words).strip().lower()
     return "innCoPilot" if key in ("inncopilot", "assistant questions", "copilot") else key

@@ -12,9 +12,12 @@ TRIPLE_LOWBAR = "triple-lowbar"
 LEGACY = "legacy"
 
 
+@lru_cache(maxsize=262144)
 def page_name(title: str) -> str:
     """Identity of a page: NFC of the lower-cased title, one leading/trailing ``/`` stripped."""
-    name = unicodedata.normalize("NFC", title.lower())
+    name = title.lower()
+    if not name.isascii():
+        name = unicodedata.normalize("NFC", name)
     if name.startswith("/"):
         name = name[1:]
     if name.endswith("/"):
@@ -24,7 +27,9 @@ def page_name(title: str) -> str:
 
 def namespace_parents(name: str) -> list[str]:
     """``a/b/c`` → ``["a", "a/b"]``; nothing for relative paths and URLs."""
-    if "/" not in name or name.startswith(("./", "../")) or "://" in name:
+    if "/" not in name:
+        return []
+    if name.startswith(("./", "../")) or "://" in name:
         return []
     parts = name.split("/")
     return ["/".join(parts[:i]) for i in range(1, len(parts)) if parts[i - 1]]

@@ -39,6 +39,14 @@ _SPECIAL = re.compile(r"\[\[|\(\(|\{\{|#|\]\(")
 
 def match_page_ref(text: str, i: int) -> tuple[int, str] | None:
     """``[[name]]`` at ``i`` (nesting allowed, no newline); returns (end, inner text)."""
+    close = text.find("]]", i + 2)
+    if close < 0:
+        return None
+    inner = text[i + 2 : close]
+    if "[[" not in inner:  # the common case: no nesting, found without a character loop
+        if "\n" in inner or not is_page_name(inner):
+            return None
+        return close + 2, inner
     depth = 0
     j = i
     n = len(text)

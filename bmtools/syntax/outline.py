@@ -9,11 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bmtools.model import PAGE_REF, Block, Config, Diagnostic, Page, Property, Ref, Timestamp
+from bmtools.model import (
+    EMPTY_MAP,
+    PAGE_REF,
+    Block,
+    Config,
+    Diagnostic,
+    Page,
+    Property,
+    Ref,
+    Timestamp,
+)
 from bmtools.syntax.inline import UUID_RE, RefSink, scan_line
 from bmtools.syntax.properties import PROPERTY_LINE, is_valid_key, make_property
 
 _BULLET = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
+_HEADING_MARKS = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 _HEADING = re.compile(r"[ \t]*(#{1,6})(?:[ \t]+|$)")
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _BEGIN = re.compile(r"[ \t]*#\+BEGIN_(\w+)", re.IGNORECASE)
@@ -48,7 +59,7 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
     src = page.source
     settings = _Settings(config)
     # Line table: (start offset, text without newline). Only "\n" ends a line (CRLF reads as LF).
-    lines = src.split("\n")
+    lines = src.split("\n") if src else []
     starts = []
     pos = 0
     for text in lines:
@@ -85,14 +96,28 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
             pre_block=pre,
         )
         if parent is not None:
-            blocks[parent].children.append(idx)
+            siblings = blocks[parent].children
+            if siblings:
+                siblings.append(idx)
+            else:
+                blocks[parent].children = [idx]
         blocks.append(current)
         cur_lines = []
         block_lines.append(cur_lines)
 
+    # YAML-style front matter is read as one unit: its lines are never bullets.
+    front_matter_end = -1
+    if n and lines[0].rstrip("\r") == "---":
+        front_matter_end = next((k for k in range(1, n) if lines[k].rstrip("\r") == "---"), -1)
+
     for k in range(n):
         raw = lines[k]
         text = raw[:-1] if raw.endswith("\r") else raw
+        if k <= front_matter_end:
+            if current is None:
+                open_block(k, -1, None, pre=True)
+            cur_lines.append((k, text, 0, 0))
+            continue
         if fence is not None:
             if current is None:
                 open_block(k, -1, None, pre=True)
@@ -106,7 +131,9 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
             if text.strip().upper().startswith("#+END_" + begin):
                 begin = None
             continue
-        m = _BULLET.match(text)
+        stripped = text.lstrip(" \t")
+        first = stripped[:1]
+        m = _BULLET.match(text) if first == "-" else None
         content_col = 0
         if m:
             indent = len(m.group(1))
@@ -129,7 +156,7 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
             stack.append((eff, len(blocks) - 1))
             content_col = m.end()
         else:
-            h = _HEADING.match(text)
+            h = _HEADING.match(text) if first == "#" else None
             if h:
                 open_block(k, 0, None)
                 stack[:] = [(0, len(blocks) - 1)]
@@ -138,17 +165,18 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
                 open_block(k, -1, None, pre=True)
             else:
                 content_col = min(_leading(text), max(current.indent, 0) + 2)
-            d = _DIRECTIVE.match(text)
+            d = _DIRECTIVE.match(text) if text.startswith("#+") else None
             if d and not d.group(1).upper().startswith(("BEGIN_", "END_")):
                 directives.append((k, d.group(1), d.group(2)))
-        body = text[content_col:]
+        body = text[content_col:] if content_col else stripped
         cur_lines.append((k, text, content_col, 0))
-        f = _FENCE.match(body)
+        lead = body.lstrip(" \t")[:1]
+        f = _FENCE.match(body) if lead in ("`", "~") else None
         if f:
             rest = body[f.end() :]
             if f.group(1)[0] != "`" or "`" not in rest:
                 fence = f.group(1)
-        else:
+        elif lead == "#":
             b = _BEGIN.match(body)
             if b:
                 begin = b.group(1).upper()
@@ -331,10 +359,13 @@ def _fill_pre_block(page: Page, block: Block, blines, settings: _Settings, diagn
             _set_page_property(page, prop, "title-property")
         block.refs.extend(prop.refs)
         i += 1
-    sink = RefSink(block.refs, block.macros)
+    macros: list = []
+    sink = RefSink(block.refs, macros)
     for k, text, _, opaque in blines[i:]:
         if not opaque and not _DIRECTIVE.match(text):
             scan_line(text, k + 1, 0, sink)
+    if macros:
+        block.macros = macros
     block.properties = page.properties
 
 
@@ -342,23 +373,27 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
     k0, text0, col0, _ = blines[0]
     first = text0[col0:]
     refs = block.refs
-    sink = RefSink(refs, block.macros)
+    macros: list = []
+    body_lines: list = []
+    props: dict = {}
+    block.properties = props
+    sink = RefSink(refs, macros)
     content_lines = [first]
     # Title line: heading marks, marker, priority.
     title_col = col0
     rest = first
-    h = re.match(r"(#{1,6})(?:[ \t]+|$)", rest)
+    h = _HEADING_MARKS.match(rest) if rest[:1] == "#" else None
     if h:
         block.heading = len(h.group(1))
         rest = rest[h.end() :]
         title_col += h.end()
-    m = _MARKER.match(rest)
+    m = _MARKER.match(rest) if rest[:1].isupper() else None
     if m:
         block.marker = m.group(1)
         refs.append(Ref(PAGE_REF, m.group(1).lower(), m.group(1), k0 + 1, title_col + 1))
         rest = rest[m.end() :]
         title_col += m.end()
-    p = _PRIORITY.match(rest)
+    p = _PRIORITY.match(rest) if rest[:2] == "[#" else None
     if p:
         block.priority = p.group(1)
         refs.append(Ref(PAGE_REF, p.group(1).lower(), p.group(1), k0 + 1, title_col + 2))
@@ -367,7 +402,7 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
         title_col += p.end() + len(after) - len(rest)
     start_body = 1
     drawer = "none"  # none → open → closed
-    if PROPERTY_LINE.fullmatch(rest) and rest.strip():
+    if "::" in rest and PROPERTY_LINE.fullmatch(rest) and rest.strip():
         block.title = ""
         start_body = 0
     else:
@@ -385,9 +420,9 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
             if drawer == "open":
                 drawer = "closed"
             continue
-        block.body_lines.append((k + 1, body))
+        body_lines.append((k + 1, body))
         if head:
-            pl = _PLANNING.match(body)
+            pl = _PLANNING.match(body) if "<" in body else None
             if pl:
                 _set_planning(block, pl, k + 1)
                 continue
@@ -414,7 +449,7 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
                 org_drawer = True
                 drawer = "open"
                 continue
-        pm = PROPERTY_LINE.fullmatch(body)
+        pm = PROPERTY_LINE.fullmatch(body) if "::" in body else None
         if pm:
             value = pm.group(3) or ""
             value_col0 = col + (pm.start(3) if pm.group(3) is not None else len(body))
@@ -432,7 +467,7 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
                 drawer = "open"
                 _add_block_property(page, block, prop)
                 continue
-            block.ignored_properties.append(prop)
+            _append(block, "ignored_properties", prop)
             scan_line(body, k + 1, col, sink)
             continue
         head = False
@@ -440,14 +475,28 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
             drawer = "closed"
         scan_line(body, k + 1, col, sink)
     block.content = "\n".join(content_lines)
-    collapsed = block.properties.pop("collapsed", None)
+    collapsed = props.pop("collapsed", None)
     if collapsed is not None:
         block.collapsed = collapsed.value is True
+    if macros:
+        block.macros = macros
+    if body_lines:
+        block.body_lines = body_lines
+    if not props:
+        block.properties = EMPTY_MAP
+
+
+def _append(block: Block, attr: str, value) -> None:
+    current = getattr(block, attr)
+    if current:
+        current.append(value)
+    else:
+        setattr(block, attr, [value])
 
 
 def _add_block_property(page: Page, block: Block, prop: Property) -> None:
     if not is_valid_key(prop.key):
-        block.invalid_properties.append(prop)
+        _append(block, "invalid_properties", prop)
         return
     if prop.key == "id":
         value = prop.raw.strip()

@@ -1,0 +1,74 @@
+"""Shared helpers: build small graphs on disk and load them, checking raw fidelity every time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import bmtools
+from bmtools.model import Graph
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_GRAPH = REPO / "graph"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def assert_fidelity(graph: Graph) -> None:
+    """Every unchanged page reassembles to its file's exact bytes."""
+    root = Path(graph.root)
+    for page in graph.pages.values():
+        if page.file is None or page.format != "markdown" or "\ufffd" in page.source:
+            continue
+        path = root / page.file
+        if path.stat().st_size > 20 * 1024 * 1024:
+            continue
+        data = path.read_bytes()
+        rebuilt = (b"\xef\xbb\xbf" if page.bom else b"") + page.reassemble().encode("utf-8")
+        assert rebuilt == data, f"{page.file} does not reassemble to its bytes"
+        spans = [(b.start, b.end) for b in page.blocks]
+        assert spans == sorted(spans)
+        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+            assert end == start, f"{page.file}: blocks leave a gap or overlap"
+
+
+def write_graph(root: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (root / "logseq").mkdir(exist_ok=True)
+        (root / "logseq" / "config.edn").write_text(config, encoding="utf-8")
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))
+    return root
+
+
+def load(root: Path, **kw) -> Graph:
+    graph = bmtools.load_graph(root, **kw)
+    assert_fidelity(graph)
+    return graph
+
+
+@pytest.fixture
+def make_graph(tmp_path):
+    """make_graph({"pages/a.md": "- x"}, config=...) → a loaded Graph (fidelity checked)."""
+
+    def _make(files: dict[str, str | bytes], config: str | None = None, **kw) -> Graph:
+        return load(write_graph(tmp_path / "g", files, config), **kw)
+
+    return _make
+
+
+@pytest.fixture
+def page_of(make_graph):
+    """page_of("- text", name="p") → the Page parsed from one file pages/p.md."""
+
+    def _page(text: str, name: str = "p", config: str | None = None):
+        graph = make_graph({f"pages/{name}.md": text}, config)
+        return next(p for p in graph.pages.values() if p.file == f"pages/{name}.md")
+
+    return _page
