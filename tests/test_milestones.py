@@ -291,3 +291,28 @@ def test_bad_dates_and_amounts(tmp_path):
     r = critical_path(mset.milestones)
     assert {t.milestone.title for t in r.tasks} == {"Good", "Bad money", "Upside down"}
     assert budget_report(mset.milestones).unbudgeted == [by["Bad money"]]
+
+
+def test_dependency_on_unscheduled_milestone(tmp_path):
+    text = (
+        ms_block("Undated", due="next spring", duration="3")
+        + ms_block("After it", due="2026-03-01", duration="2", depends_on="[[Undated]]")
+    )
+    root = write(tmp_path / "undated", {"pages/p.md": text})
+    r = critical_path(load_milestones(load_graph(root)).milestones)
+    assert [t.milestone.title for t in r.tasks] == ["After it"]
+    (d,) = r.diagnostics
+    assert (d.code, d.file, d.line) == ("BM405", "pages/p.md", 4)
+    assert "no valid due date" in d.message
+
+
+def test_empty_graph_outputs(tmp_path):
+    from bmtools.milestones.formats.ics import generate_ics
+    from bmtools.milestones.formats.mermaid import generate_mermaid
+    from bmtools.milestones.formats.svg import generate_svg
+
+    assert generate_mermaid([]).startswith("gantt\n")
+    assert b"BEGIN:VCALENDAR" in generate_ics([], TODAY, ReviewRule())
+    assert generate_svg([], TODAY).lstrip().startswith(b"<?xml")
+    assert critical_path([]).tasks == []
+    assert agenda([], TODAY).coming_due == []

@@ -1,7 +1,7 @@
 """Dependencies and the Critical Path Method over ``depends-on::``.
 
 :func:`dependency_graph` builds a ``networkx.DiGraph`` with an edge ``dependency → milestone``.
-A cycle is an error (BM610, reported at the first member in file order) and its members are left
+A cycle is an error (BM406, reported at the first member in file order) and its members are left
 out of the schedule. :func:`critical_path` runs the forward and backward passes over a
 topological order (networkx's ``dag_longest_path`` has no float):
 
@@ -134,10 +134,13 @@ class CpmResult:
 
 def dependency_graph(
     milestones: Iterable[Milestone],
+    unscheduled: Iterable[Milestone] = (),
 ) -> tuple[nx.DiGraph, list[Diagnostic]]:
     """Nodes are milestone names (``milestone`` attribute); an edge u → v means v depends on u.
-    Unknown targets (BM611) are reported and dropped; cycles (BM610) are reported, edges kept."""
+    Unknown targets (BM405) are reported and dropped, and so are links to ``unscheduled``
+    milestones (those without a valid due date); cycles (BM406) are reported, edges kept."""
     items = list(milestones)
+    parked = {m.name: m for m in unscheduled}
     G = nx.DiGraph()
     diags: list[Diagnostic] = []
     for m in items:
@@ -147,6 +150,14 @@ def dependency_graph(
         if G.nodes[m.name]["milestone"] is not m:
             continue  # a duplicate title: the first one holds the name
         for dep in m.depends_on:
+            if dep not in G and dep in parked:
+                diags.append(
+                    Diagnostic(UNKNOWN_DEPENDENCY[0],
+                               f"'{m.title}' depends on '{parked[dep].title}', which has no "
+                               "valid due date; the link is left out of the schedule",
+                               m.file, m.line, m.col, "warning", UNKNOWN_DEPENDENCY[1])
+                )
+                continue
             if dep not in G:
                 diags.append(
                     Diagnostic(UNKNOWN_DEPENDENCY[0],
@@ -205,8 +216,9 @@ def _projects(G: nx.DiGraph) -> list[list[str]]:
 
 def critical_path(milestones: Iterable[Milestone]) -> CpmResult:
     """CPM over the milestones that have a due date; cycle members are left out."""
-    items = [m for m in milestones if m.due is not None]
-    G, diags = dependency_graph(items)
+    every = list(milestones)
+    items = [m for m in every if m.due is not None]
+    G, diags = dependency_graph(items, [m for m in every if m.due is None])
     result = CpmResult(diagnostics=diags, graph=G)
     bad = set().union(*cycles(G)) if cycles(G) else set()
     D = G.subgraph(n for n in G if n not in bad).copy()
