@@ -268,3 +268,11 @@ def test_bad_input_cli(tmp_path):
     mer = ok("--format", "mermaid", graph=root).stdout
     assert "Broken" not in mer and "Fine" in mer
     assert ok("-q", graph=root).stderr == ""
+
+
+def test_color_only_when_asked():
+    plain = ok("--overdue").stdout
+    coloured = ok("--overdue", "--color").stdout
+    assert "\x1b[" not in plain
+    assert "\x1b[31m" in coloured  # overdue rows in red
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain

@@ -114,7 +114,7 @@ def _style(color: bool):
               help="Write a roadmap page NAME into the graph (managed region).")
 @click.option("--force", is_flag=True, help="With --write-page: overwrite a hand-edited region.")
 @click.option("--width", type=int, help="Table width (default: the terminal's; none in a pipe).")
-@click.option("--color/--no-color", default=None, help="Colour tables (default: on a terminal).")
+@click.option("--color/--no-color", default=None, help="Colour tables (default: on a terminal, unless NO_COLOR is set).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print problems found in the items.")
 def milestones_command(path, owner, types, status, tactic, artifact, due_within, only_overdue,
                        sort_key, today_text, report, fmt, group_by, horizon, rrule, output,
@@ -154,7 +154,8 @@ def milestones_command(path, owner, types, status, tactic, artifact, due_within,
             sys.exit(1)
         return
 
-    color = sys.stdout.isatty() and not output if color is None else color
+    if color is None:
+        color = sys.stdout.isatty() and not output and not os.environ.get("NO_COLOR")
     style = _style(color and fmt == "table")
     w = _width(width)
     payload: str | bytes
@@ -227,7 +228,7 @@ def milestones_command(path, owner, types, status, tactic, artifact, due_within,
             payload = fdata.generate_csv([t.to_dict() for t in cpm_view.tasks])
         else:
             payload = ftext.cpm_text(cpm_view, w, style)
-    _emit(payload, output)
+    _emit(payload, output, color)
 
 
 def _picture(fmt, ms, today, cpm, rule, group_by, report):
@@ -245,7 +246,7 @@ def _picture(fmt, ms, today, cpm, rule, group_by, report):
     return generate_svg(ms, today, critical)
 
 
-def _emit(payload: str | bytes, output: str | None) -> None:
+def _emit(payload: str | bytes, output: str | None, color: bool | None = None) -> None:
     from bmtools.writer import write_bytes
 
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
@@ -258,7 +259,7 @@ def _emit(payload: str | bytes, output: str | None) -> None:
         sys.stdout.flush()
         click.get_binary_stream("stdout").write(payload)
         return
-    click.echo(payload.rstrip("\n"))
+    click.echo(payload.rstrip("\n"), color=color)
 
 
 COMMANDS = [milestones_command]
