@@ -365,6 +365,13 @@ def test_templates_are_packaged():
     for name in TEMPLATE_NAMES.values():
         assert (folder / name).is_file()
         assert any(fnmatch.fnmatch(name, pat) for pat in patterns), name
+    # Every Python package of bmtools is listed (a missing one breaks non-editable installs).
+    found = {
+        ".".join(p.parent.relative_to(REPO).parts)
+        for p in (REPO / "bmtools").rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert found <= set(tool["packages"]), found - set(tool["packages"])
 
 
 def test_templates_folder_from_config_edn(graph_copy):
@@ -391,6 +398,17 @@ def test_new_pages_follow_a_space_indented_graph(tmp_path):
     info = graph.pages["risks/info"]
     section = [b for b in info.top_blocks() if b.title.startswith("📰")][0]
     assert [c.title for c in info.children(section)][0] == "Content is of type list."
+
+
+def test_render_refuses_to_write_through_a_symlink_out_of_the_graph(graph_copy, tmp_path):
+    outside = tmp_path / "outside"
+    shutil.move(str(graph_copy / "pages"), outside)
+    (graph_copy / "pages").symlink_to(outside, target_is_directory=True)
+    before = (outside / "milestones___info.md").read_bytes()
+    (outside / "milestones___examples___Orbital hotel.md").write_text("- x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(graph_copy)])
+    assert result.exit_code != 0 and "outside the graph" in result.output
+    assert (outside / "milestones___info.md").read_bytes() == before
 
 
 def test_render_keeps_bom_and_crlf(graph_copy):

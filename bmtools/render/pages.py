@@ -24,7 +24,7 @@ from bmtools.metamodel import (
 from bmtools.model import Graph, Page
 from bmtools.render.engine import make_environment, render_lines, render_page
 from bmtools.render.regions import Conflict, extract_regions, update_page_regions
-from bmtools.writer import write_bytes
+from bmtools.writer import UnsafePathError, write_bytes
 
 DEFAULT_ARTIFACT_ICON = "🧿"
 DEFAULT_CLASS_ICON = "🔷"
@@ -282,8 +282,11 @@ def apply_plan(plan: RenderPlan) -> list[str]:
     """Write the pages of ``plan`` that change (atomically, inside the root); their files."""
     for page in plan.changed:
         data = (b"\xef\xbb\xbf" if page.bom else b"") + page.new.encode("utf-8")
-        if write_bytes(page.file, data, root=plan.root):
-            plan.written.append(page.file)
+        try:
+            if write_bytes(page.file, data, root=plan.root):
+                plan.written.append(page.file)
+        except UnsafePathError as exc:  # e.g. a symlinked folder pointing out of the graph
+            raise RenderError(f"{page.file}: refusing to write outside the graph ({exc})") from exc
     return plan.written
 
 
