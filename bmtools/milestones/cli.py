@@ -114,7 +114,8 @@ def _style(color: bool):
               help="Write a roadmap page NAME into the graph (managed region).")
 @click.option("--force", is_flag=True, help="With --write-page: overwrite a hand-edited region.")
 @click.option("--width", type=int, help="Table width (default: the terminal's; none in a pipe).")
-@click.option("--color/--no-color", default=None, help="Colour tables (default: on a terminal, unless NO_COLOR is set).")
+@click.option("--color/--no-color", default=None,
+              help="Colour tables (default: on a terminal, unless NO_COLOR is set).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print problems found in the items.")
 def milestones_command(path, owner, types, status, tactic, artifact, due_within, only_overdue,
                        sort_key, today_text, report, fmt, group_by, horizon, rrule, output,
