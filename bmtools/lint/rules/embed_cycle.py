@@ -21,6 +21,8 @@ Use instead: replace one embed by a plain reference:
 ```
 """
 
+from itertools import islice
+
 import networkx as nx
 
 from bmtools.graph import sorted_cycle
@@ -31,14 +33,16 @@ CODE = "BM104"
 NAME = "embed-cycle"
 SEVERITY = "warning"
 report = reporter(CODE, NAME, SEVERITY)
+MAX_CYCLES_PER_PART = 50  # a dense tangle of embeds has exponentially many cycles
 
 
 def check(ctx):
     graph = ctx.graph
-    E = nx.DiGraph()
     first: dict[tuple[str, str], tuple[str, int, int]] = {}
     for page in ctx.file_pages:
         for block in page.blocks:
+            if not block.macros:
+                continue  # embeds are macros: most blocks have none
             for ref in block.refs:
                 if ref.kind == PAGE_EMBED:
                     target = graph.resolve_name(ref.target)
@@ -49,17 +53,18 @@ def check(ctx):
                     continue
                 if target is None or target not in graph.pages:
                     continue
-                E.add_edge(page.name, target)
                 first.setdefault((page.name, target), (page.file, ref.line, ref.col))
-    if not E.number_of_edges():
+    if not first:
         return
+    E = nx.DiGraph()
+    E.add_edges_from(first)
     # Only strongly connected parts (and self-embeds) can hold cycles: look there alone.
     cycles = [[n] for n in nx.nodes_with_selfloops(E)]
     for part in nx.strongly_connected_components(E):
         if len(part) > 1:
             sub = E.subgraph(part).copy()
             sub.remove_edges_from(list(nx.selfloop_edges(sub)))
-            cycles.extend(nx.simple_cycles(sub))
+            cycles.extend(islice(nx.simple_cycles(sub), MAX_CYCLES_PER_PART))
     for cycle in sorted((sorted_cycle(c) for c in cycles), key=lambda c: (len(c), c)):
         titles = [graph.pages[n].title for n in cycle]
         nxt = cycle[1] if len(cycle) > 1 else cycle[0]
