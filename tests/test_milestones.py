@@ -316,3 +316,16 @@ def test_empty_graph_outputs(tmp_path):
     assert generate_svg([], TODAY).lstrip().startswith(b"<?xml")
     assert critical_path([]).tasks == []
     assert agenda([], TODAY).coming_due == []
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["model", "schedule", "budget", "review", "cpm", "formats.table", "formats.mermaid"],
+)
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"bmtools.milestones.{module}")
+    result = doctest.testmod(mod)
+    assert result.attempted > 0 and result.failed == 0

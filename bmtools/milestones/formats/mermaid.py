@@ -35,8 +35,14 @@ _UNSAFE_TEXT = re.compile(r"[:;#\n\r]+")
 
 
 def safe_text(text: str) -> str:
-    """Task and section text: no ``:`` ``;`` ``#`` (Mermaid syntax) and no line breaks."""
+    """Task and section text: no ``:`` ``;`` ``#`` ``%%`` (Mermaid syntax), no line breaks.
+
+    >>> safe_text("Phase 2: 100%% done; #1")
+    'Phase 2 - 100% done 1'
+    """
     text = text.replace(": ", " - ").replace(":", "-")
+    while "%%" in text:  # a Mermaid comment
+        text = text.replace("%%", "%")
     return " ".join(_UNSAFE_TEXT.sub(" ", text).split()) or "untitled"
 
 
