@@ -145,8 +145,7 @@ def lint_command(
 
 @click.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--all", "show_all", is_flag=True, help="(kept for symmetry; all rules are listed)")
-def rules_command(fmt, show_all):
+def rules_command(fmt):
     """List every rule: code, name, default severity, on/off by default, summary."""
     rules = all_rules()
     if fmt == "json":
