@@ -421,3 +421,30 @@ def test_render_keeps_bom_and_crlf(graph_copy):
     assert data.startswith(b"\xef\xbb\xbf") and b"\n" not in data.replace(b"\r\n", b"")
     assert b"\t- **strategy** \xc2\xb7 page of [[strategy]], required \xe2\x80\x94 Why.\r\n" in data
     assert render_graph(graph_copy).written == []
+
+
+def test_real_seed_page_is_left_alone_until_adopted(tmp_path):
+    root = tmp_path / "seed"
+    (root / "pages").mkdir(parents=True)
+    (root / "logseq").mkdir()
+    (root / "logseq/config.edn").write_text("{:file/name-format :triple-lowbar}", encoding="utf-8")
+    page = root / "pages/business project___milestones___info.md"
+    shutil.copy(REPO / "tests/fixtures/seed_milestones_info.md", page)
+    (root / "pages/milestones___examples___Space X.md").write_text("- x\n", encoding="utf-8")
+    before = page.read_bytes()
+    plan = render_graph(root)  # relations:: [[]] and mojibake do not get in the way
+    assert plan.pages[0].missing_ids == ["content-type", "inncopilot", "examples"]
+    assert page.read_bytes() == before
+    text = before.decode("utf-8")
+    lines = text.split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("- ## ") and "Examples" in line)
+    lines.insert(k + 1, "  bmtools-managed:: examples")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    adopted = render_graph(root)
+    assert [c.reason for c in adopted.pages[0].conflicts] == ["has no bmtools-hash"]
+    forced = render_graph(root, force=True)
+    assert forced.written == ["pages/business project___milestones___info.md"]
+    after = page.read_text(encoding="utf-8")
+    assert "{{embed [[milestones/examples/Space X]]}}" in after
+    assert after.split("- ## ")[1] == text.split("- ## ")[1]  # Definition untouched
+    assert render_graph(root).written == []

@@ -210,7 +210,7 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
     total = len(plan.pages)
     if check:
         if plan.up_to_date:
-            click.echo(f"{total} pages up to date")
+            click.echo(f"{total} {'page' if total == 1 else 'pages'} up to date")
         else:
             click.echo(
                 f"{changed} of {total} pages out of date, {conflicts} regions edited by hand"

@@ -35,7 +35,7 @@ def shipped_templates_dir() -> Path:
 
 
 def _tags(names: Any) -> escape.LogseqSafe:
-    return escape.LogseqSafe(", ".join(escape.tag(n) for n in names))
+    return escape.LogseqSafe(", ".join(escape.tag(n) for n in names if escape.clean_page_name(n)))
 
 
 def _refs(names: Any) -> escape.LogseqSafe:

@@ -81,10 +81,11 @@ def page_ref(name: Any) -> LogseqSafe:
 
 
 def page_refs(names: Any, sep: str = ", ") -> LogseqSafe:
-    """``[[a]], [[b]]`` for a list of names (a single name is a list of one)."""
+    """``[[a]], [[b]]`` for a list of names (a single name is a list of one); empty names
+    (``[[]]`` in real pages) are skipped."""
     if isinstance(names, str):
         names = [names]
-    return LogseqSafe(sep.join(page_ref(n) for n in names))
+    return LogseqSafe(sep.join(page_ref(n) for n in names if clean_page_name(n)))
 
 
 def tag(name: Any) -> LogseqSafe:

@@ -23,6 +23,7 @@ from bmtools.metamodel import (
 )
 from bmtools.model import Graph, Page
 from bmtools.render.engine import make_environment, render_lines, render_page
+from bmtools.render.escape import clean_page_name
 from bmtools.render.regions import Conflict, extract_regions, update_page_regions
 from bmtools.writer import UnsafePathError, write_bytes
 
@@ -95,6 +96,12 @@ def artifact_name(page: Page) -> str:
     return str(names[0]) if names else page.title
 
 
+def _metamodel_id(page: Page) -> str:
+    prop = page.properties.get("metamodel-id")
+    names = prop.names() if prop is not None else []
+    return str(names[0]) if names and clean_page_name(names[0]) else ""
+
+
 def section_text(page: Page, key: str) -> str:
     """The text of the first child of the top-level section ``key`` (e.g. the definition)."""
     for block in page.top_blocks():
@@ -107,9 +114,16 @@ def section_text(page: Page, key: str) -> str:
     return ""
 
 
-def examples_of(graph: Graph, name: str) -> list[dict[str, str]]:
-    prefix = name.lower() + "/examples/"
-    found = [p for p in graph.pages.values() if p.file is not None and p.name.startswith(prefix)]
+def examples_of(graph: Graph, *names: str) -> list[dict[str, str]]:
+    """Pages under ``<name>/examples/`` for any of ``names`` (the artifact name and its
+    metamodel-id, which differ in real graphs: ``business project/milestones/info`` keeps its
+    examples under ``milestones/examples/``), sorted by name."""
+    prefixes = {n.lower() + "/examples/" for n in names if n}
+    found = [
+        p
+        for p in graph.pages.values()
+        if p.file is not None and any(p.name.startswith(x) for x in prefixes)
+    ]
     return [{"title": p.title} for p in sorted(found, key=lambda p: p.name)]
 
 
@@ -123,6 +137,8 @@ def artifact_context(
         item_classes = prop.names() if prop is not None else []
     classes = []
     for cname in item_classes:
+        if not clean_page_name(cname):
+            continue
         spec = mm.class_for(cname)
         classes.append({"title": spec.title if spec else str(cname), "name": cname})
     rel = page.properties.get("relations")
@@ -135,11 +151,11 @@ def artifact_context(
         "icon": over.get("icon") or (icon.raw if icon is not None else DEFAULT_ARTIFACT_ICON),
         "xbok_type": xbok.raw if xbok is not None else "internal",
         "relations": over.get("relations")
-        or [n for n in (rel.names() if rel is not None else []) if n],
+        or [n for n in (rel.names() if rel is not None else []) if clean_page_name(n)],
         "weight": over.get("weight", weight.raw if weight is not None else ""),
         "definition": over.get("definition", section_text(page, "definition")),
         "classes": classes,
-        "examples": examples_of(graph, name),
+        "examples": examples_of(graph, name, _metamodel_id(page)),
         "new": new,
     }
     ctx["questions"] = render_lines(env, "questions", artifact=ctx)
