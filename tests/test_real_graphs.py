@@ -33,14 +33,23 @@ def test_seed_artifact_page_reads_like_logseq(make_graph):
     examples = next(b for b in page.blocks if b.title.endswith("Examples"))
     assert [page.blocks[i].heading for i in examples.children] == [3] * 5
     artifact = read_artifact(graph, page)
-    assert set(artifact.sections) >= {"definition", "content type", "keys", "innCoPilot",
-                                      "description", "examples", "topics", "tools"}
+    assert set(artifact.sections) >= {
+        "definition",
+        "content type",
+        "keys",
+        "innCoPilot",
+        "description",
+        "examples",
+        "topics",
+        "tools",
+    }
 
 
 def test_several_items_in_one_block(make_graph):
     text = (
         "- #milestone [[Prototype ready]]\n  Build the first prototype.\n"
-        "  #milestone [[First 100 customers]]\n  Reach a hundred paying customers.\n  Track churn.\n"
+        "  #milestone [[First 100 customers]]\n"
+        "  Reach a hundred paying customers.\n  Track churn.\n"
     )
     graph = make_graph({"pages/notes.md": text})
     items = extract_items(graph, load_metamodel(graph))

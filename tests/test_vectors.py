@@ -85,7 +85,9 @@ def test_08_keys_normalised_and_invalid_keys_kept_aside(page_of):
 
 
 def test_09_value_types(page_of):
-    block = first_block(page_of("- b\n  n:: 007\n  f:: 1.5\n  b:: true\n  c:: TRUE\n  e::\n  e2:: [[]]"))
+    block = first_block(
+        page_of("- b\n  n:: 007\n  f:: 1.5\n  b:: true\n  c:: TRUE\n  e::\n  e2:: [[]]")
+    )
     values = {k: p.value for k, p in block.properties.items()}
     assert values == {"n": 7, "f": "1.5", "b": True, "c": "TRUE", "e": "", "e2": "[[]]"}
 
@@ -120,7 +122,9 @@ def test_13_unparsed_title_and_urls(make_graph):
 
 def test_14_property_keys_are_pages_unless_disabled(make_graph):
     graph = make_graph({"pages/p.md": "- a\n  rating:: 5"})
-    assert [(r.kind, r.target) for r in first_block(graph.pages["p"]).refs] == [(PROPERTY, "rating")]
+    assert [(r.kind, r.target) for r in first_block(graph.pages["p"]).refs] == [
+        (PROPERTY, "rating")
+    ]
     graph = make_graph({"pages/p.md": "- a\n  rating:: 5"}, "{:property-pages/enabled? false}")
     assert first_block(graph.pages["p"]).refs == []
 
@@ -156,7 +160,9 @@ def test_18_link_forms_emphasis_and_quotes(page_of):
 
 
 def test_19_embeds_and_other_macros(page_of):
-    block = first_block(page_of(f"- {{{{embed [[P]]}}}} {{{{embed (({UUID}))}}}} {{{{renderer :x, [[r]]}}}}"))
+    block = first_block(
+        page_of(f"- {{{{embed [[P]]}}}} {{{{embed (({UUID}))}}}} {{{{renderer :x, [[r]]}}}}")
+    )
     assert [(r.kind, r.target) for r in block.refs] == [(PAGE_EMBED, "p"), (BLOCK_EMBED, UUID)]
     assert [m.name for m in block.macros] == ["embed", "embed", "renderer"]
 
@@ -209,7 +215,13 @@ def test_24_nesting_jumps(page_of):
 
 def test_25_heading_line_splits_the_block(page_of):
     a, h = page_of("- a\n  # H\nplain").blocks
-    assert (a.parent, h.parent, a.content, h.content, h.heading) == (None, None, "a", "# H\nplain", 1)
+    assert (a.parent, h.parent, a.content, h.content, h.heading) == (
+        None,
+        None,
+        "a",
+        "# H\nplain",
+        1,
+    )
     assert first_block(page_of("- ## x")).heading == 2
 
 
@@ -219,7 +231,11 @@ def test_25_heading_line_splits_the_block(page_of):
 def test_26_journal_files_and_journal_refs(make_graph):
     graph = make_graph({"journals/2024_01_05.md": "- [[2024-01-07]] [[jan 6th, 2024]]"})
     page = graph.pages["jan 5th, 2024"]
-    assert (page.title, page.kind, page.journal_day) == ("Jan 5th, 2024", "journal", dt.date(2024, 1, 5))
+    assert (page.title, page.kind, page.journal_day) == (
+        "Jan 5th, 2024",
+        "journal",
+        dt.date(2024, 1, 5),
+    )
     assert ref_targets(page.blocks[0]) == ["jan 7th, 2024", "jan 6th, 2024"]
 
 

@@ -28,12 +28,34 @@ _TAG_ALWAYS_ENDS = frozenset(" \t\n\r\f\v,!?'\":#")
 _TAG_ENDS_BEFORE_SPACE = frozenset(".;[")
 _MACRO_NAME = re.compile(r"\s*([^\s}]+)\s*")
 # Emphasis and bare URLs hide tags (``**#b**`` is no tag; ``http://x/#a`` neither).
-_EMPHASIS = re.compile(
-    r"(\*\*|~~|\^\^|==)(?!\s)(?:.+?)(?<!\s)\1|(?<![\w*])([*_])(?![\s*_])(?:.+?)(?<![\s*_])\2(?![\w*])"
+_EMPHASIS = re.compile(  # spans bounded so a huge line with stray "_" stays linear
+    r"(\*\*|~~|\^\^|==)(?!\s)(?:.{1,2000}?)(?<!\s)\1"
+    r"|(?<![\w*])([*_])(?![\s*_])(?:.{1,2000}?)(?<![\s*_])\2(?![\w*])"
 )
 _BARE_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>]*")
 # Text needing real Markdown structure: code spans, math, HTML/comments, escapes, links.
 MARKDOWN_CHARS = re.compile(r"[`$<\\]|\]\(")
+MARKDOWN_PIECE = 50_000  # longer lines (pasted data) are parsed in pieces cut at spaces
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    if len(text) <= MARKDOWN_PIECE:
+        return [(0, text)]
+    out = []
+    start = 0
+    while start < len(text):
+        end = min(start + MARKDOWN_PIECE, len(text))
+        if end < len(text):  # cut at a space outside code spans and math
+            low = start + MARKDOWN_PIECE // 2
+            cut = text.rfind(" ", low, end)
+            while cut > 0 and (text.count("`", start, cut) % 2 or text.count("$", start, cut) % 2):
+                cut = text.rfind(" ", low, cut)
+            end = cut + 1 if cut > 0 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
 _SPECIAL = re.compile(r"\[\[|\(\(|\{\{|#|\]\(")
 
 
@@ -173,7 +195,8 @@ def scan_line(text: str, line: int, col0: int, sink: RefSink) -> None:
     if MARKDOWN_CHARS.search(text):
         from bmtools.syntax.mdit import scan_markdown
 
-        scan_markdown(text, line, col0, sink)
+        for start, piece in _pieces(text):
+            scan_markdown(piece, line, col0 + start, sink)
     else:
         scan_plain(text, line, col0, sink)
 
