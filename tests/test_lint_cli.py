@@ -350,3 +350,31 @@ def test_fix_summary_counts_fixed_and_remaining(tmp_path):
     assert r.exit_code == 1
     r = run("lint", ".", "--fix", "--unsafe-fixes", "--strict", cwd=tmp_path)
     assert r.exit_code == 0 and "Found 1 problem (1 fixed, 0 remaining)." in r.output
+
+
+def test_unsafe_fixes_for_keys_comma_values_and_select_typos(tmp_path):
+    page = (
+        "- [[Launch]] #milestone\r\n"
+        "  budget(EUR):: 250,000\r\n"
+        "  depends-on:: [[Beta]], Pricing page live\r\n"
+        "  status:: in progres\r\n"
+    )
+    graph(tmp_path, {"pages/a.md": page})
+    r = run("lint", ".", "--diff", cwd=tmp_path)
+    assert r.exit_code == 0 and r.output == ""  # nothing safe to do
+    r = run("lint", ".", "--fix", "--unsafe-fixes", "--select", "BM201,BM203,BM403", cwd=tmp_path)
+    assert (tmp_path / "pages/a.md").read_bytes() == (
+        "- [[Launch]] #milestone\r\n"
+        "  budget-EUR:: 250,000\r\n"
+        "  depends-on:: [[Beta]], [[Pricing page live]]\r\n"
+        "  status:: in progress\r\n"
+    ).encode()
+    assert "3 fixed" in r.output or "(3 fixed, 0 remaining)" in r.output
+
+
+def test_docs_list_every_rule():
+    from bmtools.lint import all_rules
+
+    docs = (REPO / "docs" / "lint.md").read_text(encoding="utf-8")
+    for code, rule in all_rules().items():
+        assert f"| {code} | {rule.name} |" in docs, f"{code} missing from docs/lint.md"

@@ -28,6 +28,7 @@ import difflib
 from bmtools.lint.context import reporter
 from bmtools.lint.fix import UNSAFE, Fix
 from bmtools.lint.itemfields import field_values, item_label
+from bmtools.model import PROPERTY
 from bmtools.values import parse_select
 
 CODE = "BM403"
@@ -64,7 +65,7 @@ def check(ctx):
             if len(close) == 1:
                 best = fs.options[options.index(close[0])]
                 hint = f"; did you mean '{best}'?"
-                if len(values) == 1 and not prop.refs:
+                if len(values) == 1 and all(r.kind == PROPERTY for r in prop.refs):
                     page = item.page
                     start = ctx.offset(page, prop.line, prop.col)
                     fix = Fix.replace(
