@@ -234,6 +234,24 @@ def test_new_pages_parse_back_and_lint(graph_copy):
         "🗄️ Topics",
         "🧰 Tools",
     ]
+    refs = {(r.kind, r.target) for b in info.blocks for r in b.refs}
+    assert {(PAGE_EMBED, "risk"), ("page-ref", "risk"), ("page-ref", "milestones")} <= refs
+    questions = [b for b in info.blocks if b.properties.get("bmtools-managed")]
+    assert [b.properties["bmtools-managed"].raw for b in questions] == [
+        "content-type",
+        "inncopilot",
+        "examples",
+    ]
+    inncopilot = questions[1]
+    assert len(info.children(inncopilot)) == 6
+    assert info.children(inncopilot)[0].title.startswith('We define risks as: "Risks are')
+    class_page = graph.pages["risk"]
+    assert class_page.properties["extends"].value == ["milestone"]
+    summary = [b for b in class_page.top_blocks() if b.title == "Field summary"][0]
+    lines = [c.title for c in class_page.children(summary)]
+    assert "**due** · date, required · from milestone — The day the milestone must be reached." in (
+        lines
+    )
     mm = load_metamodel(graph)
     risk = mm.classes["risk"]
     assert risk.extends == "milestone" and "due" in risk.fields
