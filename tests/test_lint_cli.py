@@ -378,3 +378,13 @@ def test_docs_list_every_rule():
     docs = (REPO / "docs" / "lint.md").read_text(encoding="utf-8")
     for code, rule in all_rules().items():
         assert f"| {code} | {rule.name} |" in docs, f"{code} missing from docs/lint.md"
+
+
+def test_statistics_and_exit_zero(tmp_path):
+    graph(tmp_path, {"pages/a.md": MILESTONE_NO_DUE + "- \uf8ffüßø and \uf8ffüîç\n"})
+    r = run("lint", ".", "--statistics", "--exit-zero", "--strict", cwd=tmp_path)
+    assert r.exit_code == 0
+    assert r.output.splitlines() == [
+        "     2  BM205  [*] mojibake",
+        "     1  BM401      missing-required-field",
+    ]

@@ -68,6 +68,8 @@ def _emit(text: str, output: str | None, color: bool | None = None) -> None:
 @click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; write nothing.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write .bmtools_cache/.")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
+@click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
 def lint_command(
     paths,
     select,
@@ -81,6 +83,8 @@ def lint_command(
     diff,
     no_cache,
     color,
+    statistics,
+    exit_zero,
 ):
     """Check graphs (or some of their files) against the rules; exit 1 on findings.
 
@@ -139,8 +143,25 @@ def lint_command(
         color=tty if color is None else color,
         unsafe_fixes=unsafe_fixes,
     )
-    _emit(render(fmt, report), output, report.color)
-    sys.exit(exit_code(result.diagnostics, strict))
+    if statistics and fmt == "text":
+        _emit(_statistics(result.diagnostics), output)
+    else:
+        _emit(render(fmt, report), output, report.color)
+    sys.exit(EXIT_OK if exit_zero else exit_code(result.diagnostics, strict))
+
+
+def _statistics(diagnostics) -> str:
+    counts: dict[str, list] = {}
+    for d in diagnostics:
+        entry = counts.setdefault(d.code, [0, d.name, 0])
+        entry[0] += 1
+        if d.fix is not None and d.fix.applies(False):
+            entry[2] += 1
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return "".join(
+        f"{n:>6}  {code}  {'[*]' if fixable else '   '} {name}\n"
+        for code, (n, name, fixable) in rows
+    )
 
 
 @click.command("rules")
