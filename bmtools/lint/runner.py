@@ -123,7 +123,7 @@ def run(
                 page = pages.get(file)
                 if page is None:
                     continue
-                if file in bad_utf8 or "\ufffd" in page.source and file in bad_utf8:
+                if file in bad_utf8:  # U+FFFD stands for bytes a write would destroy
                     result.refused.append(_display(root, file))
                     continue
                 new_text, applied = apply_edits(page.source, file_edits)
