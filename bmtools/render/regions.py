@@ -294,10 +294,6 @@ def render_region(
     return build(region_hash(provisional[0].text))
 
 
-def _body_unit(body: str) -> str:
-    return detect_indent(body) if body else "\t"
-
-
 def update_page_regions(
     page_text: str,
     regions: Mapping[str, str],
