@@ -256,7 +256,7 @@ def load_graph(
     md_files = files
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(md_files) >= PARALLEL_MIN_FILES else 1
-    with paused_gc():
+    with paused_gc(freeze=True):
         if workers > 1:
             chunks = [md_files[i::workers] for i in range(workers)]
             with ProcessPoolExecutor(workers) as pool:
