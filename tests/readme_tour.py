@@ -42,18 +42,14 @@ def steps(text: str) -> list[Step]:
             chunk = body[start:end]
             command, _, expected = chunk.partition("\n")
             code = 0
-            lines = expected.rstrip("\n").split("\n") if expected.strip() else []
+            shown = expected.rstrip("\n")
+            lines = shown.split("\n") if shown.strip() else []
             if lines and _EXIT.match(lines[-1]):
                 code = int(_EXIT.match(lines[-1]).group(1))
                 lines = lines[:-1]
             out_start = base + start + len(command) + 1
             out.append(
-                Step(
-                    command[2:],
-                    "\n".join(lines),
-                    code,
-                    (out_start, out_start + len("\n".join(lines))),
-                )
+                Step(command[2:], "\n".join(lines), code, (out_start, out_start + len(shown)))
             )
     return out
 
@@ -95,12 +91,10 @@ def update() -> int:
         for step in steps(text):
             output, code = run(step, runner)
             if code:
-                output += f"\n[exit {code}]" if output else f"[exit {code}]"
+                output = f"{output}\n[exit {code}]" if output else f"[exit {code}]"
             pieces.append(text[pos : step.span[0]])
-            pieces.append(output + ("\n" if output and step.expected == "" else ""))
+            pieces.append(output + ("\n" if output and step.span[0] == step.span[1] else ""))
             pos = step.span[1]
-            if step.expected == "" and text[pos : pos + 1] == "\n":
-                pass
     pieces.append(text[pos:])
     README.write_text("".join(pieces), encoding="utf-8")
     return 0
