@@ -257,8 +257,7 @@ def _emit(payload: str | bytes, output: str | None, color: bool | None = None) -
         click.echo(f"wrote {output}", err=True)
         return
     if isinstance(payload, bytes):
-        sys.stdout.flush()
-        click.get_binary_stream("stdout").write(payload)
+        click.echo(payload, nl=False)  # bytes go to the binary stream
         return
     click.echo(payload.rstrip("\n"), color=color)
 
