@@ -56,7 +56,6 @@ def _pieces(text: str) -> list[tuple[int, str]]:
     return out
 
 
-_SPECIAL = re.compile(r"\[\[|\(\(|\{\{|#|\]\(")
 
 
 def match_page_ref(text: str, i: int) -> tuple[int, str] | None:
@@ -165,8 +164,9 @@ class RefSink:
         if not name:
             return
         self.refs.append(Ref(kind, name, inner, line, col, self.prop))
-        for parent in namespace_parents(name):
-            self.refs.append(Ref(NAMESPACE, parent, parent, line, col, self.prop))
+        if "/" in name:
+            for parent in namespace_parents(name):
+                self.refs.append(Ref(NAMESPACE, parent, parent, line, col, self.prop))
         if kind != TAG and "[[" in inner:  # nested refs: [[a [[b]]]] also refs b
             scan_plain(inner, line, col + 1, self)
 
@@ -201,39 +201,54 @@ def scan_line(text: str, line: int, col0: int, sink: RefSink) -> None:
         scan_plain(text, line, col0, sink)
 
 
+# The plain path in one regex, so most refs cost one C-level match: simple page refs,
+# multi-word tags, tags, block refs and macros. Anything else starting with "[[" (nesting,
+# single brackets inside) goes to match_page_ref. Same rules as the match_* functions.
+_PLAIN = re.compile(
+    r"\[\[(?P<page>[^\[\]\n]+)\]\]"
+    r"|#\[\[(?P<mtag>[^\[\]\n]+)\]\]"
+    r"|#(?P<tag>(?:[^\s,!?'\":#.;\[]|[.;\[](?=\S))+)"
+    r"|\(\(\s*(?P<uuid>" + UUID + r")\s*\)\)"
+    r"|\{\{(?P<macro>[^}\n]*)\}\}"
+    r"|(?P<other>\[\[|#\[\[)"
+)
+
+
 def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
     """The fast path: text without Markdown code, math, HTML or links."""
     urls, no_tags = hidden_spans(text)
     pos = 0
-    for m in _SPECIAL.finditer(text):
+    for m in _PLAIN.finditer(text):
         i = m.start()
-        if i < pos:
+        if i < pos or (urls and inside(urls, i)):
             continue
-        tok = m.group(0)
-        if urls and inside(urls, i):
-            continue
-        if tok == "[[":
-            hit = match_page_ref(text, i)
-            if hit:
-                sink.page(PAGE_REF, hit[1], line, col0 + i + 1)
-                pos = hit[0]
-        elif tok == "#":
+        kind = m.lastgroup
+        if kind == "page":
+            inner = m.group("page")
+            if is_page_name(inner):
+                sink.page(PAGE_REF, inner, line, col0 + i + 1)
+        elif kind == "tag" or kind == "mtag":
             if no_tags and inside(no_tags, i):
                 continue
-            hit = match_tag(text, i)
-            if hit:
-                sink.page(TAG, hit[1], line, col0 + i + 1)
-                pos = hit[0]
-        elif tok == "((":
-            hit2 = match_block_ref(text, i)
-            if hit2:
-                sink.block(BLOCK_REF, hit2[1], line, col0 + i + 1)
-                pos = hit2[0]
-        elif tok == "{{":
+            sink.page(TAG, m.group(kind), line, col0 + i + 1)
+        elif kind == "uuid":
+            sink.block(BLOCK_REF, m.group("uuid").lower(), line, col0 + i + 1)
+        elif kind == "macro":
             hit3 = match_macro(text, i)
             if hit3:
                 sink.macro(hit3[1], hit3[2], line, col0 + i + 1)
-                pos = hit3[0]
+        else:  # nested or unusual [[…]]: the general matchers
+            if text.startswith("#", i):
+                if no_tags and inside(no_tags, i):
+                    continue
+                hit = match_tag(text, i)
+                kind_out = TAG
+            else:
+                hit = match_page_ref(text, i)
+                kind_out = PAGE_REF
+            if hit:
+                sink.page(kind_out, hit[1], line, col0 + i + 1)
+                pos = hit[0]
 
 
 def refs_in(
