@@ -10,7 +10,7 @@ import click
 
 from bmtools import __version__
 from bmtools.loader import GraphRootError, load_graph
-from bmtools.model import Diagnostic, Graph
+from bmtools.model import Graph
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 
@@ -37,19 +37,12 @@ class BmtoolsGroup(click.Group):
             ctx.exit(EXIT_FAILURE)
 
 
-def format_diagnostic(d: Diagnostic) -> str:
-    where = d.file or "."
-    if d.line:
-        where += f":{d.line}:{d.col or 1}"
-    return f"{where}: {d.code} {d.message}"
-
-
 def load(path: str, quiet: bool = False) -> Graph:
     graph = load_graph(path)
     if not quiet:
         for d in graph.diagnostics:
             if d.severity != "info":
-                click.echo(format_diagnostic(d), err=True)
+                click.echo(str(d), err=True)
     return graph
 
 

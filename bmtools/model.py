@@ -215,6 +215,13 @@ class Diagnostic:
     end_line: int = 0
     end_col: int = 0
 
+    def __str__(self) -> str:
+        """``file:line:col: CODE message``, the form editors and terminals link to."""
+        where = self.file or "."
+        if self.line:
+            where += f":{self.line}:{self.col or 1}"
+        return f"{where}: {self.code} {self.message}"
+
 
 @dataclass(slots=True)
 class Config:

@@ -15,7 +15,7 @@ from bmtools.milestones.cpm import critical_path
 from bmtools.milestones.formats import FORMATS
 from bmtools.milestones.formats import data as fdata
 from bmtools.milestones.formats import text as ftext
-from bmtools.milestones.model import format_diagnostic, load_milestones
+from bmtools.milestones.model import load_milestones
 from bmtools.milestones.review import agenda, find_review_rule
 from bmtools.milestones.schedule import (
     DEFAULT_HORIZON,
@@ -138,14 +138,14 @@ def milestones_command(path, owner, types, status, tactic, artifact, due_within,
     if not quiet:
         for d in mset.diagnostics + rule_diags:
             if d.severity != "info":
-                click.echo(format_diagnostic(d), err=True)
+                click.echo(str(d), err=True)
     filters = Filters(list(owner), list(types), list(status), list(tactic), list(artifact),
                       due_within, only_overdue)
     ms = sort_milestones(filter_milestones(mset.milestones, filters, today), sort_key)
     cpm = critical_path(mset.milestones)
     if not quiet:
         for d in cpm.diagnostics:
-            click.echo(format_diagnostic(d), err=True)
+            click.echo(str(d), err=True)
 
     if page_name:
         result = roadmap.write_roadmap_page(graph, page_name, ms, today, cpm, rule,

@@ -133,19 +133,12 @@ class Milestone:
             "depends_on": self.depends_on,
             "tasks": {"done": self.tasks_done, "total": self.tasks_total},
             "legacy": self.legacy,
-            "problems": [format_diagnostic(d) for d in self.problems],
+            "problems": [str(d) for d in self.problems],
         }
 
 
 def money_dict(m: Money | None) -> dict[str, str] | None:
     return None if m is None else {"amount": str(m.amount), "currency": m.currency}
-
-
-def format_diagnostic(d: Diagnostic) -> str:
-    where = d.file or "."
-    if d.line:
-        where += f":{d.line}:{d.col or 1}"
-    return f"{where}: {d.code} {d.message}"
 
 
 @dataclass(slots=True)
