@@ -58,52 +58,30 @@ def _hidden(state: StateInline) -> tuple[list, list]:
     return spans
 
 
-def _page_ref(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("[[", state.pos) or inside(_hidden(state)[0], state.pos):
-        return False
-    hit = match_page_ref(state.src, state.pos)
-    if hit is None:
-        return False
-    if not silent:
-        _push(state, PAGE_REF, hit[1], hit[0])
-    state.pos = hit[0]
-    return True
+def _rule(opener: str, matcher, kind: str, hidden: int | None):
+    """An inline rule: at ``opener``, outside the ``hidden`` spans (0 URLs, 1 no-tag zones),
+    ``matcher`` decides; the match becomes a ``logseq_ref`` token of ``kind``."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        if not state.src.startswith(opener, state.pos):
+            return False
+        if hidden is not None and inside(_hidden(state)[hidden], state.pos):
+            return False
+        hit = matcher(state.src, state.pos)
+        if hit is None:
+            return False
+        if not silent:
+            _push(state, kind, hit[1], hit[0], hit[2] if len(hit) > 2 else "")
+        state.pos = hit[0]
+        return True
+
+    return rule
 
 
-def _tag(state: StateInline, silent: bool) -> bool:
-    if state.src[state.pos] != "#" or inside(_hidden(state)[1], state.pos):
-        return False
-    hit = match_tag(state.src, state.pos)
-    if hit is None:
-        return False
-    if not silent:
-        _push(state, TAG, hit[1], hit[0])
-    state.pos = hit[0]
-    return True
-
-
-def _block_ref(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("((", state.pos):
-        return False
-    hit = match_block_ref(state.src, state.pos)
-    if hit is None:
-        return False
-    if not silent:
-        _push(state, BLOCK_REF, hit[1], hit[0])
-    state.pos = hit[0]
-    return True
-
-
-def _macro(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("{{", state.pos):
-        return False
-    hit = match_macro(state.src, state.pos)
-    if hit is None:
-        return False
-    if not silent:
-        _push(state, "macro", hit[1], hit[0], hit[2])
-    state.pos = hit[0]
-    return True
+_page_ref = _rule("[[", match_page_ref, PAGE_REF, hidden=0)
+_tag = _rule("#", match_tag, TAG, hidden=1)
+_block_ref = _rule("((", match_block_ref, BLOCK_REF, hidden=None)
+_macro = _rule("{{", match_macro, "macro", hidden=None)
 
 
 def logseq_plugin(md: MarkdownIt) -> None:
