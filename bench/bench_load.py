@@ -4,7 +4,7 @@ Each measurement runs in its own fresh Python process so timings and peak memory
 into each other (warm caches in the parser, a grown heap, networkx imports). Peak RSS is the
 child's ``ru_maxrss`` taken from ``os.wait4`` for that one child, i.e. the per-child form of
 ``getrusage(RUSAGE_CHILDREN)``; on Linux it is the largest single process among the child and
-the workers it reaped (``load_graph`` forks 2 workers from 3000 files), not their sum. Every
+the process measured (``load_graph`` runs in one process). Every
 measurement is repeated (default 3 runs) and reported as best and median, since the best run
 is the least disturbed and the median shows the spread.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import bmtools
+from bmtools import loader
 from bmtools.model import Graph
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,6 +52,27 @@ def load(root: Path, **kw) -> Graph:
     graph = bmtools.load_graph(root, **kw)
     assert_fidelity(graph)
     return graph
+
+
+@pytest.fixture(autouse=True)
+def every_page_reassembles(monkeypatch):
+    """Raw fidelity for every page any test reads: its blocks give back the file's bytes."""
+    original = loader.read_page
+
+    def checked(root, rel, config):
+        page, diags = original(root, rel, config)
+        if page is not None and page.source and "\ufffd" not in page.source:
+            data = (Path(root) / rel).read_bytes()
+            rebuilt = (b"\xef\xbb\xbf" if page.bom else b"") + page.reassemble().encode("utf-8")
+            assert rebuilt == data, f"{rel} does not reassemble to its bytes"
+            READ_PAGES.append(rel)
+        return page, diags
+
+    monkeypatch.setattr(loader, "read_page", checked)
+    return READ_PAGES
+
+
+READ_PAGES: list[str] = []  # every page checked, so a test can prove the check ran
 
 
 @pytest.fixture

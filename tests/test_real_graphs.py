@@ -123,3 +123,9 @@ def test_ref_positions_point_at_the_source(page_of):
                 assert line[ref.col - 1] in "[#", (ref, line)
     owner = page.blocks[1].properties["owner"]
     assert (owner.line, lines[owner.line - 1][owner.col - 1 :]) == (3, "[[Gamma]]")
+
+
+def test_fidelity_check_runs_on_every_loaded_page(make_graph, every_page_reassembles):
+    before = len(every_page_reassembles)
+    make_graph({"pages/a.md": "- x\r\n\t- y\n", "pages/b.md": "title:: B\n\n- z"})
+    assert every_page_reassembles[before:] == ["pages/a.md", "pages/b.md"]
