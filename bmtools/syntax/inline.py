@@ -133,13 +133,23 @@ def match_macro(text: str, i: int) -> tuple[int, str, str] | None:
     return end + 2, m.group(1), body[m.end() :].strip()
 
 
-def hidden_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Spans of bare URLs (no refs at all inside) and of emphasis (no tags inside)."""
-    urls = [m.span() for m in _BARE_URL.finditer(text)] if "://" in text else []
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of bare URLs: no refs at all inside them."""
+    return [m.span() for m in _BARE_URL.finditer(text)] if "://" in text else []
+
+
+def no_tag_spans(text: str, urls: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans where ``#`` starts no tag: emphasis (``**#b**``) and bare URLs."""
     emphasis = []
     if "*" in text or "_" in text or "~" in text or "^" in text or "=" in text:
         emphasis = [m.span() for m in _EMPHASIS.finditer(text)]
-    return urls, emphasis + urls
+    return emphasis + urls
+
+
+def hidden_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Spans of bare URLs (no refs at all inside) and of emphasis (no tags inside)."""
+    urls = url_spans(text)
+    return urls, no_tag_spans(text, urls)
 
 
 def inside(spans: list[tuple[int, int]], i: int) -> bool:
@@ -216,7 +226,8 @@ _PLAIN = re.compile(
 
 def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
     """The fast path: text without Markdown code, math, HTML or links."""
-    urls, no_tags = hidden_spans(text)
+    urls = url_spans(text)
+    no_tags = None  # computed at the first tag: most lines have none
     pos = 0
     for m in _PLAIN.finditer(text):
         i = m.start()
@@ -228,6 +239,8 @@ def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
             if is_page_name(inner):
                 sink.page(PAGE_REF, inner, line, col0 + i + 1)
         elif kind == "tag" or kind == "mtag":
+            if no_tags is None:
+                no_tags = no_tag_spans(text, urls)
             if no_tags and inside(no_tags, i):
                 continue
             sink.page(TAG, m.group(kind), line, col0 + i + 1)
@@ -239,6 +252,8 @@ def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
                 sink.macro(hit3[1], hit3[2], line, col0 + i + 1)
         else:  # nested or unusual [[…]]: the general matchers
             if text.startswith("#", i):
+                if no_tags is None:
+                    no_tags = no_tag_spans(text, urls)
                 if no_tags and inside(no_tags, i):
                     continue
                 hit = match_tag(text, i)

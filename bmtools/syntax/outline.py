@@ -110,9 +110,10 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
     if n and lines[0].rstrip("\r") == "---":
         front_matter_end = next((k for k in range(1, n) if lines[k].rstrip("\r") == "---"), -1)
 
+    crlf = "\r" in src
     for k in range(n):
         raw = lines[k]
-        text = raw[:-1] if raw.endswith("\r") else raw
+        text = raw[:-1] if crlf and raw.endswith("\r") else raw
         if k <= front_matter_end:
             if current is None:
                 open_block(k, -1, None, pre=True)
@@ -445,7 +446,7 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
                     )
                     _add_block_property(page, block, prop)
                     continue
-            if drawer == "none" and _ORG_DRAWER_START.match(body):
+            if drawer == "none" and ":" in body[:40] and _ORG_DRAWER_START.match(body):
                 org_drawer = True
                 drawer = "open"
                 continue
