@@ -165,3 +165,12 @@ def test_cli_reports_bad_files_and_still_answers(tmp_path):
     assert "pages/bad.md:1:6: BM002 invalid UTF-8" in result.output
     assert "pages/bin.md: BM004 binary file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_hostile_yaml_front_matter_is_never_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    text = f'---\ntitle: x\n!!python/object/apply:os.system ["touch {marker}"]\n  - a\n---\n- b\n'
+    graph = load(write_graph(tmp_path / "g", {"pages/evil.md": text}))
+    assert not marker.exists()
+    diag = next(d for d in graph.diagnostics if d.code == "BM020")
+    assert diag.file == "pages/evil.md" and "lost:" not in diag.message

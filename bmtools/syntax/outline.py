@@ -241,6 +241,17 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
         _set_page_property(page, prop, source="directive")
 
 
+def _yaml_keys(text: str) -> list[str]:
+    """The keys an author meant in a front matter Logseq drops, read as YAML (safely)."""
+    import frontmatter  # only for this rare case; its YAML handler uses yaml.SafeLoader
+
+    try:
+        metadata = frontmatter.loads(text + "\n").metadata
+    except Exception:  # any YAML error: there is nothing more to say than Logseq's drop
+        return []
+    return [str(k) for k in metadata]
+
+
 def _leading(text: str) -> int:
     return len(text) - len(text.lstrip(" \t"))
 
@@ -294,11 +305,13 @@ def _fill_pre_block(page: Page, block: Block, blines, settings: _Settings, diagn
                     _set_page_property(page, prop, "front-matter")
                     block.refs.extend(prop.refs)
             else:
+                lost = _yaml_keys("\n".join(t for _, t, _, _ in blines[: end + 1]))
                 diagnostics.append(
                     Diagnostic(
                         "BM020",
                         "front matter has a line that is not 'key: value'; Logseq drops "
-                        "the whole front matter",
+                        "the whole front matter"
+                        + (f" (lost: {', '.join(lost)})" if lost else ""),
                         page.file,
                         blines[0][0] + 1,
                         1,
