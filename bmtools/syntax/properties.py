@@ -24,7 +24,7 @@ HIDDEN_KEYS = frozenset(
     "later done".split()
 )
 _UNPARSED = frozenset("title icon template filters id background-color ls-type".split())
-_COMMA_KEYS = frozenset(("alias", "aliases", "tags"))
+COMMA_KEYS = frozenset(("alias", "aliases", "tags"))
 
 
 def normalize_key(raw_key: str) -> str:
@@ -44,7 +44,18 @@ def is_builtin_key(key: str) -> bool:
     )
 
 
-def _unparsed(key: str) -> bool:
+def comma_parts(raw: str) -> list[tuple[int, str]]:
+    """(offset, part) of each comma-separated part (ASCII or full-width comma), as Logseq splits."""
+    out = []
+    pos = 0
+    for part in _COMMA.split(raw):
+        out.append((pos, part))
+        pos += len(part) + 1
+    return out
+
+
+def is_unparsed_key(key: str) -> bool:
+    """Keys whose values Logseq keeps as raw strings (title, icon, id, query-*, hl-*, …)."""
     return key in _UNPARSED or key.startswith(("query-", "hl-", "logseq."))
 
 
@@ -52,9 +63,9 @@ def parse_value(
     key: str, raw: str, line: int, col0: int, comma_keys: frozenset[str] | set[str] = frozenset()
 ) -> tuple[object, list[Ref]]:
     """Type a property value the way Logseq's graph-parser does; returns (value, refs)."""
-    if _unparsed(key) or (len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"'):
+    if is_unparsed_key(key) or (len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"'):
         return raw, []
-    split = key in _COMMA_KEYS or key in comma_keys
+    split = key in COMMA_KEYS or key in comma_keys
     refs: list[Ref] = []
     sink = RefSink(refs, [], key)
     if not split:
@@ -64,10 +75,7 @@ def parse_value(
             return names, refs
     else:
         values: list[str] = []
-        pos = 0
-        for part in _COMMA.split(raw):
-            start = pos
-            pos += len(part) + 1
+        for start, part in comma_parts(raw):
             stripped = part.strip()
             if not stripped:
                 continue
@@ -81,7 +89,7 @@ def parse_value(
                 col = col0 + start + (len(part) - len(part.lstrip())) + 1
                 refs.append(Ref(PAGE_REF, page_name(stripped), stripped, line, col, key))
                 values.append(stripped)
-        if values and (refs or len(values) > 1 or key in _COMMA_KEYS):
+        if values and (refs or len(values) > 1 or key in COMMA_KEYS):
             return _dedupe(values), refs
     if raw == "true":
         return True, refs

@@ -25,28 +25,23 @@ The fix wraps each lost part in `[[…]]`. It is unsafe: it creates references (
 the author may not want.
 """
 
-import re
 
 from bmtools.lint.context import reporter
 from bmtools.lint.fix import UNSAFE, Edit, Fix
 from bmtools.syntax.inline import refs_in
-from bmtools.syntax.properties import _COMMA_KEYS, _unparsed
+from bmtools.syntax.properties import COMMA_KEYS, comma_parts, is_unparsed_key
 
 CODE = "BM203"
 NAME = "comma-values-lost"
 SEVERITY = "warning"
 FIX_TITLE = "Wrap the lost parts in [[...]]"
 report = reporter(CODE, NAME, SEVERITY)
-_COMMA = re.compile(r"[,，]")
 
 
 def lost_parts(raw: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of the comma parts of ``raw`` that hold no reference."""
     out = []
-    pos = 0
-    for part in _COMMA.split(raw):
-        start = pos
-        pos += len(part) + 1
+    for start, part in comma_parts(raw):
         text = part.strip()
         if not text:
             continue
@@ -64,9 +59,9 @@ def check(ctx):
             for prop in block.properties.values():
                 if (
                     not isinstance(prop.value, list)
-                    or prop.key in _COMMA_KEYS
+                    or prop.key in COMMA_KEYS
                     or prop.key in comma_keys
-                    or _unparsed(prop.key)
+                    or is_unparsed_key(prop.key)
                     or ("," not in prop.raw and "，" not in prop.raw)
                 ):
                     continue
