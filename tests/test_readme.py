@@ -39,3 +39,11 @@ def test_every_command_has_help():
     for name, command in main.commands.items():
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and command.help, name
+
+
+def test_readme_python_example_runs(capsys, monkeypatch):
+    text = README.read_text(encoding="utf-8")
+    code = re.search(r"^```python\n(.*?)^```\n", text, re.S | re.M).group(1)
+    monkeypatch.chdir(README.parent)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.startswith("milestones/info ['milestone'] ")
