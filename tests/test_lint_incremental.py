@@ -327,3 +327,15 @@ def test_added_or_removed_file_falls_back(tmp_path, reads):
     graph, diags = cache.cached_lint(root, ALL)
     assert graph is not None
     assert diags == lint_graph(load_graph(root), ALL)
+
+
+def test_feature_table_names_every_command():
+    """bmtools.cli imports a feature's module only for its own commands: the table must
+    name them all."""
+    from importlib import import_module
+
+    from bmtools import cli
+
+    for module, names in cli.FEATURES.items():
+        assert tuple(c.name for c in import_module(module).COMMANDS) == names
+    assert set(cli.main.commands) >= {"graph", "stats", "show", "lint", "render", "milestones"}
