@@ -18,6 +18,13 @@ EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 class BmtoolsGroup(click.Group):
     """Turns any unexpected exception into a one-line message and exit code 2, never a traceback."""
 
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        for module, names in FEATURES.items():
+            if cmd_name in names:
+                _register(module)  # that feature alone
+                return dict.get(self.commands, cmd_name)
+        return self.commands.get(cmd_name)  # not a feature command: look at them all
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -133,19 +140,72 @@ def show_command(path: str, page: str | None, fmt: str, quiet: bool) -> None:
     )
 
 
-# Feature commands live beside their library code and register here.
-def _register() -> None:
+# Feature commands live beside their library code and register here. A feature's module is
+# imported when one of its commands runs, or when the whole list is wanted (help, completion,
+# ``main.commands``): `bmtools lint` does not pay for importing the renderer and the planner.
+FEATURES = {
+    "bmtools.lint.cli": ("lint", "rules", "rule", "metamodel"),
+    "bmtools.render.cli": ("new", "render"),
+    "bmtools.milestones.cli": ("milestones",),
+}
+_loaded: set[str] = set()
+
+
+def _register(module: str) -> None:
     from importlib import import_module
 
-    for module in ("bmtools.lint.cli", "bmtools.render.cli", "bmtools.milestones.cli"):
-        try:
-            mod = import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue  # feature not built yet
-        for command in mod.COMMANDS:
-            main.add_command(command)
+    if module in _loaded:
+        return
+    _loaded.add(module)
+    try:
+        mod = import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return  # feature not built yet
+    for command in mod.COMMANDS:
+        main.add_command(command)
 
 
-_register()
+def _register_all() -> None:
+    for module in FEATURES:
+        _register(module)
+
+
+class _Commands(dict):
+    """``main.commands``: every feature is registered before the table is read as a whole."""
+
+    def __iter__(self):
+        _register_all()
+        return super().__iter__()
+
+    def __len__(self):
+        _register_all()
+        return super().__len__()
+
+    def __contains__(self, name):
+        _register_all()
+        return super().__contains__(name)
+
+    def __getitem__(self, name):
+        _register_all()
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        _register_all()
+        return super().get(name, default)
+
+    def keys(self):
+        _register_all()
+        return super().keys()
+
+    def values(self):
+        _register_all()
+        return super().values()
+
+    def items(self):
+        _register_all()
+        return super().items()
+
+
+main.commands = _Commands(main.commands)

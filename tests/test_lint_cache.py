@@ -48,7 +48,7 @@ def test_unchanged_graph_is_not_read_again(tmp_path, counted_loads):
 def test_changes_invalidate(tmp_path, counted_loads):
     root = make(tmp_path)
     cache.cached_lint(root, Settings())
-    (root / "pages/b.md").write_text("- b changed\n")
+    (root / "pages/b.md").write_text("- [[b]] changed\n")  # what other pages can see
     cache.cached_lint(root, Settings())
     assert len(counted_loads) == 2
     _, diags = cache.cached_lint(root, Settings(ignore=["BM401"]))  # other settings
@@ -59,6 +59,9 @@ def test_changes_invalidate(tmp_path, counted_loads):
     (root / "logseq/config.edn").write_text("{}\n")  # config.edn is part of the key
     cache.cached_lint(root, Settings())
     assert len(counted_loads) == 5
+    (root / "pages/b.md").write_text("- [[b]] changed\n- plain text, no refs\n")
+    _, diags = cache.cached_lint(root, Settings())  # only b's local rules run again
+    assert len(counted_loads) == 5 and {d.file for d in diags} == {"pages/a.md", "pages/c.md"}
 
 
 def test_corrupt_cache_is_a_miss(tmp_path, counted_loads):

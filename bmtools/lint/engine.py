@@ -39,21 +39,35 @@ def lint_graph(
 
 
 def _lint(graph: Graph, settings: Settings, progress) -> list[Diagnostic]:
+    found = [d for _, d in run_rules(graph, settings, progress)]
+    return finish(found, settings, suppressions(graph))
+
+
+def run_rules(
+    graph: Graph, settings: Settings, progress=None, only: frozenset[str] | None = None
+) -> list[tuple[int, Diagnostic]]:
+    """(rule number, diagnostic) of every enabled rule (of ``only``, when given), in rule
+    order then in the order each rule found them; severities and names applied."""
     enabled = settings.enabled()
     ctx = LintContext(graph, enabled)
-    found: list[Diagnostic] = []
+    found: list[tuple[int, Diagnostic]] = []
     pages = len(graph.files)
-    for code, rule in all_rules().items():
+    for number, (code, rule) in enumerate(all_rules().items()):
         if progress is not None:
             progress(code, pages)
-        if code not in enabled:
+        if code not in enabled or (only is not None and code not in only):
             continue
         severity = settings.severity_of(code, rule.severity)
         for d in rule.check(ctx):
             if severity != d.severity or not d.name:
                 d = replace(d, severity=severity, name=d.name or rule.name)
-            found.append(d)
-    table = suppressions(graph)
+            found.append((number, d))
+    return found
+
+
+def finish(found: list[Diagnostic], settings: Settings, table) -> list[Diagnostic]:
+    """Exclusion, inline suppression (``table`` from :func:`suppressions`), order, and one
+    diagnostic per (code, file, line, column, message): the first one found."""
     out = [
         d
         for d in found

@@ -49,9 +49,9 @@ def find_root(path: str | os.PathLike[str]) -> tuple[Path, str | None]:
 def _display(root: Path, file: str | None) -> str | None:
     if file is None:
         return None
-    full = root / file
+    full = os.path.join(root, file)
     try:
-        rel = os.path.relpath(full, Path.cwd())
+        rel = os.path.relpath(full, os.getcwd())
     except ValueError:
         return str(full)
     return rel.replace(os.sep, "/")

@@ -33,8 +33,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is imported where it is used: it is slow to import
+    import networkx as nx
 
 from bmtools.milestones.model import (
     DEPENDS_ON_CYCLE,
@@ -42,6 +44,12 @@ from bmtools.milestones.model import (
     Milestone,
 )
 from bmtools.model import Diagnostic
+
+
+def _nx():
+    import networkx
+
+    return networkx
 
 
 @dataclass(slots=True)
@@ -105,7 +113,7 @@ class CpmResult:
     paths: dict[int, list[Task]] = field(default_factory=dict)  # project -> critical chain
     finish: dict[int, int] = field(default_factory=dict)  # project -> duration in days
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    graph: nx.DiGraph = field(default_factory=lambda: _nx().DiGraph())
 
     def task(self, name: str) -> Task | None:
         for t in self.tasks:
@@ -141,6 +149,7 @@ def dependency_graph(
     milestones (those without a valid due date); cycles (BM406) are reported, edges kept."""
     items = list(milestones)
     parked = {m.name: m for m in unscheduled}
+    nx = _nx()
     G = nx.DiGraph()
     diags: list[Diagnostic] = []
     for m in items:
@@ -181,6 +190,7 @@ def dependency_graph(
 
 def cycles(G: nx.DiGraph) -> list[set[str]]:
     """Node sets of the dependency cycles (strongly connected parts and self-loops)."""
+    nx = _nx()
     out = []
     for comp in nx.strongly_connected_components(G):
         if len(comp) > 1 or any(G.has_edge(n, n) for n in comp):
@@ -189,6 +199,7 @@ def cycles(G: nx.DiGraph) -> list[set[str]]:
 
 
 def _cycle_order(G: nx.DiGraph, start: str) -> list[str]:
+    nx = _nx()
     try:
         edges = nx.find_cycle(G, start)
     except nx.NetworkXNoCycle:  # pragma: no cover - start is on a cycle
@@ -198,6 +209,7 @@ def _cycle_order(G: nx.DiGraph, start: str) -> list[str]:
 
 def _projects(G: nx.DiGraph) -> list[list[str]]:
     """Milestones linked by a dependency or a shared page, in file order."""
+    nx = _nx()
     U = nx.Graph(G.to_undirected())
     by_page: dict[str, list[str]] = {}
     for n, data in G.nodes(data=True):
@@ -216,6 +228,7 @@ def _projects(G: nx.DiGraph) -> list[list[str]]:
 
 def critical_path(milestones: Iterable[Milestone]) -> CpmResult:
     """CPM over the milestones that have a due date; cycle members are left out."""
+    nx = _nx()
     every = list(milestones)
     items = [m for m in every if m.due is not None]
     G, diags = dependency_graph(items, [m for m in every if m.due is None])

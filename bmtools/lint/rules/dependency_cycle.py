@@ -24,9 +24,6 @@ Use instead: remove the dependency that is not real:
 
 from itertools import islice
 
-import networkx as nx
-
-from bmtools.graph import sorted_cycle
 from bmtools.lint.context import reporter
 from bmtools.lint.itemfields import field_values, item_label, items_by_name
 from bmtools.names import page_name
@@ -38,6 +35,10 @@ report = reporter(CODE, NAME, SEVERITY)
 
 
 def check(ctx):
+    import networkx as nx  # slow to import: only when the rule runs
+
+    from bmtools.graph import sorted_cycle
+
     graph = ctx.graph
     by_name = items_by_name(ctx)
     G = nx.DiGraph()

@@ -23,9 +23,6 @@ Use instead: replace one embed by a plain reference:
 
 from itertools import islice
 
-import networkx as nx
-
-from bmtools.graph import sorted_cycle
 from bmtools.lint.context import reporter
 from bmtools.model import BLOCK_EMBED, PAGE_EMBED
 
@@ -37,6 +34,10 @@ MAX_CYCLES_PER_PART = 50  # a dense tangle of embeds has exponentially many cycl
 
 
 def check(ctx):
+    import networkx as nx  # slow to import: only when the rule runs
+
+    from bmtools.graph import sorted_cycle
+
     graph = ctx.graph
     first: dict[tuple[str, str], tuple[str, int, int]] = {}
     for page in ctx.file_pages:

@@ -28,7 +28,6 @@ import unicodedata
 
 from bmtools.lint.context import reporter
 from bmtools.lint.fix import SAFE, UNSAFE, Fix
-from bmtools.lint.mojibake import find_mojibake
 
 CODE = "BM205"
 NAME = "mojibake"
@@ -56,6 +55,8 @@ def check(ctx):
             text = src[start:end]
             if text.isascii():
                 continue
+            from bmtools.lint.mojibake import find_mojibake  # ftfy: slow to import
+
             for mb in find_mojibake(text):
                 enc = {"macroman": "Mac Roman", "latin-1": "Latin-1"}.get(
                     mb.encoding, mb.encoding.replace("sloppy-", "")

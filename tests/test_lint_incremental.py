@@ -1,0 +1,353 @@
+"""The incremental lint cache never answers differently from a cold run.
+
+A seeded random walk over small graphs (a class page, an artifact page, items with depends-on,
+aliases, block ids and refs, embeds, mojibake, suppressions): each step edits one or two pages
+(edits other pages can see, and edits they cannot), lints with the cache, and compares with
+``--no-cache``: the same diagnostics in the same order, and the same exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bmtools import loader
+from bmtools.cli import main
+from bmtools.lint import Settings, cache, lint_graph
+from bmtools.loader import load_graph, read_page
+
+ALL = Settings(select=["ALL"])
+UUIDS = [f"6571f2d0-0000-4000-8000-{n:012d}" for n in range(1, 9)]
+
+CLASS_PAGE = """page-type:: [[class]]
+description:: A tactic.
+
+- field:: status
+  type:: select
+  options:: planned, done
+- field:: lead
+  type:: person
+"""
+
+ARTIFACT_PAGE = """page-type:: [[artifact info]]
+metamodel-id:: [[milestones]]
+item-classes:: #[[milestone]], #[[nothing]]
+relations:: [[tactics]]
+weight:: 40
+
+- ## Definition
+- ## Examples
+  - [[Page 1]] and [[No such example]]
+"""
+
+
+def item_block(rng: random.Random, title: str, others: list[str]) -> str:
+    lines = [f"- [[{title}]] #milestone"]
+    if rng.random() < 0.8:
+        lines.append(f"  due:: 2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}")
+    if rng.random() < 0.5:
+        lines.append(f"  start:: 2025-0{rng.randint(1, 9)}-0{rng.randint(1, 9)}")
+    if rng.random() < 0.6:
+        lines.append("  budget:: 100 EUR")
+    if rng.random() < 0.5:
+        lines.append(f"  milestone-type:: {rng.choice(['implementation', 'implementaton'])}")
+    if others and rng.random() < 0.7:
+        deps = rng.sample(others, min(len(others), rng.randint(1, 2)))
+        lines.append("  depends-on:: " + ", ".join(f"[[{d}]]" for d in deps))
+    if rng.random() < 0.4:
+        lines.append(f"  tactic:: [[{rng.choice(['Growth', 'Page 2', 'Nowhere'])}]]")
+    if rng.random() < 0.5:
+        lines.append(f"  id:: {rng.choice(UUIDS)}")
+    return "\n".join(lines) + "\n"
+
+
+def make_graph(root: Path, rng: random.Random) -> None:
+    (root / "logseq").mkdir(parents=True)
+    (root / "logseq/config.edn").write_text("{:file/name-format :triple-lowbar}\n")
+    (root / "bmtools.toml").write_text('select = ["ALL"]\n')
+    pages = root / "pages"
+    pages.mkdir()
+    (pages / "tactic.md").write_text(CLASS_PAGE)
+    (pages / "Growth.md").write_text("page-type:: [[tactic]]\nalias:: expansion\n\n- plan\n")
+    if rng.random() < 0.5:
+        (pages / "milestones info.md").write_text(ARTIFACT_PAGE)
+    if rng.random() < 0.5:  # two files naming one page, and an Org file
+        (pages / "Twin.md").write_text("- [[Item 1]] #milestone\n  due:: 2025-01-01\n")
+        (pages / "twin.md").write_text("- cafÃ© twin\n")
+        (pages / "notes.org").write_text("* heading\n")
+    if rng.random() < 0.5:  # a journal, front matter, a namespace, CRLF, a page-wide ignore
+        (root / "journals").mkdir()
+        (root / "journals/2025_01_06.md").write_text(
+            "- met about [[Item 2]] on [[Jan 7th, 2025]]\n- notes\n"
+        )
+        (pages / "fm.md").write_text("---\ntitle: Front\ntags: [a, b]\n---\n- x (#y)\n")
+        (pages / "ns___child.md").write_text("title:: ns/child\n\n- [[ns]] words\r\n- more\r\n")
+        (pages / "quiet.md").write_text(
+            "bmtools-ignore:: BM103\n\n- see ((6571f2d0-0000-4000-8000-00000000beef))\n"
+        )
+    titles = [f"Item {n}" for n in range(6)]
+    for n in range(rng.randint(4, 7)):
+        parts = []
+        if rng.random() < 0.4:
+            parts.append(f"alias:: {rng.choice(['p', 'q', 'expansion', f'alias {n}'])}\n\n")
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.random()
+            if kind < 0.4:
+                parts.append(item_block(rng, rng.choice(titles), titles))
+            elif kind < 0.55:
+                parts.append(f"- see (({rng.choice(UUIDS)})) and [[Page {rng.randint(0, 9)}]]\n")
+            elif kind < 0.65:
+                parts.append(f"- {{{{embed [[Page {rng.randint(0, 6)}]]}}}}\n")
+            elif kind < 0.72:
+                parts.append(f"- {{{{embed (({rng.choice(UUIDS)}))}}}}\n")
+            elif kind < 0.8:
+                parts.append(f"- a block\n  id:: {rng.choice(UUIDS)}\n")
+            elif kind < 0.87:
+                parts.append("- cafÃ© plain words\n")
+            elif kind < 0.93:
+                parts.append("- call the supplier (#urgent)\n")
+            else:
+                parts.append("- plain words\n  - nested plain words\n")
+        (pages / f"Page {n}.md").write_text("".join(parts))
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def edit_page(rng: random.Random, path: Path) -> str:
+    """One random edit; returns its name (for failure messages)."""
+    text = _text(path)
+    lines = text.split("\n")
+    edits = [
+        "append plain",
+        "append mojibake",
+        "append suppressed",
+        "reword last plain",
+        "field value",
+        "new block ref",
+        "rename item",
+        "remove id",
+        "new alias",
+        "new embed",
+        "blank line first",
+        "drop last line",
+        "suppress block",
+        "append tag bracket",
+    ]
+    what = rng.choice(edits)
+    if what == "append plain":
+        text += f"- just some words {rng.randint(0, 99)}\n"
+    elif what == "append mojibake":
+        text += "- naÃ¯ve plain text\n"
+    elif what == "append suppressed":
+        text += "- cafÃ© again\n  bmtools-ignore:: BM205\n"
+    elif what == "reword last plain":
+        if lines and "words" in lines[-2 if len(lines) > 1 else 0]:
+            i = len(lines) - 2 if len(lines) > 1 else 0
+            lines[i] = lines[i].replace("words", "wordz")
+            text = "\n".join(lines)
+        else:
+            text += "- plain words\n"
+    elif what == "field value":
+        text = text.replace("due:: 2025-0", "due:: 2026-0", 1).replace("budget:: 100", "budget:: x")
+    elif what == "new block ref":
+        text += f"- about (({rng.choice(UUIDS)}))\n"
+    elif what == "rename item":
+        text = text.replace("[[Item ", "[[Itam ", 1)
+    elif what == "remove id":
+        text = "\n".join(ln for ln in lines if "id:: " not in ln or rng.random() < 0.5)
+    elif what == "new alias":
+        text = f"alias:: {rng.choice(['p', 'expansion', 'Item 1', 'fresh'])}\n\n" + text
+    elif what == "new embed":
+        text += f"- {{{{embed [[Page {rng.randint(0, 6)}]]}}}}\n"
+    elif what == "blank line first":
+        text = "\n" + text
+    elif what == "drop last line":
+        text = "\n".join(lines[:-2] + [""]) if len(lines) > 2 else ""
+    elif what == "suppress block":
+        text += "- x\n  bmtools-ignore:: BM103\n  - see ((6571f2d0-0000-4000-8000-00000000dead))\n"
+    elif what == "append tag bracket":
+        text += "- ping (#later)\n"
+    path.write_text(text, encoding="utf-8")
+    return what
+
+
+_tick = [1_700_000_000_000_000_000]
+
+
+def touch(path: Path) -> None:
+    """A distinct mtime for every write: same-size edits within one clock tick would be
+    invisible to the stat check (the cache, like git, trusts size and mtime)."""
+    _tick[0] += 1_000_000_000
+    os.utime(path, ns=(_tick[0], _tick[0]))
+
+
+def test_fingerprint_same_fresh_and_loaded(tmp_path):
+    """Loading (duplicate ids dropped, journal targets rewritten) does not move it."""
+    rng = random.Random(7)
+    make_graph(tmp_path, rng)
+    (tmp_path / "pages/dup.md").write_text(
+        f"- a\n  id:: {UUIDS[0]}\n- b\n  id:: {UUIDS[0]}\n- on [[Jan 1st, 2025]]\n"
+    )
+    graph = load_graph(tmp_path)
+    for page in graph.pages.values():
+        if page.file:
+            fresh, _ = read_page(tmp_path, page.file, graph.config)
+            assert cache.exports_fingerprint(fresh) == cache.exports_fingerprint(page)
+
+
+@pytest.mark.parametrize("seed", range(int(os.environ.get("BMTOOLS_EQUIV_SEEDS", "12"))))
+def test_random_edits_match_a_cold_run(tmp_path, monkeypatch, seed):
+    rng = random.Random(seed)
+    root = tmp_path / "g"
+    make_graph(root, rng)
+    loads = []
+
+    def counting(path):
+        loads.append(path)
+        return load_graph(path)
+
+    monkeypatch.setattr(cache, "load_graph", counting)
+    _, first = cache.cached_lint(root, ALL)
+    assert first == lint_graph(load_graph(root), ALL)
+    files = sorted((root / "pages").glob("*.md")) + sorted((root / "journals").glob("*.md"))
+    for step in range(25):
+        chosen = rng.sample(files, rng.choice([1, 1, 1, 2]))
+        done = []
+        for path in chosen:
+            done.append((path.name, edit_page(rng, path)))
+            touch(path)
+        before = len(loads)
+        _, warm = cache.cached_lint(root, ALL)
+        cold = lint_graph(load_graph(root), ALL)
+        assert warm == cold, (seed, step, done, len(loads) == before)
+    (root / "pages/Page 0.md").write_text(_text(root / "pages/Page 0.md") + "- tail words\n")
+    touch(root / "pages/Page 0.md")
+    cache.cached_lint(root, ALL)
+    (root / "pages/Page 0.md").write_text(_text(root / "pages/Page 0.md") + "- more words\n")
+    touch(root / "pages/Page 0.md")
+    warm_cli = CliRunner().invoke(main, ["lint", str(root), "--format", "json"])
+    cold_cli = CliRunner().invoke(main, ["lint", str(root), "--format", "json", "--no-cache"])
+    assert warm_cli.exit_code == cold_cli.exit_code
+    assert json.loads(warm_cli.stdout) == json.loads(cold_cli.stdout)
+
+
+def test_both_paths_are_exercised(tmp_path, monkeypatch):
+    """Across the seeded walks, some steps take the incremental path and some fall back."""
+    loads = []
+    monkeypatch.setattr(cache, "load_graph", lambda p: loads.append(p) or load_graph(p))
+    fast = full = 0
+    for seed in range(6):
+        rng = random.Random(100 + seed)
+        root = tmp_path / f"g{seed}"
+        make_graph(root, rng)
+        cache.cached_lint(root, ALL)
+        files = sorted((root / "pages").glob("*.md"))
+        for _ in range(15):
+            for path in rng.sample(files, rng.choice([1, 2])):
+                edit_page(rng, path)
+                touch(path)
+            before = len(loads)
+            _, warm = cache.cached_lint(root, ALL)
+            assert warm == lint_graph(load_graph(root), ALL)
+            if len(loads) == before:
+                fast += 1
+            else:
+                full += 1
+    assert fast >= 5 and full >= 5, (fast, full)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    calls = []
+    real = loader.read_page
+
+    def counting(root, rel, config):
+        calls.append(rel)
+        return real(root, rel, config)
+
+    monkeypatch.setattr(loader, "read_page", counting)
+    monkeypatch.setattr(cache, "read_page", counting)
+    return calls
+
+
+def graph_of(root: Path) -> Path:
+    make_graph(root, random.Random(3))
+    return root
+
+
+def test_stable_exports_read_only_the_changed_page(tmp_path, reads):
+    root = graph_of(tmp_path)
+    cache.cached_lint(root, ALL)
+    assert sorted(reads) == sorted(cache.file_states(root, {}))  # cold: every file
+    reads.clear()
+    page = root / "pages/Page 1.md"
+    page.write_text(_text(page) + "- caf\u00c3\u00a9 plain words at the end\n")
+    touch(page)
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is None and reads == ["pages/Page 1.md"]
+    assert any(d.code == "BM205" and d.file == "pages/Page 1.md" for d in diags)
+    assert diags == lint_graph(load_graph(root), ALL)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t + "- now with a [[link]]\n",  # a new reference
+        lambda t: "alias:: fresh alias\n\n" + t,  # a new alias
+        lambda t: "\n" + t,  # every line moves
+    ],
+)
+def test_changed_exports_fall_back_to_a_full_run(tmp_path, reads, change):
+    root = graph_of(tmp_path)
+    cache.cached_lint(root, ALL)
+    reads.clear()
+    page = root / "pages/Page 1.md"
+    page.write_text(change(_text(page)))
+    touch(page)
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is not None and len(reads) > 1
+    assert diags == lint_graph(load_graph(root), ALL)
+
+
+def test_class_page_edit_falls_back(tmp_path, reads):
+    root = graph_of(tmp_path)
+    cache.cached_lint(root, ALL)
+    reads.clear()
+    page = root / "pages/tactic.md"
+    page.write_text(_text(page) + "- plain words after the fields\n")  # plain, but a class page
+    touch(page)
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is not None and len(reads) > 1
+    assert diags == lint_graph(load_graph(root), ALL)
+
+
+def test_added_or_removed_file_falls_back(tmp_path, reads):
+    root = graph_of(tmp_path)
+    cache.cached_lint(root, ALL)
+    (root / "pages/new.md").write_text("- plain\n")
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is not None
+    assert diags == lint_graph(load_graph(root), ALL)
+    (root / "pages/new.md").unlink()
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is not None
+    assert diags == lint_graph(load_graph(root), ALL)
+
+
+def test_feature_table_names_every_command():
+    """bmtools.cli imports a feature's module only for its own commands: the table must
+    name them all."""
+    from importlib import import_module
+
+    from bmtools import cli
+
+    for module, names in cli.FEATURES.items():
+        assert tuple(c.name for c in import_module(module).COMMANDS) == names
+    assert set(cli.main.commands) >= {"graph", "stats", "show", "lint", "render", "milestones"}
