@@ -18,12 +18,19 @@ EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 class BmtoolsGroup(click.Group):
     """Turns any unexpected exception into a one-line message and exit code 2, never a traceback."""
 
+    # Lazy feature commands, click's documented pattern: a feature's module is imported when
+    # one of its commands runs (get_command) or when the full list is wanted (list_commands,
+    # for help and completion), so `bmtools lint` does not import the renderer and planner.
     def get_command(self, ctx: click.Context, cmd_name: str):
         for module, names in FEATURES.items():
             if cmd_name in names:
-                _register(module)  # that feature alone
-                return dict.get(self.commands, cmd_name)
-        return self.commands.get(cmd_name)  # not a feature command: look at them all
+                _register(module)
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in FEATURES:
+            _register(module)
+        return sorted(self.commands)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -140,72 +147,17 @@ def show_command(path: str, page: str | None, fmt: str, quiet: bool) -> None:
     )
 
 
-# Feature commands live beside their library code and register here. A feature's module is
-# imported when one of its commands runs, or when the whole list is wanted (help, completion,
-# ``main.commands``): `bmtools lint` does not pay for importing the renderer and the planner.
+# Feature commands live beside their library code, each module exporting COMMANDS.
 FEATURES = {
     "bmtools.lint.cli": ("lint", "rules", "rule", "metamodel"),
     "bmtools.render.cli": ("new", "render"),
     "bmtools.milestones.cli": ("milestones",),
 }
-_loaded: set[str] = set()
 
 
 def _register(module: str) -> None:
     from importlib import import_module
 
-    if module in _loaded:
-        return
-    _loaded.add(module)
-    try:
-        mod = import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return  # feature not built yet
-    for command in mod.COMMANDS:
-        main.add_command(command)
-
-
-def _register_all() -> None:
-    for module in FEATURES:
-        _register(module)
-
-
-class _Commands(dict):
-    """``main.commands``: every feature is registered before the table is read as a whole."""
-
-    def __iter__(self):
-        _register_all()
-        return super().__iter__()
-
-    def __len__(self):
-        _register_all()
-        return super().__len__()
-
-    def __contains__(self, name):
-        _register_all()
-        return super().__contains__(name)
-
-    def __getitem__(self, name):
-        _register_all()
-        return super().__getitem__(name)
-
-    def get(self, name, default=None):
-        _register_all()
-        return super().get(name, default)
-
-    def keys(self):
-        _register_all()
-        return super().keys()
-
-    def values(self):
-        _register_all()
-        return super().values()
-
-    def items(self):
-        _register_all()
-        return super().items()
-
-
-main.commands = _Commands(main.commands)
+    for command in import_module(module).COMMANDS:
+        if command.name not in main.commands:
+            main.add_command(command)
