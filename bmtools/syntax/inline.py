@@ -8,6 +8,7 @@ math, HTML or links, parsed by markdown-it-py with :mod:`bmtools.syntax.mdit`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bmtools.model import (
     BLOCK_EMBED,
@@ -159,6 +160,17 @@ def inside(spans: list[tuple[int, int]], i: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=262144)
+def _page_info(inner: str) -> tuple[str, str, tuple[str, ...], bool]:
+    """(name, text, namespace parents, is a page name) of a ref's inner text, computed once.
+
+    ``text`` is the first ``inner`` seen, so the many refs to one page share one string.
+    """
+    name = page_name(inner)
+    parents = tuple(namespace_parents(name)) if "/" in name else ()
+    return name, inner, parents, is_page_name(inner)
+
+
 class RefSink:
     """Collects refs and macros for one block, turning matches into model objects."""
 
@@ -170,13 +182,14 @@ class RefSink:
         self.prop = prop
 
     def page(self, kind: str, inner: str, line: int, col: int) -> None:
-        name = page_name(inner)
+        name, text, parents, _ = _page_info(inner)
         if not name:
             return
-        self.refs.append(Ref(kind, name, inner, line, col, self.prop))
-        if "/" in name:
-            for parent in namespace_parents(name):
-                self.refs.append(Ref(NAMESPACE, parent, parent, line, col, self.prop))
+        refs = self.refs
+        prop = self.prop
+        refs.append(Ref(kind, name, text, line, col, prop))
+        for parent in parents:
+            refs.append(Ref(NAMESPACE, parent, parent, line, col, prop))
         if kind != TAG and "[[" in inner:  # nested refs: [[a [[b]]]] also refs b
             scan_plain(inner, line, col + 1, self)
 
@@ -226,34 +239,46 @@ _PLAIN = re.compile(
 
 def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
     """The fast path: text without Markdown code, math, HTML or links."""
-    urls = url_spans(text)
+    urls = url_spans(text) if "://" in text else None
     no_tags = None  # computed at the first tag: most lines have none
     pos = 0
+    refs = sink.refs
+    prop = sink.prop
     for m in _PLAIN.finditer(text):
         i = m.start()
         if i < pos or (urls and inside(urls, i)):
             continue
-        kind = m.lastgroup
-        if kind == "page":
-            inner = m.group("page")
-            if is_page_name(inner):
-                sink.page(PAGE_REF, inner, line, col0 + i + 1)
-        elif kind == "tag" or kind == "mtag":
-            if no_tags is None:
-                no_tags = no_tag_spans(text, urls)
-            if no_tags and inside(no_tags, i):
+        group = m.lastindex
+        if group <= 3:  # [[page]], #[[multi-word tag]], #tag: no nesting inside
+            inner = m[group]
+            name, ref_text, parents, ok = _page_info(inner)
+            if group == 1:
+                if not ok:
+                    continue
+                kind = PAGE_REF
+            else:
+                if no_tags is None:
+                    no_tags = no_tag_spans(text, urls or [])
+                if no_tags and inside(no_tags, i):
+                    continue
+                kind = TAG
+            if not name:
                 continue
-            sink.page(TAG, m.group(kind), line, col0 + i + 1)
-        elif kind == "uuid":
-            sink.block(BLOCK_REF, m.group("uuid").lower(), line, col0 + i + 1)
-        elif kind == "macro":
+            col = col0 + i + 1
+            refs.append(Ref(kind, name, ref_text, line, col, prop))
+            for parent in parents:
+                refs.append(Ref(NAMESPACE, parent, parent, line, col, prop))
+        elif group == 4:
+            uuid = m[4].lower()
+            refs.append(Ref(BLOCK_REF, uuid, uuid, line, col0 + i + 1, prop))
+        elif group == 5:
             hit3 = match_macro(text, i)
             if hit3:
                 sink.macro(hit3[1], hit3[2], line, col0 + i + 1)
         else:  # nested or unusual [[…]]: the general matchers
             if text.startswith("#", i):
                 if no_tags is None:
-                    no_tags = no_tag_spans(text, urls)
+                    no_tags = no_tag_spans(text, urls or [])
                 if no_tags and inside(no_tags, i):
                     continue
                 hit = match_tag(text, i)
