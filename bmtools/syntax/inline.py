@@ -227,13 +227,15 @@ def scan_line(text: str, line: int, col0: int, sink: RefSink) -> None:
 # The plain path in one regex, so most refs cost one C-level match: simple page refs,
 # multi-word tags, tags, block refs and macros. Anything else starting with "[[" (nesting,
 # single brackets inside) goes to match_page_ref. Same rules as the match_* functions.
+# Every alternative starts with a literal character, so the regex engine skips ahead to the next
+# "[", "#", "(" or "{" at C speed (a group-first alternative made it try each position: 2.5x).
 _PLAIN = re.compile(
     r"\[\[(?P<page>[^\[\]\n]+)\]\]"
     r"|#\[\[(?P<mtag>[^\[\]\n]+)\]\]"
     r"|#(?P<tag>(?:[^\s,!?'\":#.;\[]|[.;\[](?=\S))+)"
     r"|\(\(\s*(?P<uuid>" + UUID + r")\s*\)\)"
     r"|\{\{(?P<macro>[^}\n]*)\}\}"
-    r"|(?P<other>\[\[|#\[\[)"
+    r"|\[\[(?P<other>)|#\[\[(?P<other_tag>)"
 )
 
 
