@@ -218,14 +218,28 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
         )
 
     # Spans: each block runs from its first line to the next block's first line.
-    for i, block in enumerate(blocks):
-        block.end = blocks[i + 1].start if i + 1 < len(blocks) else len(src)
-        blines = block_lines[i]
-        block.end_line = blines[-1][0] + 1 if blines else block.line
-
     page.blocks = blocks
     seen_uuids: dict[str, int] = {}
-    for block, blines in zip(blocks, block_lines, strict=True):
+    last = len(blocks) - 1
+    for i, block in enumerate(blocks):
+        block.end = blocks[i + 1].start if i < last else len(src)
+        blines = block_lines[i]
+        if len(blines) == 1 and not block.pre_block:
+            # The common one-line block: no heading, marker, priority or property is only
+            # text and refs (the same result as _fill_block, without its bookkeeping).
+            text = blines[0][1]
+            col = blines[0][2]
+            rest = text[col:]
+            if not (rest[:1] == "#" or rest[:2].isupper() or rest[:2] == "[#" or "::" in rest):
+                block.title = block.content = rest
+                if "[" in rest or "#" in rest or "(" in rest or "{" in rest:
+                    macros: list = []
+                    scan_line(rest, block.line, col, RefSink(block.refs, macros))
+                    if macros:
+                        block.macros = macros
+                continue
+        if blines:
+            block.end_line = blines[-1][0] + 1
         if block.pre_block:
             _fill_pre_block(page, block, blines, settings, diagnostics)
         else:
