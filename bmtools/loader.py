@@ -126,9 +126,9 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
         )
         _finish_identity(page, config)
         return page, diagnostics
-    path = root / rel
+    path = os.path.join(root, rel)  # os, not pathlib: 10k files, a few µs each
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
             diagnostics.append(
                 Diagnostic(
@@ -144,7 +144,8 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
             )
             _finish_identity(page, config)
             return page, diagnostics
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as exc:
         diagnostics.append(
             Diagnostic(
@@ -158,7 +159,7 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
             )
         )
         return None, diagnostics
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:
         diagnostics.append(
             Diagnostic(
                 "BM004",
