@@ -8,6 +8,7 @@ math, HTML or links, parsed by markdown-it-py with :mod:`bmtools.syntax.mdit`).
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 
 from bmtools.model import (
@@ -20,7 +21,7 @@ from bmtools.model import (
     Macro,
     Ref,
 )
-from bmtools.names import namespace_parents, page_name
+from bmtools.names import format_journal_title, journal_day, namespace_parents, page_name
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID_RE = re.compile(UUID)
@@ -172,15 +173,54 @@ def _page_info(inner: str) -> tuple[str, str, tuple[str, ...], bool]:
     return name, inner, parents, is_page_name(inner)
 
 
+class JournalRefs:
+    """Page-ref targets that name a journal day, as the journal page's name (§5).
+
+    ``[[2024-01-05]]`` and ``[[Jan 5th, 2024]]`` both point at one journal page. While a graph
+    loads (see :data:`JOURNAL_REFS`), refs get this canonical target as they are made, through
+    one cache per distinct written name, instead of in a second pass over every ref.
+    """
+
+    __slots__ = ("fmt", "names", "infos")
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.names: dict[str, str] = {}
+        self.infos: dict[str, tuple[str, str, tuple[str, ...], bool]] = {}
+
+    def target(self, name: str) -> str:
+        """The canonical target of a page name: the journal's page name, or ``name`` itself."""
+        canon = self.names.get(name)
+        if canon is None:
+            day = journal_day(name, self.fmt) if name[:1].isalnum() else None
+            canon = page_name(format_journal_title(day, self.fmt)) if day else name
+            self.names[name] = canon
+        return canon
+
+    def info(self, inner: str) -> tuple[str, str, tuple[str, ...], bool]:
+        """``_page_info`` with the canonical target (namespace parents stay those as written)."""
+        info = self.infos.get(inner)
+        if info is None:
+            name, text, parents, ok = _page_info(inner)
+            info = self.infos[inner] = (self.target(name) if name else name, text, parents, ok)
+        return info
+
+
+# Set by load_graph while it reads pages: refs made meanwhile get canonical journal targets.
+# Text scanned at any other time (refs_in, renderers parsing one page) keeps targets as written.
+JOURNAL_REFS: ContextVar[JournalRefs | None] = ContextVar("bmtools_journal_refs", default=None)
+
+
 class RefSink:
     """Collects refs and macros for one block, turning matches into model objects."""
 
-    __slots__ = ("refs", "macros", "prop")
+    __slots__ = ("refs", "macros", "prop", "journals")
 
     def __init__(self, refs: list[Ref], macros: list[Macro], prop: str | None = None) -> None:
         self.refs = refs
         self.macros = macros
         self.prop = prop
+        self.journals = JOURNAL_REFS.get()
 
     def page(self, kind: str, inner: str, line: int, col: int) -> None:
         name, text, parents, _ = _page_info(inner)
@@ -188,7 +228,8 @@ class RefSink:
             return
         refs = self.refs
         prop = self.prop
-        refs.append(Ref(kind, name, text, line, col, prop))
+        journals = self.journals
+        refs.append(Ref(kind, journals.target(name) if journals else name, text, line, col, prop))
         for parent in parents:
             refs.append(Ref(NAMESPACE, parent, parent, line, col, prop))
         if kind != TAG and "[[" in inner:  # nested refs: [[a [[b]]]] also refs b
@@ -247,6 +288,7 @@ def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
     pos = 0
     refs = sink.refs
     prop = sink.prop
+    info_of = _page_info if sink.journals is None else sink.journals.info
     for m in _PLAIN.finditer(text):
         i = m.start()
         if i < pos or (urls and inside(urls, i)):
@@ -254,7 +296,7 @@ def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
         group = m.lastindex
         if group <= 3:  # [[page]], #[[multi-word tag]], #tag: no nesting inside
             inner = m[group]
-            name, ref_text, parents, ok = _page_info(inner)
+            name, ref_text, parents, ok = info_of(inner)
             if group == 1:
                 if not ok:
                     continue

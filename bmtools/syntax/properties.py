@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from bmtools.model import PAGE_EMBED, PAGE_REF, PROPERTY, TAG, Property, Ref
 from bmtools.names import page_name
-from bmtools.syntax.inline import RefSink, scan_line
+from bmtools.syntax.inline import JOURNAL_REFS, RefSink, scan_line
 
 PROPERTY_LINE = re.compile(r"([ \t]*)([^\s:]+)::(?:[ \t]*$|[ \t]+(.*?)[ \t]*$)")
 _INVALID_KEY = re.compile(r'["|^(){},\[]')
@@ -99,7 +99,11 @@ def _parse_value(
                 refs.extend(part_refs)
             else:
                 col = col0 + start + (len(part) - len(part.lstrip())) + 1
-                refs.append(Ref(PAGE_REF, page_name(stripped), stripped, line, col, key))
+                target = page_name(stripped)
+                journals = JOURNAL_REFS.get()
+                if journals is not None:
+                    target = journals.target(target)
+                refs.append(Ref(PAGE_REF, target, stripped, line, col, key))
                 values.append(stripped)
         if values and (refs or len(values) > 1 or key in COMMA_KEYS):
             return _dedupe(values), refs
