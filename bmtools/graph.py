@@ -209,6 +209,7 @@ def _page_ref_edges(graph: Graph, builder: _Builder) -> None:
     typed = (PROPERTY, BLOCK_REF, BLOCK_EMBED)
     block_kinds = (BLOCK_REF, BLOCK_EMBED)
     property_types: dict[str, str] = {}  # one "property:key" string per key
+    copy_template = _EDGE_TEMPLATE.copy
     for name, page in pages.items():
         out = succ[name]
         for block in page.blocks:
@@ -226,14 +227,13 @@ def _page_ref_edges(graph: Graph, builder: _Builder) -> None:
                     hit = uuids.get(target)
                     if hit is None:
                         continue
-                    target = hit[0]
+                    target = hit[0]  # a page: a node already
                 elif target not in pages:
                     target = aliases.get(target, target)
-                if target not in node:
-                    builder.add_node(
-                        target,
-                        {"title": ref.text, "file": None, "kind": KIND_MISSING, "properties": {}},
-                    )
+                    if target not in node:
+                        missing = {"title": ref.text, "file": None, "kind": KIND_MISSING}
+                        missing["properties"] = {}
+                        builder.add_node(target, missing)
                 if prop is None or kind in typed:
                     etype = edge_types[kind]
                 else:
@@ -241,13 +241,15 @@ def _page_ref_edges(graph: Graph, builder: _Builder) -> None:
                     if etype is None:
                         etype = property_types[prop] = f"property:{prop}"
                 keydict = out.get(target)
-                if keydict is None:
-                    keydict = out[target] = {etype: _edge_attrs(etype, ref.line)}
-                    pred[target][name] = keydict
-                    continue
-                attrs = keydict.get(etype)
+                attrs = keydict.get(etype) if keydict is not None else None
                 if attrs is None:
-                    keydict[etype] = _edge_attrs(etype, ref.line)
+                    attrs = copy_template()  # _edge_attrs, inlined
+                    attrs["type"] = etype
+                    attrs["line"] = ref.line
+                    if keydict is None:
+                        out[target] = pred[target][name] = {etype: attrs}
+                    else:
+                        keydict[etype] = attrs
                 else:  # refs of one type between the same two nodes share one edge
                     attrs["count"] += 1
                     lines = attrs.get("lines")
