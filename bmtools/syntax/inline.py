@@ -206,6 +206,8 @@ class JournalRefs:
         return info
 
 
+_NO_INFOS: dict = {}  # always empty: the lookup table of scan_plain outside a graph load
+
 # Set by load_graph while it reads pages: refs made meanwhile get canonical journal targets.
 # Text scanned at any other time (refs_in, renderers parsing one page) keeps targets as written.
 JOURNAL_REFS: ContextVar[JournalRefs | None] = ContextVar("bmtools_journal_refs", default=None)
@@ -288,7 +290,11 @@ def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
     pos = 0
     refs = sink.refs
     prop = sink.prop
-    info_of = _page_info if sink.journals is None else sink.journals.info
+    journals = sink.journals
+    if journals is None:
+        info_of, known = _page_info, _NO_INFOS
+    else:
+        info_of, known = journals.info, journals.infos
     for m in _PLAIN.finditer(text):
         i = m.start()
         if i < pos or (urls and inside(urls, i)):
@@ -296,7 +302,8 @@ def scan_plain(text: str, line: int, col0: int, sink: RefSink) -> None:
         group = m.lastindex
         if group <= 3:  # [[page]], #[[multi-word tag]], #tag: no nesting inside
             inner = m[group]
-            name, ref_text, parents, ok = info_of(inner)
+            info = known.get(inner)  # JournalRefs.info without a call for the known names
+            name, ref_text, parents, ok = info_of(inner) if info is None else info
             if group == 1:
                 if not ok:
                     continue
