@@ -37,7 +37,6 @@ _EMPHASIS = re.compile(  # spans bounded so a huge line with stray "_" stays lin
 _BARE_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>]*")
 # Text needing real Markdown structure: code spans, math, HTML/comments, escapes, links.
 MARKDOWN_CHARS = re.compile(r"[`$<\\]|\]\(")
-_MARKDOWN_CHAR = re.compile(r"[`$<\\]")  # the same test as one character class, plus "]("
 MARKDOWN_PIECE = 50_000  # longer lines (pasted data) are parsed in pieces cut at spaces
 
 
@@ -259,7 +258,8 @@ def scan_line(text: str, line: int, col0: int, sink: RefSink) -> None:
     """Find the refs and macros of one line of text starting at 0-based column ``col0``."""
     if "[" not in text and "#" not in text and "(" not in text and "{" not in text:
         return
-    if "](" in text or _MARKDOWN_CHAR.search(text):  # MARKDOWN_CHARS, twice as fast
+    # MARKDOWN_CHARS.search(text) as five substring tests (C memchr each): 2.5x faster
+    if "](" in text or "`" in text or "$" in text or "<" in text or "\\" in text:
         from bmtools.syntax.mdit import scan_markdown
 
         for start, piece in _pieces(text):

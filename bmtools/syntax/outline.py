@@ -221,6 +221,7 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
     page.blocks = blocks
     seen_uuids: dict[str, int] = {}
     last = len(blocks) - 1
+    sink: RefSink | None = None
     for i, block in enumerate(blocks):
         block.end = blocks[i + 1].start if i < last else len(src)
         blines = block_lines[i]
@@ -233,10 +234,14 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
             if not (rest[:1] == "#" or rest[:2].isupper() or rest[:2] == "[#" or "::" in rest):
                 block.title = block.content = rest
                 if "[" in rest or "#" in rest or "(" in rest or "{" in rest:
-                    macros: list = []
-                    scan_line(rest, block.line, col, RefSink(block.refs, macros))
-                    if macros:
-                        block.macros = macros
+                    if sink is None:
+                        sink = RefSink(block.refs, [])  # one for the page's one-line blocks
+                    else:
+                        sink.refs = block.refs
+                    scan_line(rest, block.line, col, sink)
+                    if sink.macros:
+                        block.macros = sink.macros
+                        sink.macros = []
                 continue
         if blines:
             block.end_line = blines[-1][0] + 1
