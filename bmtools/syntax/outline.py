@@ -437,7 +437,7 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
         block.heading = len(h.group(1))
         rest = rest[h.end() :]
         title_col += h.end()
-    m = _MARKER.match(rest) if rest[:1].isupper() else None
+    m = _MARKER.match(rest) if rest[:2].isupper() else None  # every marker: 3+ capitals
     if m:
         block.marker = m.group(1)
         refs.append(Ref(PAGE_REF, m.group(1).lower(), m.group(1), k0 + 1, title_col + 1))
