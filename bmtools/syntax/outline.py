@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from itertools import accumulate
 
 from bmtools.model import (
@@ -45,6 +46,7 @@ _ORG_DRAWER_END = re.compile(r"[ \t]*:END:[ \t]*$", re.IGNORECASE)
 _ORG_PROPERTY = re.compile(r"[ \t]*:([^\s:]+):[ \t]*(.*?)[ \t]*$")
 _FRONT_MATTER_LINE = re.compile(r"([^\s:][^:]*):[ \t]*(.*?)[ \t]*$")
 _OPAQUE = 1  # a line inside a code fence or #+BEGIN … #+END
+_valid_key = lru_cache(maxsize=4096)(is_valid_key)  # a few dozen keys, 50k property lines
 
 
 class _Settings:
@@ -495,7 +497,11 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
                     )
                     _add_block_property(page, block, prop)
                     continue
-            if drawer == "none" and ":" in body[:40] and _ORG_DRAWER_START.match(body):
+            if (
+                drawer == "none"
+                and body.lstrip(" \t")[:1] == ":"  # what the drawer regex needs first
+                and _ORG_DRAWER_START.match(body)
+            ):
                 org_drawer = True
                 drawer = "open"
                 continue
@@ -545,7 +551,7 @@ def _append(block: Block, attr: str, value) -> None:
 
 
 def _add_block_property(page: Page, block: Block, prop: Property) -> None:
-    if not is_valid_key(prop.key):
+    if not _valid_key(prop.key):
         _append(block, "invalid_properties", prop)
         return
     if prop.key == "id":
