@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
+from itertools import accumulate
 
 from bmtools.model import (
+    EMPTY,
     EMPTY_MAP,
     PAGE_REF,
     Block,
@@ -43,6 +46,7 @@ _ORG_DRAWER_END = re.compile(r"[ \t]*:END:[ \t]*$", re.IGNORECASE)
 _ORG_PROPERTY = re.compile(r"[ \t]*:([^\s:]+):[ \t]*(.*?)[ \t]*$")
 _FRONT_MATTER_LINE = re.compile(r"([^\s:][^:]*):[ \t]*(.*?)[ \t]*$")
 _OPAQUE = 1  # a line inside a code fence or #+BEGIN … #+END
+_valid_key = lru_cache(maxsize=4096)(is_valid_key)  # a few dozen keys, 50k property lines
 
 
 class _Settings:
@@ -58,17 +62,15 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
     """Fill ``page.blocks`` and the page-level properties from ``page.source``."""
     src = page.source
     settings = _Settings(config)
-    # Line table: (start offset, text without newline). Only "\n" ends a line (CRLF reads as LF).
-    lines = src.split("\n") if src else []
-    starts = []
-    pos = 0
-    for text in lines:
-        starts.append(pos)
-        pos += len(text) + 1
-    if lines and lines[-1] == "" and len(lines) > 1:
-        lines.pop()  # the empty remainder after a final newline is no line
-        starts.pop()
-    n = len(lines)
+    # Line table. Only "\n" ends a line (CRLF reads as LF). Line k starts at offset
+    # cum[k] + k (the lengths of the lines before it plus their newlines).
+    raw_lines = src.split("\n") if src else []
+    if raw_lines and raw_lines[-1] == "" and len(raw_lines) > 1:
+        raw_lines.pop()  # the empty remainder after a final newline is no line
+    cum = list(accumulate(map(len, raw_lines), initial=0))
+    n = len(raw_lines)
+    crlf = "\r" in src
+    lines = [t[:-1] if t.endswith("\r") else t for t in raw_lines] if crlf else raw_lines
 
     blocks: list[Block] = []
     # Per block: list of (line index, text, column where content starts, opaque flag)
@@ -80,48 +82,34 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
     current: Block | None = None
     cur_lines: list[tuple[int, str, int, int]] = []
 
-    def open_block(k: int, indent: int, parent: int | None, pre: bool = False) -> None:
+    def open_pre_block(k: int) -> None:
         nonlocal current, cur_lines
-        idx = len(blocks)
-        level = 0 if pre else (blocks[parent].level + 1 if parent is not None else 1)
+        start = cum[k] + k
         current = Block(
-            index=idx,
-            line=k + 1,
-            end_line=k + 1,
-            start=starts[k],
-            end=starts[k],
-            indent=indent,
-            level=level,
-            parent=parent,
-            pre_block=pre,
-        )
-        if parent is not None:
-            siblings = blocks[parent].children
-            if siblings:
-                siblings.append(idx)
-            else:
-                blocks[parent].children = [idx]
+            0, k + 1, k + 1, start, start, -1, 0, None, EMPTY, "", "", EMPTY, None, None,
+            None, EMPTY_MAP, EMPTY, EMPTY, [], EMPTY, None, None, None, False, True,
+        )  # fmt: skip
         blocks.append(current)
         cur_lines = []
         block_lines.append(cur_lines)
 
     # YAML-style front matter is read as one unit: its lines are never bullets.
     front_matter_end = -1
-    if n and lines[0].rstrip("\r") == "---":
-        front_matter_end = next((k for k in range(1, n) if lines[k].rstrip("\r") == "---"), -1)
+    if n and raw_lines[0].rstrip("\r") == "---":
+        front_matter_end = next(
+            (k for k in range(1, n) if raw_lines[k].rstrip("\r") == "---"), -1
+        )
 
-    crlf = "\r" in src
-    for k in range(n):
-        raw = lines[k]
-        text = raw[:-1] if crlf and raw.endswith("\r") else raw
+    bullet = _BULLET.match
+    for k, text in enumerate(lines):
         if k <= front_matter_end:
             if current is None:
-                open_block(k, -1, None, pre=True)
+                open_pre_block(k)
             cur_lines.append((k, text, 0, 0))
             continue
         if fence is not None:
             if current is None:
-                open_block(k, -1, None, pre=True)
+                open_pre_block(k)
             cur_lines.append((k, text, 0, _OPAQUE))
             stripped = text.strip()
             if stripped.startswith(fence[0] * len(fence)) and stripped.strip(fence[0]) == "":
@@ -132,12 +120,10 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
             if text.strip().upper().startswith("#+END_" + begin):
                 begin = None
             continue
-        stripped = text.lstrip(" \t")
-        first = stripped[:1]
-        m = _BULLET.match(text) if first == "-" else None
-        content_col = 0
+        m = bullet(text)
         if m:
-            indent = len(m.group(1))
+            content_col = m.end()
+            indent = m.end(1)
             parent = None
             eff = indent
             while stack:
@@ -153,32 +139,69 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
                     eff = top_indent
                     parent = stack[-1][1] if stack else None
                     break
-            open_block(k, indent, parent)
-            stack.append((eff, len(blocks) - 1))
-            content_col = m.end()
+            idx = len(blocks)
+            start = cum[k] + k
+            if parent is None:
+                level = 1
+            else:
+                up = blocks[parent]
+                level = up.level + 1
+                siblings = up.children
+                if siblings:
+                    siblings.append(idx)
+                else:
+                    up.children = [idx]
+            current = Block(
+                idx, k + 1, k + 1, start, start, indent, level, parent, EMPTY, "", "", EMPTY,
+                None, None, None, EMPTY_MAP, EMPTY, EMPTY, [], EMPTY, None, None, None, False,
+                False,
+            )  # fmt: skip
+            blocks.append(current)
+            cur_lines = [(k, text, content_col, 0)]
+            block_lines.append(cur_lines)
+            stack.append((eff, idx))
+            lead = text[content_col : content_col + 1]
         else:
+            stripped = text.lstrip(" \t")
+            first = stripped[:1]
+            content_col = 0
             h = _HEADING.match(text) if first == "#" else None
             if h:
-                open_block(k, 0, None)
-                stack[:] = [(0, len(blocks) - 1)]
-                content_col = len(text) - len(text.lstrip(" \t"))
+                idx = len(blocks)
+                start = cum[k] + k
+                current = Block(
+                    idx, k + 1, k + 1, start, start, 0, 1, None, EMPTY, "", "", EMPTY,
+                    None, None, None, EMPTY_MAP, EMPTY, EMPTY, [], EMPTY, None, None, None,
+                    False, False,
+                )  # fmt: skip
+                blocks.append(current)
+                cur_lines = []
+                block_lines.append(cur_lines)
+                stack[:] = [(0, idx)]
+                content_col = len(text) - len(stripped)
             elif current is None:
-                open_block(k, -1, None, pre=True)
+                open_pre_block(k)
             else:
-                content_col = min(_leading(text), max(current.indent, 0) + 2)
-            d = _DIRECTIVE.match(text) if text.startswith("#+") else None
-            if d and not d.group(1).upper().startswith(("BEGIN_", "END_")):
-                directives.append((k, d.group(1), d.group(2)))
-        body = text[content_col:] if content_col else stripped
-        cur_lines.append((k, text, content_col, 0))
-        lead = body.lstrip(" \t")[:1]
-        f = _FENCE.match(body) if lead in ("`", "~") else None
-        if f:
-            rest = body[f.end() :]
-            if f.group(1)[0] != "`" or "`" not in rest:
-                fence = f.group(1)
+                indent = current.indent
+                content_col = min(len(text) - len(stripped), indent + 2 if indent > 0 else 2)
+            if first == "#" and text.startswith("#+"):
+                d = _DIRECTIVE.match(text)
+                if d and not d.group(1).upper().startswith(("BEGIN_", "END_")):
+                    directives.append((k, d.group(1), d.group(2)))
+            cur_lines.append((k, text, content_col, 0))
+            if content_col:
+                lead = text[content_col:].lstrip(" \t")[:1]
+            else:
+                lead = first
+        if lead == "`" or lead == "~":
+            body = text[content_col:]
+            f = _FENCE.match(body)
+            if f:
+                rest = body[f.end() :]
+                if f.group(1)[0] != "`" or "`" not in rest:
+                    fence = f.group(1)
         elif lead == "#":
-            b = _BEGIN.match(body)
+            b = _BEGIN.match(text[content_col:])
             if b:
                 begin = b.group(1).upper()
 
@@ -197,14 +220,33 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
         )
 
     # Spans: each block runs from its first line to the next block's first line.
-    for i, block in enumerate(blocks):
-        block.end = blocks[i + 1].start if i + 1 < len(blocks) else len(src)
-        blines = block_lines[i]
-        block.end_line = blines[-1][0] + 1 if blines else block.line
-
     page.blocks = blocks
     seen_uuids: dict[str, int] = {}
-    for block, blines in zip(blocks, block_lines, strict=True):
+    last = len(blocks) - 1
+    sink: RefSink | None = None
+    for i, block in enumerate(blocks):
+        block.end = blocks[i + 1].start if i < last else len(src)
+        blines = block_lines[i]
+        if len(blines) == 1 and not block.pre_block:
+            # The common one-line block: no heading, marker, priority or property is only
+            # text and refs (the same result as _fill_block, without its bookkeeping).
+            text = blines[0][1]
+            col = blines[0][2]
+            rest = text[col:]
+            if not (rest[:1] == "#" or rest[:2].isupper() or rest[:2] == "[#" or "::" in rest):
+                block.title = block.content = rest
+                if "[" in rest or "#" in rest or "(" in rest or "{" in rest:
+                    if sink is None:
+                        sink = RefSink(block.refs, [])  # one for the page's one-line blocks
+                    else:
+                        sink.refs = block.refs
+                    scan_line(rest, block.line, col, sink)
+                    if sink.macros:
+                        block.macros = sink.macros
+                        sink.macros = []
+                continue
+        if blines:
+            block.end_line = blines[-1][0] + 1
         if block.pre_block:
             _fill_pre_block(page, block, blines, settings, diagnostics)
         else:
@@ -250,10 +292,6 @@ def _yaml_keys(text: str) -> list[str]:
     except Exception:  # any YAML error: there is nothing more to say than Logseq's drop
         return []
     return [str(k) for k in metadata]
-
-
-def _leading(text: str) -> int:
-    return len(text) - len(text.lstrip(" \t"))
 
 
 def _set_page_property(page: Page, prop: Property, source: str) -> None:
@@ -401,7 +439,7 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
         block.heading = len(h.group(1))
         rest = rest[h.end() :]
         title_col += h.end()
-    m = _MARKER.match(rest) if rest[:1].isupper() else None
+    m = _MARKER.match(rest) if rest[:2].isupper() else None  # every marker: 3+ capitals
     if m:
         block.marker = m.group(1)
         refs.append(Ref(PAGE_REF, m.group(1).lower(), m.group(1), k0 + 1, title_col + 1))
@@ -459,7 +497,11 @@ def _fill_block(page: Page, block: Block, blines, settings: _Settings, diagnosti
                     )
                     _add_block_property(page, block, prop)
                     continue
-            if drawer == "none" and ":" in body[:40] and _ORG_DRAWER_START.match(body):
+            if (
+                drawer == "none"
+                and body.lstrip(" \t")[:1] == ":"  # what the drawer regex needs first
+                and _ORG_DRAWER_START.match(body)
+            ):
                 org_drawer = True
                 drawer = "open"
                 continue
@@ -509,7 +551,7 @@ def _append(block: Block, attr: str, value) -> None:
 
 
 def _add_block_property(page: Page, block: Block, prop: Property) -> None:
-    if not is_valid_key(prop.key):
+    if not _valid_key(prop.key):
         _append(block, "invalid_properties", prop)
         return
     if prop.key == "id":

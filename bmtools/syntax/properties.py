@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bmtools.model import PAGE_EMBED, PAGE_REF, PROPERTY, TAG, Property, Ref
 from bmtools.names import page_name
-from bmtools.syntax.inline import RefSink, scan_line
+from bmtools.syntax.inline import JOURNAL_REFS, RefSink, scan_line
 
 PROPERTY_LINE = re.compile(r"([ \t]*)([^\s:]+)::(?:[ \t]*$|[ \t]+(.*?)[ \t]*$)")
 _INVALID_KEY = re.compile(r'["|^(){},\[]')
@@ -63,16 +64,27 @@ def parse_value(
     key: str, raw: str, line: int, col0: int, comma_keys: frozenset[str] | set[str] = frozenset()
 ) -> tuple[object, list[Ref]]:
     """Type a property value the way Logseq's graph-parser does; returns (value, refs)."""
-    if is_unparsed_key(key) or (len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"'):
+    return _parse_value(key, raw, line, col0, comma_keys, is_unparsed_key(key))
+
+
+def _parse_value(
+    key: str,
+    raw: str,
+    line: int,
+    col0: int,
+    comma_keys: frozenset[str] | set[str],
+    unparsed: bool,
+) -> tuple[object, list[Ref]]:
+    if unparsed or (len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"'):
         return raw, []
     split = key in COMMA_KEYS or key in comma_keys
     refs: list[Ref] = []
-    sink = RefSink(refs, [], key)
     if not split:
-        scan_line(raw, line, col0, sink)
-        names = _names(refs)
-        if names:
-            return names, refs
+        if "[" in raw or "#" in raw or "(" in raw or "{" in raw:  # else scan_line finds nothing
+            scan_line(raw, line, col0, RefSink(refs, [], key))
+            names = _names(refs)
+            if names:
+                return names, refs
     else:
         values: list[str] = []
         for start, part in comma_parts(raw):
@@ -87,7 +99,11 @@ def parse_value(
                 refs.extend(part_refs)
             else:
                 col = col0 + start + (len(part) - len(part.lstrip())) + 1
-                refs.append(Ref(PAGE_REF, page_name(stripped), stripped, line, col, key))
+                target = page_name(stripped)
+                journals = JOURNAL_REFS.get()
+                if journals is not None:
+                    target = journals.target(target)
+                refs.append(Ref(PAGE_REF, target, stripped, line, col, key))
                 values.append(stripped)
         if values and (refs or len(values) > 1 or key in COMMA_KEYS):
             return _dedupe(values), refs
@@ -126,9 +142,16 @@ def make_property(
     excluded: set[str],
 ) -> Property:
     """Build a Property (with its value refs and its key-page ref) from one property line."""
-    key = normalize_key(raw_key)
-    value, refs = parse_value(key, raw, line, value_col0, comma_keys)
+    key, unparsed, page_key = _key_facts(raw_key)
+    value, refs = _parse_value(key, raw, line, value_col0, comma_keys, unparsed)
     prop = Property(key, raw_key, raw, value, line, value_col0 + 1, refs)
-    if property_pages and not is_builtin_key(key) and key not in excluded and is_valid_key(key):
+    if property_pages and page_key and key not in excluded:
         prop.refs.append(Ref(PROPERTY, key, raw_key, line, key_col, key))
     return prop
+
+
+@lru_cache(maxsize=4096)
+def _key_facts(raw_key: str) -> tuple[str, bool, bool]:
+    """(normalised key, value kept raw, key names a property page) of a key as written."""
+    key = normalize_key(raw_key)
+    return key, is_unparsed_key(key), not is_builtin_key(key) and is_valid_key(key)
