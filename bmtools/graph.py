@@ -155,14 +155,19 @@ def _to_networkx(graph: Graph, blocks: bool) -> nx.MultiDiGraph:
                 attrs = keydict.get(etype) if keydict is not None else None
                 if attrs is None:
                     builder.add_edge(source, target, etype, _edge_attrs(etype, ref.line))
-                else:  # refs of one type between the same two nodes share one edge
-                    attrs["count"] += 1
-                    lines = attrs.get("lines")
-                    if lines is None:
-                        attrs["lines"] = [attrs["line"], ref.line]
-                    else:
-                        lines.append(ref.line)
+                else:
+                    _count_again(attrs, ref.line)
     return builder.done()
+
+
+def _count_again(attrs: dict, line: int) -> None:
+    """Refs of one type between the same two nodes share one edge: count them, keep lines."""
+    attrs["count"] += 1
+    lines = attrs.get("lines")
+    if lines is None:
+        attrs["lines"] = [attrs["line"], line]
+    else:
+        lines.append(line)
 
 
 class _EdgeData:
@@ -271,13 +276,8 @@ def _page_ref_edges(graph: Graph, builder: _Builder) -> None:
                         out[target] = pred[target][name] = keydict
                     else:
                         keydict[etype] = attrs
-                else:  # refs of one type between the same two nodes share one edge
-                    attrs["count"] += 1
-                    lines = attrs.get("lines")
-                    if lines is None:
-                        attrs["lines"] = [attrs["line"], ref.line]
-                    else:
-                        lines.append(ref.line)
+                else:
+                    _count_again(attrs, ref.line)
 
 
 def _add_block_node(builder: _Builder, page, block) -> str:
