@@ -33,8 +33,8 @@ PAGE_SUFFIXES = (".md", ".markdown")
 ORG_SUFFIX = ".org"
 EXCLUDED_DIRS = ("logseq/bak", "logseq/.recycle", "logseq/version-files")
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a page larger than this is listed but not parsed
-PARALLEL_MIN_FILES = 2000  # from here on a forked child parses part of the files
-PARALLEL_SHARE = 0.58  # the part of the files this process parses itself
+PARALLEL_MIN_FILES = 3000  # from here on a forked child parses part of the files
+PARALLEL_SHARE = 0.6  # the part of the files this process parses itself
 PARALLEL_TIMEOUT = 30.0  # seconds to wait for the child beyond its expected time
 
 
