@@ -187,10 +187,16 @@ def encode_results(results: list) -> bytes:
 
 
 def decode_results(data) -> list:
-    return [
-        (None if page is None else decode_page(page), list(starmap(Diagnostic, diags)))
-        for page, diags in marshal.loads(data)
-    ]
+    return decode_loaded(marshal.loads(data))
+
+
+def decode_loaded(raw: list) -> list:
+    """The results from what ``marshal.loads`` gave; empties ``raw`` as it goes."""
+    out = []
+    for i, (page, diags) in enumerate(raw):
+        raw[i] = None  # the flat copy of a page goes as soon as its model exists
+        out.append((None if page is None else decode_page(page), list(starmap(Diagnostic, diags))))
+    return out
 
 
 def can_fork() -> bool:
@@ -263,13 +269,20 @@ class ChildRun:
         if status != 0:
             return None
         data = b"".join(chunks)
+        chunks.clear()
         head = len(_MAGIC) + 8
         if data[: len(_MAGIC)] != _MAGIC:
             return None
         if int.from_bytes(data[len(_MAGIC) : head], "little") != len(data) - head:
             return None
         try:
-            return decode_results(memoryview(data)[head:])
+            with memoryview(data) as view:
+                raw = marshal.loads(view[head:])
+        except Exception:
+            return None
+        del data
+        try:
+            return decode_loaded(raw)
         except Exception:
             return None
 
