@@ -7,6 +7,7 @@ character span in ``Page.source`` so an unchanged page reassembles to its origin
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,10 @@ PAGE_EMBED = "page-embed"  # {{embed [[name]]}}
 BLOCK_EMBED = "block-embed"  # {{embed ((uuid))}}
 PROPERTY = "property"  # the page named after a user property key (rating:: 5 refs "rating")
 NAMESPACE = "namespace"  # implied parent of a namespaced ref ([[a/b]] also refs "a")
+# Interned, so that refs rebuilt from marshal data (bmtools.parload) get these very objects back.
+PAGE_REF, TAG, BLOCK_REF, PAGE_EMBED, BLOCK_EMBED, PROPERTY, NAMESPACE = map(
+    sys.intern, (PAGE_REF, TAG, BLOCK_REF, PAGE_EMBED, BLOCK_EMBED, PROPERTY, NAMESPACE)
+)
 REF_KINDS = (PAGE_REF, TAG, BLOCK_REF, PAGE_EMBED, BLOCK_EMBED, PROPERTY, NAMESPACE)
 
 # Page kinds in the graph.

@@ -9,6 +9,7 @@ import pytest
 import bmtools
 from bmtools import loader
 from bmtools.model import Graph
+from tests.graphdump import dump_graph
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_GRAPH = REPO / "graph"
@@ -51,7 +52,25 @@ def write_graph(root: Path, files: dict[str, str | bytes], config: str | None = 
 def load(root: Path, **kw) -> Graph:
     graph = bmtools.load_graph(root, **kw)
     assert_fidelity(graph)
+    assert_parallel_same(root, graph, **kw)
     return graph
+
+
+def load_parallel(root: Path, **kw) -> Graph:
+    """``load_graph`` with the forked-child path forced, whatever the number of files."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BMTOOLS_PARALLEL", "1")
+        return bmtools.load_graph(root, **kw)
+
+
+def assert_parallel_same(root: Path, graph: Graph, **kw) -> None:
+    """The parallel load (half the files parsed in a child) gives exactly the same model."""
+    if not loader._parallel_ok():
+        return
+    seen = len(READ_PAGES)
+    parallel = load_parallel(root, **kw)
+    del READ_PAGES[seen:]  # READ_PAGES records the one-process load the test asked for
+    assert dump_graph(parallel) == dump_graph(graph)
 
 
 @pytest.fixture(autouse=True)
