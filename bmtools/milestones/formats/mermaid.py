@@ -28,6 +28,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from bmtools.milestones.budget import group_key
 from bmtools.milestones.model import Milestone
 
 GROUPS = ("tactic", "type", "page", "owner")
@@ -60,16 +61,6 @@ def safe_id(text: str, used: set[str]) -> str:
     return cand
 
 
-def group_of(m: Milestone, by: str) -> str:
-    if by == "type":
-        return m.type or "(no type)"
-    if by == "page":
-        return m.page_short or "(no page)"
-    if by == "owner":
-        return m.owner or "(no owner)"
-    return m.tactic or "(no tactic)"
-
-
 def generate_mermaid(
     milestones: Sequence[Milestone],
     critical: set[str] | frozenset[str] = frozenset(),
@@ -95,7 +86,7 @@ def generate_mermaid(
         lines.append(f"    %% today {today.isoformat()}")
     sections: dict[str, list[Milestone]] = {}
     for m in items:
-        sections.setdefault(group_of(m, group_by), []).append(m)
+        sections.setdefault(group_key(m, group_by), []).append(m)
     by_name = {m.name: m for m in items}
     for section, ms in sections.items():
         lines.append(f"    section {safe_text(section)}")
