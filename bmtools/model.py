@@ -95,10 +95,6 @@ class Property:
     col: int  # column of the value's first character
     refs: list[Ref] = field(default_factory=list)
 
-    @property
-    def is_ref_set(self) -> bool:
-        return isinstance(self.value, list)
-
     def names(self) -> list[str]:
         """The value as a list of names/strings, whatever its type (for lists and scalars)."""
         if isinstance(self.value, list):
@@ -185,9 +181,6 @@ class Page:
             return self.source
         head = self.source[: self.blocks[0].start]
         return head + "".join(self.source[b.start : b.end] for b in self.blocks)
-
-    def block_text(self, block: Block) -> str:
-        return self.source[block.start : block.end]
 
     def top_blocks(self) -> list[Block]:
         return [b for b in self.blocks if b.parent is None and not b.pre_block]
@@ -279,8 +272,3 @@ class Graph:
             return None
         page = self.pages[hit[0]]
         return page, page.blocks[hit[1]]
-
-    def iter_blocks(self):
-        for page in self.pages.values():
-            for block in page.blocks:
-                yield page, block

@@ -278,3 +278,13 @@ def test_29_file_names_in_a_loaded_graph(make_graph, stem, legacy, triple):
     for config, title in ((None, legacy), ("{:file/name-format :triple-lowbar}", triple)):
         graph = make_graph({f"pages/{stem}.md": "- x"}, config)
         assert [p.title for p in graph.pages.values() if p.file] == [title]
+
+
+def test_html_rendering_escapes_raw_html_and_renders_refs():
+    from bmtools.syntax.mdit import render_html
+
+    out = render_html("<script>alert(1)</script> see [[Plan]] #tag and `[[code]]`")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert '<a class="page-ref" data-page="plan">Plan</a>' in out
+    assert '<a class="tag" data-page="tag">#tag</a>' in out
+    assert "<code>[[code]]</code>" in out
