@@ -113,7 +113,7 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
     """Read and parse one file; never raises for a bad file, reports instead."""
     diagnostics: list[Diagnostic] = []
     stem, suffix = os.path.splitext(os.path.basename(rel))
-    title = _title_from_file(rel, stem, config)
+    title = _title_from_file(stem, config)
     page = Page(name=page_name(title), title=title, file=rel)
     if suffix.lower() == ORG_SUFFIX:
         page.format = "org"
@@ -206,7 +206,7 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
     return page, diagnostics
 
 
-def _title_from_file(rel: str, stem: str, config: Config) -> str:
+def _title_from_file(stem: str, config: Config) -> str:
     return unicodedata.normalize("NFC", title_from_file_stem(stem, config.file_name_format))
 
 
