@@ -264,6 +264,23 @@ def load_graph(path: str | os.PathLike[str], config: Config | None = None) -> Gr
     return graph
 
 
+def read_pages(
+    root: str | os.PathLike[str], files: list[str], config: Config
+) -> dict[str, tuple[Page | None, list[Diagnostic]]]:
+    """Read some files of a graph exactly as :func:`load_graph` reads them (journal ref
+    targets made canonical), without indexing them: for tools that re-read a few pages."""
+    root = Path(root)
+    out: dict[str, tuple[Page | None, list[Diagnostic]]] = {}
+    with paused_gc():
+        token = JOURNAL_REFS.set(JournalRefs(config.journal_title_format))
+        try:
+            for rel in files:
+                out[rel] = read_page(root, rel, config)
+        finally:
+            JOURNAL_REFS.reset(token)
+    return out
+
+
 def parallel_threshold() -> int:
     """Fewest files for which a second process parses half of them (``BMTOOLS_PARALLEL``).
 
@@ -292,7 +309,7 @@ def _read_files(graph: Graph, root: Path, files: list[str], config: Config) -> N
         page, diags = read_page(root, rel, config)
         diagnostics.extend(diags)
         if page is not None:
-            _add_page(graph, page)
+            add_page(graph, page)
 
 
 def _read_parallel(graph: Graph, root: Path, files: list[str], config: Config) -> None:
@@ -324,7 +341,7 @@ def _read_parallel(graph: Graph, root: Path, files: list[str], config: Config) -
     for page, diags in results:
         diagnostics.extend(diags)
         if page is not None:
-            _add_page(graph, page)
+            add_page(graph, page)
 
 
 def _timeout(spent: float) -> float:
@@ -332,7 +349,8 @@ def _timeout(spent: float) -> float:
     return max(PARALLEL_TIMEOUT, 2 * spent)
 
 
-def _add_page(graph: Graph, page: Page) -> None:
+def add_page(graph: Graph, page: Page) -> None:
+    """Add a read page; a second file naming the same page is a collision (BM011)."""
     existing = graph.pages.get(page.name)
     if existing is None:
         graph.pages[page.name] = page
@@ -363,48 +381,63 @@ def _index(graph: Graph) -> None:
     Journal ref targets are already canonical: refs got them as they were made (JournalRefs).
     """
     for page in list(graph.pages.values()):
-        for alias in page.aliases:
-            key = page_name(alias)
-            owner = graph.aliases.get(key)
-            if owner is not None and owner != page.name:
-                prop = page.properties.get("alias") or page.properties.get("aliases")
-                graph.diagnostics.append(
-                    Diagnostic(
-                        "BM012",
-                        f"alias '{alias}' is also claimed by page '{graph.pages[owner].title}'",
-                        page.file,
-                        prop.line if prop else 1,
-                        prop.col if prop else 1,
-                        "warning",
-                        "alias-conflict",
-                    )
+        index_page(graph, page, block_ids(page))
+
+
+def block_ids(page: Page) -> list[tuple[int, str, int]]:
+    """(block index, uuid, line) of each block id a page claims, in block order."""
+    return [(b.index, b.uuid, b.line) for b in page.blocks if b.uuid]
+
+
+def index_page(graph: Graph, page: Page, ids: list[tuple[int, str, int]]) -> None:
+    """Add one page's aliases, block ids (``ids``, as from :func:`block_ids`) and implied
+    namespace parents to the graph's indexes, in the order pages are indexed.
+
+    Taking the ids apart from the page lets the lint cache index a page it did not read again.
+    """
+    for alias in page.aliases:
+        key = page_name(alias)
+        owner = graph.aliases.get(key)
+        if owner is not None and owner != page.name:
+            prop = page.properties.get("alias") or page.properties.get("aliases")
+            graph.diagnostics.append(
+                Diagnostic(
+                    "BM012",
+                    f"alias '{alias}' is also claimed by page '{graph.pages[owner].title}'",
+                    page.file,
+                    prop.line if prop else 1,
+                    prop.col if prop else 1,
+                    "warning",
+                    "alias-conflict",
                 )
-                continue
-            graph.aliases[key] = page.name
-        for block in page.blocks:
-            if block.uuid:
-                hit = graph.uuids.get(block.uuid)
-                if hit is None:
-                    graph.uuids[block.uuid] = (page.name, block.index)
-                else:
-                    first = graph.pages[hit[0]]
-                    graph.diagnostics.append(
-                        Diagnostic(
-                            "BM010",
-                            f"duplicate block id {block.uuid}, first in {first.file}; Logseq "
-                            "drops it from this block",
-                            page.file,
-                            block.line,
-                            1,
-                            "warning",
-                            "duplicate-block-id",
-                        )
-                    )
-                    block.uuid = None
-        for parent in namespace_parents(page.name):
-            if parent not in graph.pages:
-                title = page.title[: len(parent)] if len(page.title) >= len(parent) else parent
-                implied = Page(name=parent, title=title, file=None, kind=KIND_IMPLIED)
-                pp = namespace_parents(parent)
-                implied.namespace = pp[-1] if pp else None
-                graph.pages[parent] = implied
+            )
+            continue
+        graph.aliases[key] = page.name
+    for index, uuid, line in ids:
+        hit = graph.uuids.get(uuid)
+        if hit is None:
+            graph.uuids[uuid] = (page.name, index)
+            continue
+        first = graph.pages[hit[0]]
+        graph.diagnostics.append(
+            Diagnostic(
+                "BM010",
+                f"duplicate block id {uuid}, first in {first.file}; Logseq "
+                "drops it from this block",
+                page.file,
+                line,
+                1,
+                "warning",
+                "duplicate-block-id",
+            )
+        )
+        graph.dropped_ids.append((page.name, index, uuid))
+        if index < len(page.blocks):
+            page.blocks[index].uuid = None
+    for parent in namespace_parents(page.name):
+        if parent not in graph.pages:
+            title = page.title[: len(parent)] if len(page.title) >= len(parent) else parent
+            implied = Page(name=parent, title=title, file=None, kind=KIND_IMPLIED)
+            pp = namespace_parents(parent)
+            implied.namespace = pp[-1] if pp else None
+            graph.pages[parent] = implied

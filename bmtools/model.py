@@ -249,6 +249,8 @@ class Graph:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every discovered file (incl. org, unread)
     collisions: list[tuple[str, list[str]]] = field(default_factory=list)  # name, files
+    # (page, block index, uuid) of block ids dropped because an earlier page claimed them
+    dropped_ids: list[tuple[str, int, str]] = field(default_factory=list)
 
     def resolve(self, name: str) -> Page | None:
         """The page a (normalised) name or alias points to."""
@@ -264,6 +266,10 @@ class Graph:
         if key in self.pages:
             return key
         return self.aliases.get(key, key)
+
+    def has_block(self, uuid: str) -> bool:
+        """Whether some block carries the id (without reading the block: it may be a stub's)."""
+        return uuid.lower() in self.uuids
 
     def block(self, uuid: str) -> tuple[Page, Block] | None:
         """Resolve a block uuid to its page and block."""

@@ -77,4 +77,5 @@ def dump_graph(graph: Graph) -> tuple:
         [_diag(d) for d in graph.diagnostics],
         list(graph.files),
         [(n, list(f)) for n, f in graph.collisions],
+        list(graph.dropped_ids),
     )

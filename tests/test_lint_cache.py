@@ -48,20 +48,34 @@ def test_unchanged_graph_is_not_read_again(tmp_path, counted_loads):
 def test_changes_invalidate(tmp_path, counted_loads):
     root = make(tmp_path)
     cache.cached_lint(root, Settings())
-    (root / "pages/b.md").write_text("- [[b]] changed\n")  # what other pages can see
-    cache.cached_lint(root, Settings())
-    assert len(counted_loads) == 2
+    ref = "((6571f2d0-0000-4000-8000-0000000000aa))"
+    (root / "pages/b.md").write_text(f"- [[b]] changed {ref}\n")  # what other pages can see
+    _, diags = cache.cached_lint(root, Settings())  # re-linted without reading the graph
+    assert len(counted_loads) == 1
+    assert {(d.file, d.code) for d in diags} == {("pages/a.md", "BM401"), ("pages/b.md", "BM103")}
+    (root / "pages/a.md").write_text(f"- a block\n  id:: {ref[2:-2]}\n")  # b's ref now resolves
+    _, diags = cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 1 and diags == []
+    (root / "pages/a.md").write_text(PAGE)
     _, diags = cache.cached_lint(root, Settings(ignore=["BM401"]))  # other settings
-    assert len(counted_loads) == 3 and diags == []
+    assert len(counted_loads) == 2 and [d.code for d in diags] == ["BM103"]
     (root / "pages/c.md").write_text(PAGE.replace("Beta", "Gamma"))  # a new page
     _, diags = cache.cached_lint(root, Settings())
-    assert len(counted_loads) == 4 and {d.file for d in diags} == {"pages/a.md", "pages/c.md"}
+    assert len(counted_loads) == 3 and {d.file for d in diags} == {
+        "pages/a.md",
+        "pages/b.md",
+        "pages/c.md",
+    }
     (root / "logseq/config.edn").write_text("{}\n")  # config.edn is part of the key
     cache.cached_lint(root, Settings())
-    assert len(counted_loads) == 5
-    (root / "pages/b.md").write_text("- [[b]] changed\n- plain text, no refs\n")
+    assert len(counted_loads) == 4
+    (root / "pages/b.md").write_text(f"- [[b]] changed {ref}\n- plain text, no refs\n")
     _, diags = cache.cached_lint(root, Settings())  # only b's local rules run again
-    assert len(counted_loads) == 5 and {d.file for d in diags} == {"pages/a.md", "pages/c.md"}
+    assert len(counted_loads) == 4 and {d.file for d in diags} == {
+        "pages/a.md",
+        "pages/b.md",
+        "pages/c.md",
+    }
 
 
 def test_corrupt_cache_is_a_miss(tmp_path, counted_loads):

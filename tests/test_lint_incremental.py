@@ -140,6 +140,11 @@ def edit_page(rng: random.Random, path: Path) -> str:
         "drop last line",
         "suppress block",
         "append tag bracket",
+        "new id",
+        "new item",
+        "page type",
+        "page tags",
+        "new title",
     ]
     what = rng.choice(edits)
     if what == "append plain":
@@ -175,6 +180,16 @@ def edit_page(rng: random.Random, path: Path) -> str:
         text += "- x\n  bmtools-ignore:: BM103\n  - see ((6571f2d0-0000-4000-8000-00000000dead))\n"
     elif what == "append tag bracket":
         text += "- ping (#later)\n"
+    elif what == "new id":
+        text += f"- a new block\n  id:: {rng.choice(UUIDS)}\n"
+    elif what == "new item":
+        text += item_block(rng, rng.choice([f"Item {n}" for n in range(8)]), ["Item 1", "Item 7"])
+    elif what == "page type":
+        text = f"page-type:: [[{rng.choice(['tactic', 'person', 'milestone'])}]]\n\n" + text
+    elif what == "page tags":
+        text = f"tags:: {rng.choice(['tactic', 'misc'])}\n\n" + text
+    elif what == "new title":
+        text = f"title:: {rng.choice(['Page 9', 'Growth', 'Fresh title'])}\n\n" + text
     path.write_text(text, encoding="utf-8")
     return what
 
@@ -239,11 +254,15 @@ def test_random_edits_match_a_cold_run(tmp_path, monkeypatch, seed):
     assert json.loads(warm_cli.stdout) == json.loads(cold_cli.stdout)
 
 
-def test_both_paths_are_exercised(tmp_path, monkeypatch):
-    """Across the seeded walks, some steps take the incremental path and some fall back."""
+def test_every_path_is_exercised(tmp_path, monkeypatch):
+    """Across the seeded walks, some steps re-lint the changed pages alone, some a scope of
+    pages around them, and some fall back to a full run."""
     loads = []
     monkeypatch.setattr(cache, "load_graph", lambda p: loads.append(p) or load_graph(p))
-    fast = full = 0
+    reads = []
+    real = loader.read_page
+    monkeypatch.setattr(loader, "read_page", lambda *a: reads.append(a[1]) or real(*a))
+    paths = {"changed only": 0, "scoped": 0, "full": 0}
     for seed in range(6):
         rng = random.Random(100 + seed)
         root = tmp_path / f"g{seed}"
@@ -251,17 +270,21 @@ def test_both_paths_are_exercised(tmp_path, monkeypatch):
         cache.cached_lint(root, ALL)
         files = sorted((root / "pages").glob("*.md"))
         for _ in range(15):
+            edited = set()
             for path in rng.sample(files, rng.choice([1, 2])):
                 edit_page(rng, path)
                 touch(path)
-            before = len(loads)
+                edited.add(f"pages/{path.name}")
+            before, reads[:] = len(loads), []
             _, warm = cache.cached_lint(root, ALL)
-            assert warm == lint_graph(load_graph(root), ALL)
-            if len(loads) == before:
-                fast += 1
+            if len(loads) > before:
+                paths["full"] += 1
+            elif set(reads) <= edited:
+                paths["changed only"] += 1
             else:
-                full += 1
-    assert fast >= 5 and full >= 5, (fast, full)
+                paths["scoped"] += 1
+            assert warm == lint_graph(load_graph(root), ALL)
+    assert min(paths.values()) >= 5, paths
 
 
 @pytest.fixture
@@ -274,7 +297,6 @@ def reads(monkeypatch):
         return real(root, rel, config)
 
     monkeypatch.setattr(loader, "read_page", counting)
-    monkeypatch.setattr(cache, "read_page", counting)
     return calls
 
 
@@ -297,15 +319,64 @@ def test_stable_exports_read_only_the_changed_page(tmp_path, reads):
     assert diags == lint_graph(load_graph(root), ALL)
 
 
+def core_pages(root: Path) -> set[str]:
+    """The pages a scoped re-lint always reads: items, class pages, artifact info pages."""
+    marks = ("#milestone", "page-type:: [[class]]", "page-type:: [[artifact info]]")
+    return {
+        f"pages/{p.name}"
+        for p in (root / "pages").glob("*.md")
+        if any(m in _text(p) for m in marks)
+    }
+
+
 @pytest.mark.parametrize(
     "change",
     [
         lambda t: t + "- now with a [[link]]\n",  # a new reference
-        lambda t: "alias:: fresh alias\n\n" + t,  # a new alias
+        lambda t: t + "- now with an embed {{embed [[Page 2]]}}\n",  # a new embed
+        lambda t: "page-type:: [[tactic]]\n\n" + t,  # a new class for the page
         lambda t: "\n" + t,  # every line moves
     ],
 )
-def test_changed_exports_fall_back_to_a_full_run(tmp_path, reads, change):
+def test_changed_exports_relint_the_page_and_the_item_pages(tmp_path, reads, change):
+    root = graph_of(tmp_path)
+    cache.cached_lint(root, ALL)
+    reads.clear()
+    page = root / "pages/Page 1.md"
+    page.write_text(change(_text(page)))
+    touch(page)
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is None
+    assert set(reads) == {"pages/Page 1.md"} | core_pages(root)
+    assert diags == lint_graph(load_graph(root), ALL)
+
+
+def test_a_removed_block_id_relints_the_pages_that_point_at_it(tmp_path, reads):
+    root = tmp_path
+    make_graph(root, random.Random(3))
+    (root / "pages/holder.md").write_text(f"- held\n  id:: {UUIDS[7]}\n")
+    (root / "pages/pointer.md").write_text(f"- see (({UUIDS[7]}))\n")
+    (root / "pages/bystander.md").write_text("- see [[holder]]\n")
+    cold = cache.cached_lint(root, ALL)[1]
+    assert not any(d.file == "pages/pointer.md" for d in cold)
+    reads.clear()
+    (root / "pages/holder.md").write_text("- held, without its id\n")
+    touch(root / "pages/holder.md")
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is None
+    assert set(reads) == {"pages/holder.md", "pages/pointer.md"} | core_pages(root)
+    assert [d.code for d in diags if d.file == "pages/pointer.md"] == ["BM103"]
+    assert diags == lint_graph(load_graph(root), ALL)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: "alias:: fresh alias\n\n" + t,  # other pages' refs may now resolve
+        lambda t: "title:: Another name\n\n" + t,  # a rename
+    ],
+)
+def test_a_new_name_falls_back_to_a_full_run(tmp_path, reads, change):
     root = graph_of(tmp_path)
     cache.cached_lint(root, ALL)
     reads.clear()

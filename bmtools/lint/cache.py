@@ -36,18 +36,29 @@ from pathlib import Path
 
 from bmtools import __version__
 from bmtools.config import CONFIG_PATH, read_config
+from bmtools.lint.context import LintContext
 from bmtools.lint.engine import finish, run_rules
+from bmtools.lint.partial import (
+    PageFacts,
+    claimed_ids,
+    identity,
+    is_metamodel_page,
+    page_facts,
+    partial_graph,
+    refers_to_any,
+    stub_of,
+)
 from bmtools.lint.registry import CODES, all_rules
 from bmtools.lint.settings import Settings
 from bmtools.lint.suppress import suppressions
-from bmtools.loader import discover, load_graph, read_page
-from bmtools.metamodel import ARTIFACT_TYPE, CLASS_TYPE, page_types
+from bmtools.loader import block_ids, discover, load_graph, read_pages
 from bmtools.model import Config, Diagnostic, Graph, Page
+from bmtools.names import page_name
 from bmtools.writer import write_bytes
 
 CACHE_DIR = ".bmtools_cache"
-CACHE_FILE = "lint-v2.pickle"
-FORMAT = 2
+CACHE_FILE = "lint-v3.pickle"
+FORMAT = 3
 
 # Rules whose findings on a file depend only on that file's bytes, config.edn and the settings.
 LOCAL_CODES = frozenset(
@@ -69,6 +80,10 @@ LOCAL_CODES = frozenset(
         "BM206",
     }
 )
+# Cross-page rules whose findings on a page can change when another page changes (all others
+# report on the page they read, or on class, artifact and item pages, which a re-lint reads).
+GLOBAL_CODES = frozenset({"BM010", "BM011", "BM012", "BM104"})
+SCOPED_ROUNDS = 3  # re-lints that widen their scope before a full run is cheaper
 
 
 def cache_key(root: Path, settings: Settings) -> str:
@@ -227,6 +242,10 @@ def cached_lint(
         if final is not None:
             _write(root, {**cache, "files": states, "final": final})
             return None, _flatten(final)
+        update = _scoped(root, config, settings, cache, changed)
+        if update is not None:
+            _write(root, {**cache, **update, "files": states})
+            return None, _flatten(update["final"])
     return _full(root, settings, key, states, found, progress)
 
 
@@ -235,7 +254,9 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
     gc_was_enabled = gc.isenabled()
     gc.disable()  # as in lint_graph: the rules make little garbage
     try:
-        raw = run_rules(graph, settings, progress)
+        enabled = settings.enabled()
+        ctx = LintContext(graph, enabled)
+        raw = run_rules(graph, settings, progress, ctx=ctx)
         diagnostics = finish([d for _, d in raw], settings, suppressions(graph))
         codes = list(all_rules())
         files = set(graph.files)
@@ -248,6 +269,7 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
         for d in diagnostics:
             final.setdefault(d.file or "", []).append(d)
         fps = {p.file: exports_fingerprint(p) for p in graph.pages.values() if p.file}
+        facts = _all_facts(graph, ctx, "BM101" in enabled)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -260,6 +282,7 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
             "files": states,
             "found": found,
             "fps": fps,
+            "facts": facts,
             "collide": collide,
             "cross": cross,
             "final": final,
@@ -276,15 +299,13 @@ def _incremental(
     collide = set(cache["collide"])
     fps = cache["fps"]
     graph = Graph(root=str(root), config=config, files=list(changed))
-    for rel in changed:
-        if rel in collide:
-            return None
-        page, diags = read_page(root, rel, config)
+    if collide.intersection(changed):
+        return None
+    for rel, (page, diags) in read_pages(root, changed, config).items():
         if exports_fingerprint(page) != fps.get(rel, NO_PAGE):
             return None
         if page is not None:
-            types = page_types(page)
-            if CLASS_TYPE in types or ARTIFACT_TYPE in types:
+            if is_metamodel_page(page):
                 return None
             graph.pages[rel] = page  # keyed by file: no two files of C share a name here
         graph.diagnostics.extend(diags)
@@ -311,3 +332,137 @@ def _incremental(
         else:
             final.pop(rel, None)
     return final
+
+
+def _all_facts(graph: Graph, ctx: LintContext, with_page_refs: bool) -> dict[str, PageFacts]:
+    """The facts of every page of a loaded graph (see bmtools.lint.partial)."""
+    ids = claimed_ids(graph)
+    index_made = {
+        (graph.pages[name].file, graph.pages[name].blocks[index].line)
+        for name, index, _ in graph.dropped_ids
+    }
+    read: dict[str, list[Diagnostic]] = {}
+    for d in graph.diagnostics:
+        if d.code in LOCAL_CODES or d.code in ("BM011", "BM012") or not d.file:
+            continue
+        if d.code == "BM010" and (d.file, d.line) in index_made:
+            continue
+        read.setdefault(d.file, []).append(d)
+    items: dict[str, list] = {}
+    for item in ctx.items:
+        items.setdefault(item.file, []).append(item)
+    return {
+        p.file: page_facts(
+            p, ids[p.file], items.get(p.file, []), read.get(p.file, []), with_page_refs
+        )
+        for p in graph.pages.values()
+        if p.file
+    }
+
+
+def _scoped(
+    root: Path, config: Config, settings: Settings, cache: dict, changed: list[str]
+) -> dict | None:
+    """Re-lint the changed pages and the pages whose findings they can change, on a partial
+    graph; the cache's new ``final``, ``cross``, ``facts`` and ``fps``, or None when only a
+    full run can tell (see the module docstring)."""
+    facts: dict[str, PageFacts] = cache["facts"]
+    collide = set(cache["collide"])
+    enabled = settings.enabled()
+    with_page_refs = "BM101" in enabled
+    full: dict[str, tuple] = {}
+    old_ids: set[str] = set()
+    new_ids: set[str] = set()
+    for rel, (page, diags) in read_pages(root, changed, config).items():
+        old = facts.get(rel)
+        if page is None or old is None or rel in collide:
+            return None
+        if identity(stub_of(page)) != identity(old) or old.metamodel or is_metamodel_page(page):
+            return None
+        ids = block_ids(page)
+        full[rel] = (page, diags, ids)
+        old_ids.update(u for _, u, _ in old.ids)
+        new_ids.update(u for _, u, _ in ids)
+    moved = old_ids ^ new_ids  # block ids that appear or disappear
+    scope = set(changed) | collide
+    for rel, f in facts.items():
+        if f.core or (moved and f.uuid_targets and not f.uuid_targets.isdisjoint(moved)):
+            scope.add(rel)
+    codes = list(all_rules())
+    is_global = [c in GLOBAL_CODES for c in codes]
+    files = list(cache["files"])
+    cross = cache["cross"]
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(SCOPED_ROUNDS):
+            missing = [rel for rel in scope if rel not in full]
+            for rel, (page, diags) in read_pages(root, missing, config).items():
+                full[rel] = (page, diags, block_ids(page) if page is not None else [])
+            graph = partial_graph(root, config, files, facts, {r: full[r] for r in scope})
+            ctx = LintContext(graph, enabled, scope, facts)
+            found = run_rules(graph, settings, ctx=ctx)
+            mine: dict[str, list[tuple[int, Diagnostic]]] = {rel: [] for rel in scope}
+            outside: dict[str, list[tuple[int, Diagnostic]]] = {}
+            for number, d in found:
+                if d.file in mine:
+                    mine[d.file].append((number, d))
+                elif d.file in facts:
+                    if not is_global[number]:
+                        return None  # a rule reporting beyond what it read: not covered
+                    outside.setdefault(d.file, []).append((number, d))
+            items: dict[str, list] = {rel: [] for rel in changed}
+            for item in ctx.items:
+                if item.file in items:
+                    items[item.file].append(item)
+            widen = set()
+            before = {n for rel in changed for n in facts[rel].item_names}
+            after = {page_name(i.title) for rel in changed for i in items[rel] if i.title}
+            renamed = before ^ after  # names that may have stopped or started being items
+            if with_page_refs and renamed:
+                widen.update(
+                    rel
+                    for rel, f in facts.items()
+                    if rel not in scope and refers_to_any(f, renamed)
+                )
+            for rel in set(outside) | set(cross):
+                if rel in scope or rel not in facts:
+                    continue
+                was = sorted(((n, d) for n, d in cross.get(rel, ()) if is_global[n]), key=_order)
+                if sorted(outside.get(rel, ()), key=_order) != was:
+                    widen.add(rel)
+            if not widen:
+                break
+            scope |= widen
+        else:
+            return None
+        table = suppressions(graph)
+        final = dict(cache["final"])
+        new_cross = dict(cross)
+        for rel, raw in mine.items():
+            out = finish([d for _, d in raw], settings, table)
+            if out:
+                final[rel] = out
+            else:
+                final.pop(rel, None)
+            kept = [(n, d) for n, d in raw if codes[n] not in LOCAL_CODES]
+            if kept:
+                new_cross[rel] = kept
+            else:
+                new_cross.pop(rel, None)
+        new_facts = dict(facts)
+        fps = dict(cache["fps"])
+        for rel in changed:
+            page, diags, ids = full[rel]
+            read = [d for d in diags if d.code not in LOCAL_CODES]
+            new_facts[rel] = page_facts(page, ids, items[rel], read, with_page_refs)
+            fps[rel] = exports_fingerprint(page)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return {"final": final, "cross": new_cross, "facts": new_facts, "fps": fps}
+
+
+def _order(entry: tuple[int, Diagnostic]) -> tuple:
+    number, d = entry
+    return (number, d.line, d.col, d.message)

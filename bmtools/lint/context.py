@@ -5,15 +5,43 @@ from __future__ import annotations
 from functools import cached_property
 
 from bmtools.metamodel import Metamodel, classes_of_page, load_metamodel
-from bmtools.model import Diagnostic, Graph, Page
+from bmtools.model import BLOCK_EMBED, PAGE_EMBED, Diagnostic, Graph, Page
+
+Embed = tuple[str, str, int, int]  # (ref kind, target, line, column)
+
+
+def page_embeds(page: Page) -> list[Embed]:
+    """The page and block embeds of a page, in order."""
+    out: list[Embed] = []
+    for block in page.blocks:
+        if not block.macros:
+            continue  # embeds are macros: most blocks have none
+        for ref in block.refs:
+            if ref.kind == PAGE_EMBED or ref.kind == BLOCK_EMBED:
+                out.append((ref.kind, ref.target, ref.line, ref.col))
+    return out
 
 
 class LintContext:
-    """Shared, lazily built state for one lint run (rules keep none of their own)."""
+    """Shared, lazily built state for one lint run (rules keep none of their own).
 
-    def __init__(self, graph: Graph, enabled: set[str] | frozenset[str] = frozenset()) -> None:
+    With ``scope`` (a set of files), only those pages are read in full and linted: every other
+    page of ``graph`` is a stub that answers the cross-page questions (its name, aliases,
+    classes), and ``facts`` (file -> :class:`bmtools.lint.partial.PageFacts`) holds what the
+    whole-graph rules need of it (its embeds). The lint cache uses this to re-lint a few pages.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        enabled: set[str] | frozenset[str] = frozenset(),
+        scope: set[str] | None = None,
+        facts: dict | None = None,
+    ) -> None:
         self.graph = graph
         self.enabled = enabled  # the codes of this run (a rule may defer to another)
+        self.scope = scope
+        self.facts = facts or {}
         self._offsets: dict[str, list[int]] = {}
 
     @cached_property
@@ -28,9 +56,29 @@ class LintContext:
 
     @cached_property
     def file_pages(self) -> list[Page]:
+        """The pages read in full (all file pages without a scope), by file."""
+        scope = self.scope
         return sorted(
-            (p for p in self.graph.pages.values() if p.file is not None), key=lambda p: p.file
+            (
+                p
+                for p in self.graph.pages.values()
+                if p.file is not None and (scope is None or p.file in scope)
+            ),
+            key=lambda p: p.file,
         )
+
+    def embeds(self) -> list[tuple[Page, Embed]]:
+        """(page, embed) of every embed of every file page, in file order; out of scope, from
+        the page's facts."""
+        if self.scope is None:
+            return [(page, e) for page in self.file_pages for e in page_embeds(page)]
+        scope, facts = self.scope, self.facts
+        out: list[tuple[Page, Embed]] = []
+        pages = sorted((p for p in self.graph.pages.values() if p.file), key=lambda p: p.file)
+        for page in pages:
+            mine = page_embeds(page) if page.file in scope else facts[page.file].embeds
+            out.extend((page, e) for e in mine)
+        return out
 
     @cached_property
     def reading_diagnostics(self) -> dict[str, list[Diagnostic]]:

@@ -44,12 +44,18 @@ def _lint(graph: Graph, settings: Settings, progress) -> list[Diagnostic]:
 
 
 def run_rules(
-    graph: Graph, settings: Settings, progress=None, only: frozenset[str] | None = None
+    graph: Graph,
+    settings: Settings,
+    progress=None,
+    only: frozenset[str] | None = None,
+    ctx: LintContext | None = None,
 ) -> list[tuple[int, Diagnostic]]:
     """(rule number, diagnostic) of every enabled rule (of ``only``, when given), in rule
-    order then in the order each rule found them; severities and names applied."""
+    order then in the order each rule found them; severities and names applied. ``ctx`` is
+    the context to run in (a scoped one, or one the caller reads afterwards)."""
     enabled = settings.enabled()
-    ctx = LintContext(graph, enabled)
+    if ctx is None:
+        ctx = LintContext(graph, enabled)
     found: list[tuple[int, Diagnostic]] = []
     pages = len(graph.files)
     for number, (code, rule) in enumerate(all_rules().items()):

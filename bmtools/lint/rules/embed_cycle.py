@@ -24,7 +24,7 @@ Use instead: replace one embed by a plain reference:
 from itertools import islice
 
 from bmtools.lint.context import reporter
-from bmtools.model import BLOCK_EMBED, PAGE_EMBED
+from bmtools.model import PAGE_EMBED
 
 CODE = "BM104"
 NAME = "embed-cycle"
@@ -40,21 +40,15 @@ def check(ctx):
 
     graph = ctx.graph
     first: dict[tuple[str, str], tuple[str, int, int]] = {}
-    for page in ctx.file_pages:
-        for block in page.blocks:
-            if not block.macros:
-                continue  # embeds are macros: most blocks have none
-            for ref in block.refs:
-                if ref.kind == PAGE_EMBED:
-                    target = graph.resolve_name(ref.target)
-                elif ref.kind == BLOCK_EMBED:
-                    hit = graph.uuids.get(ref.target)
-                    target = hit[0] if hit else None
-                else:
-                    continue
-                if target is None or target not in graph.pages:
-                    continue
-                first.setdefault((page.name, target), (page.file, ref.line, ref.col))
+    for page, (kind, ref_target, line, col) in ctx.embeds():
+        if kind == PAGE_EMBED:
+            target = graph.resolve_name(ref_target)
+        else:
+            hit = graph.uuids.get(ref_target)
+            target = hit[0] if hit else None
+        if target is None or target not in graph.pages:
+            continue
+        first.setdefault((page.name, target), (page.file, line, col))
     if not first:
         return
     E = nx.DiGraph()

@@ -53,7 +53,7 @@ def check(ctx):
                             ref.line,
                             ref.col,
                         )
-                elif ref.kind == BLOCK_EMBED and graph.block(ref.target) is None:
+                elif ref.kind == BLOCK_EMBED and not graph.has_block(ref.target):
                     yield report(
                         f"embed of block (({ref.target})), which no block carries",
                         page.file,

@@ -27,7 +27,7 @@ def check(ctx):
     for page in ctx.file_pages:
         for block in page.blocks:
             for ref in block.refs:
-                if ref.kind == BLOCK_REF and graph.block(ref.target) is None:
+                if ref.kind == BLOCK_REF and not graph.has_block(ref.target):
                     yield report(
                         f"block reference (({ref.target})) to an id no block carries",
                         page.file,
