@@ -319,9 +319,9 @@ def test_stable_exports_read_only_the_changed_page(tmp_path, reads):
     assert diags == lint_graph(load_graph(root), ALL)
 
 
-def core_pages(root: Path) -> set[str]:
-    """The pages a scoped re-lint always reads: items, class pages, artifact info pages."""
-    marks = ("#milestone", "page-type:: [[class]]", "page-type:: [[artifact info]]")
+def metamodel_pages(root: Path) -> set[str]:
+    """The pages a scoped re-lint always reads: class pages and artifact info pages."""
+    marks = ("page-type:: [[class]]", "page-type:: [[artifact info]]")
     return {
         f"pages/{p.name}"
         for p in (root / "pages").glob("*.md")
@@ -329,17 +329,23 @@ def core_pages(root: Path) -> set[str]:
     }
 
 
+def item_pages(root: Path) -> set[str]:
+    """The pages a scoped re-lint reads when an item or a page items point at can change."""
+    return {f"pages/{p.name}" for p in (root / "pages").glob("*.md") if "#milestone" in _text(p)}
+
+
 @pytest.mark.parametrize(
-    "change",
+    "change, items_too",
     [
-        lambda t: t + "- now with a [[link]]\n",  # a new reference
-        lambda t: t + "- now with an embed {{embed [[Page 2]]}}\n",  # a new embed
-        lambda t: "page-type:: [[tactic]]\n\n" + t,  # a new class for the page
-        lambda t: "\n" + t,  # every line moves
+        (lambda t: t + "- now with a [[link]]\n", False),  # a new reference
+        (lambda t: t + "- now with an embed {{embed [[Page 2]]}}\n", False),  # a new embed
+        (lambda t: t + "- [[Item 9]] #milestone\n", True),  # a new item
+        (lambda t: "page-type:: [[tactic]]\n\n" + t, True),  # a new class for the page
     ],
 )
-def test_changed_exports_relint_the_page_and_the_item_pages(tmp_path, reads, change):
+def test_changed_exports_relint_a_scope(tmp_path, reads, change, items_too):
     root = graph_of(tmp_path)
+    (root / "pages/Page 1.md").write_text("- words, then a [[Page 2]] ref\n- more words\n")
     cache.cached_lint(root, ALL)
     reads.clear()
     page = root / "pages/Page 1.md"
@@ -347,7 +353,8 @@ def test_changed_exports_relint_the_page_and_the_item_pages(tmp_path, reads, cha
     touch(page)
     graph, diags = cache.cached_lint(root, ALL)
     assert graph is None
-    assert set(reads) == {"pages/Page 1.md"} | core_pages(root)
+    expected = {"pages/Page 1.md"} | metamodel_pages(root)
+    assert set(reads) == expected | (item_pages(root) if items_too else set())
     assert diags == lint_graph(load_graph(root), ALL)
 
 
@@ -364,7 +371,7 @@ def test_a_removed_block_id_relints_the_pages_that_point_at_it(tmp_path, reads):
     touch(root / "pages/holder.md")
     graph, diags = cache.cached_lint(root, ALL)
     assert graph is None
-    assert set(reads) == {"pages/holder.md", "pages/pointer.md"} | core_pages(root)
+    assert set(reads) == {"pages/holder.md", "pages/pointer.md"} | metamodel_pages(root)
     assert [d.code for d in diags if d.file == "pages/pointer.md"] == ["BM103"]
     assert diags == lint_graph(load_graph(root), ALL)
 

@@ -36,7 +36,8 @@ from pathlib import Path
 
 from bmtools import __version__
 from bmtools.config import CONFIG_PATH, read_config
-from bmtools.lint.context import LintContext
+from bmtools.gcpause import paused_gc
+from bmtools.lint.context import LintContext, page_embeds
 from bmtools.lint.engine import finish, run_rules
 from bmtools.lint.partial import (
     PageFacts,
@@ -58,6 +59,7 @@ from bmtools.writer import write_bytes
 
 CACHE_DIR = ".bmtools_cache"
 CACHE_FILE = "lint-v3.pickle"
+FACTS_FILE = "lint-v3-facts.pickle"  # read only when pages must be re-linted with others
 FORMAT = 3
 
 # Rules whose findings on a file depend only on that file's bytes, config.edn and the settings.
@@ -188,14 +190,24 @@ def exports_fingerprint(page: Page | None) -> bytes:
 
 def _read(path: Path) -> dict | None:
     try:
-        with open(path, "rb") as fh:
+        with open(path, "rb") as fh, paused_gc():
             data = pickle.load(fh)
         return data if isinstance(data, dict) and data.get("format") == FORMAT else None
     except Exception:  # a corrupt or foreign cache is just a miss
         return None
 
 
-def _write(root: Path, data: dict) -> None:
+def _read_facts(root: Path, cache: dict) -> dict[str, PageFacts] | None:
+    """The page facts written with ``cache`` (kept apart: most runs do not need them)."""
+    data = _read(root / CACHE_DIR / FACTS_FILE)
+    if data is None or data.get("id") != cache.get("facts_id"):
+        return None
+    make = PageFacts._make
+    return {rel: make(t) for rel, t in data["facts"].items()}
+
+
+def _write(root: Path, data: dict, facts: dict[str, PageFacts] | None = None) -> None:
+    """Write the cache (and, when given, new page facts, first: the cache names their id)."""
     folder = root / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
@@ -203,7 +215,14 @@ def _write(root: Path, data: dict) -> None:
         if not tag.exists():
             tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# bmtools lint cache\n")
             (folder / ".gitignore").write_text("*\n")
-        write_bytes(folder / CACHE_FILE, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        with paused_gc():
+            if facts is not None:
+                token = os.urandom(8).hex()
+                plain = {rel: tuple(f) for rel, f in facts.items()}  # pickles twice as fast
+                blob = {"format": FORMAT, "id": token, "facts": plain}
+                write_bytes(folder / FACTS_FILE, pickle.dumps(blob, pickle.HIGHEST_PROTOCOL))
+                data = {**data, "facts_id": token}
+            write_bytes(folder / CACHE_FILE, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only graph is linted without a cache
 
@@ -238,13 +257,16 @@ def cached_lint(
             if states != cache["files"]:  # touched but identical: remember the new stats
                 _write(root, {**cache, "files": states})
             return None, _flatten(cache["final"])
-        final = _incremental(root, config, settings, cache, changed)
+        reads = read_pages(root, changed, config)
+        final = _incremental(root, config, settings, cache, reads)
         if final is not None:
             _write(root, {**cache, "files": states, "final": final})
             return None, _flatten(final)
-        update = _scoped(root, config, settings, cache, changed)
+        facts = _read_facts(root, cache)
+        update = None if facts is None else _scoped(root, config, settings, cache, facts, reads)
         if update is not None:
-            _write(root, {**cache, **update, "files": states})
+            update, facts = update
+            _write(root, {**cache, **update, "files": states}, facts)
             return None, _flatten(update["final"])
     return _full(root, settings, key, states, found, progress)
 
@@ -282,26 +304,27 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
             "files": states,
             "found": found,
             "fps": fps,
-            "facts": facts,
             "collide": collide,
             "cross": cross,
             "final": final,
         },
+        facts,
     )
     return graph, diagnostics
 
 
 def _incremental(
-    root: Path, config: Config, settings: Settings, cache: dict, changed: list[str]
+    root: Path, config: Config, settings: Settings, cache: dict, reads: dict[str, tuple]
 ) -> dict[str, list[Diagnostic]] | None:
     """The new findings by file when only the local findings of ``changed`` can differ;
     None when a full run is needed (see the module docstring)."""
     collide = set(cache["collide"])
     fps = cache["fps"]
-    graph = Graph(root=str(root), config=config, files=list(changed))
+    changed = list(reads)
+    graph = Graph(root=str(root), config=config, files=changed)
     if collide.intersection(changed):
         return None
-    for rel, (page, diags) in read_pages(root, changed, config).items():
+    for rel, (page, diags) in reads.items():
         if exports_fingerprint(page) != fps.get(rel, NO_PAGE):
             return None
         if page is not None:
@@ -361,47 +384,68 @@ def _all_facts(graph: Graph, ctx: LintContext, with_page_refs: bool) -> dict[str
 
 
 def _scoped(
-    root: Path, config: Config, settings: Settings, cache: dict, changed: list[str]
-) -> dict | None:
+    root: Path,
+    config: Config,
+    settings: Settings,
+    cache: dict,
+    facts: dict[str, PageFacts],
+    reads: dict[str, tuple],
+) -> tuple[dict, dict[str, PageFacts]] | None:
     """Re-lint the changed pages and the pages whose findings they can change, on a partial
-    graph; the cache's new ``final``, ``cross``, ``facts`` and ``fps``, or None when only a
-    full run can tell (see the module docstring)."""
-    facts: dict[str, PageFacts] = cache["facts"]
+    graph; the cache's new ``final``, ``cross`` and ``fps`` with the new facts, or None when
+    only a full run can tell (see the module docstring)."""
     collide = set(cache["collide"])
     enabled = settings.enabled()
     with_page_refs = "BM101" in enabled
     full: dict[str, tuple] = {}
     old_ids: set[str] = set()
     new_ids: set[str] = set()
-    for rel, (page, diags) in read_pages(root, changed, config).items():
+    items_move = False  # may an item change, or the classes of a page items point at?
+    embeds_move = False
+    changed = list(reads)
+    for rel, (page, diags) in reads.items():
         old = facts.get(rel)
         if page is None or old is None or rel in collide:
             return None
-        if identity(stub_of(page)) != identity(old) or old.metamodel or is_metamodel_page(page):
+        stub = stub_of(page)
+        if identity(stub) != identity(old.stub) or old.metamodel or is_metamodel_page(page):
             return None
         ids = block_ids(page)
         full[rel] = (page, diags, ids)
         old_ids.update(u for _, u, _ in old.ids)
         new_ids.update(u for _, u, _ in ids)
+        items_move = items_move or old.has_items or stub != old.stub
+        embeds_move = embeds_move or tuple(page_embeds(page)) != old.embeds
     moved = old_ids ^ new_ids  # block ids that appear or disappear
+    item_files = {rel for rel, f in facts.items() if f.has_items}
     scope = set(changed) | collide
     for rel, f in facts.items():
-        if f.core or (moved and f.uuid_targets and not f.uuid_targets.isdisjoint(moved)):
+        if f.metamodel or (moved and f.uuid_targets and not f.uuid_targets.isdisjoint(moved)):
             scope.add(rel)
     codes = list(all_rules())
     is_global = [c in GLOBAL_CODES for c in codes]
+    # Embed cycles read every page's embeds: when none moved, their findings stand.
+    skip_cycles = not embeds_move and not moved
+    run = frozenset(c for c in codes if not (skip_cycles and c == "BM104"))
     files = list(cache["files"])
     cross = cache["cross"]
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         for _ in range(SCOPED_ROUNDS):
+            if items_move or scope & item_files:
+                items_move = True
+                scope |= item_files
             missing = [rel for rel in scope if rel not in full]
             for rel, (page, diags) in read_pages(root, missing, config).items():
                 full[rel] = (page, diags, block_ids(page) if page is not None else [])
             graph = partial_graph(root, config, files, facts, {r: full[r] for r in scope})
             ctx = LintContext(graph, enabled, scope, facts)
-            found = run_rules(graph, settings, ctx=ctx)
+            if not items_move:
+                ctx.outside_item_names = frozenset(
+                    n for rel in item_files for n in facts[rel].item_names
+                )
+            found = run_rules(graph, settings, only=run, ctx=ctx)
             mine: dict[str, list[tuple[int, Diagnostic]]] = {rel: [] for rel in scope}
             outside: dict[str, list[tuple[int, Diagnostic]]] = {}
             for number, d in found:
@@ -415,6 +459,9 @@ def _scoped(
             for item in ctx.items:
                 if item.file in items:
                     items[item.file].append(item)
+            if not items_move and any(items.values()):
+                items_move = True  # a page that had no items has some now: read them all
+                continue
             widen = set()
             before = {n for rel in changed for n in facts[rel].item_names}
             after = {page_name(i.title) for rel in changed for i in items[rel] if i.title}
@@ -428,8 +475,8 @@ def _scoped(
             for rel in set(outside) | set(cross):
                 if rel in scope or rel not in facts:
                     continue
-                was = sorted(((n, d) for n, d in cross.get(rel, ()) if is_global[n]), key=_order)
-                if sorted(outside.get(rel, ()), key=_order) != was:
+                was = [(n, d) for n, d in cross.get(rel, ()) if is_global[n] and codes[n] in run]
+                if sorted(outside.get(rel, ()), key=_order) != sorted(was, key=_order):
                     widen.add(rel)
             if not widen:
                 break
@@ -440,6 +487,9 @@ def _scoped(
         final = dict(cache["final"])
         new_cross = dict(cross)
         for rel, raw in mine.items():
+            if skip_cycles:  # the cached cycles of the page, in the engine's order
+                raw = raw + [(n, d) for n, d in cross.get(rel, ()) if codes[n] == "BM104"]
+                raw.sort(key=lambda t: t[0])
             out = finish([d for _, d in raw], settings, table)
             if out:
                 final[rel] = out
@@ -460,7 +510,7 @@ def _scoped(
     finally:
         if gc_was_enabled:
             gc.enable()
-    return {"final": final, "cross": new_cross, "facts": new_facts, "fps": fps}
+    return {"final": final, "cross": new_cross, "fps": fps}, new_facts
 
 
 def _order(entry: tuple[int, Diagnostic]) -> tuple:

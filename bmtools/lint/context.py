@@ -42,6 +42,8 @@ class LintContext:
         self.enabled = enabled  # the codes of this run (a rule may defer to another)
         self.scope = scope
         self.facts = facts or {}
+        # item names of item pages left out of the scope (when no item can change)
+        self.outside_item_names: frozenset[str] = frozenset()
         self._offsets: dict[str, list[int]] = {}
 
     @cached_property

@@ -29,8 +29,8 @@ class PageFacts(NamedTuple):
     """What the rules need of a page that is not read again."""
 
     stub: tuple  # see stub_of
-    metamodel: bool  # a class page or an artifact info page
-    core: bool  # metamodel, or holds items: read in full whenever the cache re-lints
+    metamodel: bool  # a class page or an artifact info page: read whenever the cache re-lints
+    has_items: bool  # item pages are read together (all or none) when items can change
     ids: tuple[tuple[int, str, int], ...]  # block ids it claims: (block index, uuid, line)
     uuid_targets: frozenset[str]  # the uuids its block refs and block embeds point at
     embeds: tuple[Embed, ...]
@@ -58,9 +58,8 @@ def stub_of(page: Page) -> tuple:
     )
 
 
-def identity(facts: PageFacts | tuple) -> tuple:
-    """The part of a page's facts that decides what other pages' names and aliases resolve to."""
-    stub = facts.stub if isinstance(facts, PageFacts) else facts
+def identity(stub: tuple) -> tuple:
+    """The part of a stub that decides what other pages' names and aliases resolve to."""
     return stub[:IDENTITY]
 
 
@@ -110,7 +109,7 @@ def page_facts(
     return PageFacts(
         stub_of(page),
         metamodel,
-        metamodel or bool(items),
+        bool(items),
         tuple(ids),
         frozenset(uuid_targets),
         tuple(page_embeds(page)),

@@ -35,12 +35,14 @@ report = reporter(CODE, NAME, SEVERITY)
 
 
 def check(ctx):
+    graph = ctx.graph
+    by_name = items_by_name(ctx)
+    if not by_name:
+        return  # no items: no cycles (and no need to import networkx)
     import networkx as nx  # slow to import: only when the rule runs
 
     from bmtools.graph import sorted_cycle
 
-    graph = ctx.graph
-    by_name = items_by_name(ctx)
     G = nx.DiGraph()
     where = {}
     for item, fs, prop in field_values(ctx):

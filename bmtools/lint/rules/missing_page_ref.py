@@ -36,6 +36,7 @@ report = reporter(CODE, NAME, SEVERITY)
 def check(ctx):
     graph = ctx.graph
     items = items_by_name(ctx)
+    outside = ctx.outside_item_names
     fmt = graph.config.journal_title_format
     for page in ctx.file_pages:
         for block in page.blocks:
@@ -47,6 +48,7 @@ def check(ctx):
                 if (
                     graph.resolve(ref.target) is None
                     and ref.target not in items
+                    and ref.target not in outside
                     and journal_day(ref.target, fmt) is None
                 ):
                     kind = "tag" if ref.kind == TAG else "page reference"
