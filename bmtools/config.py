@@ -6,8 +6,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import edn_format
-
 from bmtools.model import Config, Diagnostic
 
 CONFIG_PATH = "logseq/config.edn"
@@ -15,6 +13,8 @@ CONFIG_PATH = "logseq/config.edn"
 
 def to_python(value: Any) -> Any:
     """EDN data as plain Python: keywords and symbols become strings (without ':')."""
+    import edn_format  # 40 ms to import: only when a config.edn is read (not on cached runs)
+
     if isinstance(value, (edn_format.Keyword, edn_format.Symbol)):
         return value.name
     if isinstance(value, (dict, edn_format.ImmutableDict)):
@@ -28,6 +28,8 @@ def to_python(value: Any) -> Any:
 
 def parse_config(text: str, file: str | None = CONFIG_PATH) -> tuple[Config, list[Diagnostic]]:
     """A Config from config.edn text; on any reading error, the defaults and a warning."""
+    import edn_format
+
     config = Config(file=file)
     try:
         data = to_python(edn_format.loads(text))

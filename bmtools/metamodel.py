@@ -224,6 +224,8 @@ BUILTIN_MILESTONE = ClassSpec(
 
 
 def page_types(page: Page) -> list[str]:
+    if not page.properties:
+        return []
     out: list[str] = []
     for key in TYPE_KEYS:
         prop = page.properties.get(key)

@@ -79,8 +79,21 @@ def encode_page(page: Page) -> tuple:
         macros = b.macros
         blocks.append(
             (
-                b.index, b.line, b.end_line, b.start, b.end, b.indent, b.level, b.parent,
-                b.children, b.content, b.title, b.body_lines, b.heading, b.marker, b.priority,
+                b.index,
+                b.line,
+                b.end_line,
+                b.start,
+                b.end,
+                b.indent,
+                b.level,
+                b.parent,
+                b.children,
+                b.content,
+                b.title,
+                b.body_lines,
+                b.heading,
+                b.marker,
+                b.priority,
                 eprops,
                 inv if inv is EMPTY else _props(inv, memo),
                 ign if ign is EMPTY else _props(ign, memo),
@@ -95,10 +108,23 @@ def encode_page(page: Page) -> tuple:
         )
     day = page.journal_day
     return (
-        page.name, page.title, page.file, page.kind, page.source, page.bom, page.format,
-        blocks, pprops, pinvalid, page.aliases, page.tags, page.namespace,
+        page.name,
+        page.title,
+        page.file,
+        page.kind,
+        page.source,
+        page.bom,
+        page.format,
+        blocks,
+        pprops,
+        pinvalid,
+        page.aliases,
+        page.tags,
+        page.namespace,
         None if day is None else day.toordinal(),
-        page.title_source, page.front_matter, page.newline,
+        page.title_source,
+        page.front_matter,
+        page.newline,
     )
 
 
@@ -150,8 +176,22 @@ def decode_page(t: tuple) -> Page:
             refs = list(starmap(Ref, b[18]))
         append(
             Block(
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
-                b[12], b[13], b[14], props,
+                b[0],
+                b[1],
+                b[2],
+                b[3],
+                b[4],
+                b[5],
+                b[6],
+                b[7],
+                b[8],
+                b[9],
+                b[10],
+                b[11],
+                b[12],
+                b[13],
+                b[14],
+                props,
                 inv if inv is EMPTY else _dprops(inv, memo),
                 ign if ign is EMPTY else _dprops(ign, memo),
                 refs,
@@ -159,21 +199,47 @@ def decode_page(t: tuple) -> Page:
                 b[20],
                 None if sched is None else _dts(sched),
                 None if dead is None else _dts(dead),
-                b[23], b[24],
+                b[23],
+                b[24],
             )
         )
     day = t[13]
     return Page(
-        t[0], t[1], t[2], t[3], t[4], t[5], t[6], blocks, pprops, _dprops(t[9], memo),
-        t[10], t[11], t[12], None if day is None else _date(day), t[14], t[15], t[16],
+        t[0],
+        t[1],
+        t[2],
+        t[3],
+        t[4],
+        t[5],
+        t[6],
+        blocks,
+        pprops,
+        _dprops(t[9], memo),
+        t[10],
+        t[11],
+        t[12],
+        None if day is None else _date(day),
+        t[14],
+        t[15],
+        t[16],
     )
 
 
 def _diag(d: Diagnostic) -> tuple:
     if d.fix is not None:
         raise ValueError("a reading diagnostic with a fix cannot be sent")
-    return (d.code, d.message, d.file, d.line, d.col, d.severity, d.name, None,
-            d.end_line, d.end_col)
+    return (
+        d.code,
+        d.message,
+        d.file,
+        d.line,
+        d.col,
+        d.severity,
+        d.name,
+        None,
+        d.end_line,
+        d.end_col,
+    )
 
 
 def encode_results(results: list) -> bytes:

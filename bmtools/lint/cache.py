@@ -3,27 +3,40 @@
 The key is the bmtools version, the rule table, the lint settings and the bytes of
 ``logseq/config.edn``. The value holds, per page file, its content hash (BLAKE2b), its
 *exports fingerprint* and its findings, plus the findings of the cross-page rules before
-suppression. A file whose size and modification time are unchanged keeps its hash without
-being read again (as git does), so an unchanged graph is answered from the stat calls alone.
+suppression; a second file holds every page's *facts* (bmtools.lint.partial), read only by
+the scoped path below. A file whose size and modification time are unchanged keeps its hash
+without being read again (as git does), so an unchanged graph is answered from the stat calls
+alone.
 
-When some pages changed, only those are read again, if it is safe to: the rules are split in
-two. The *local* rules (``LOCAL_CODES``) find things in a file from that file alone (its
-reading diagnostics, mojibake, invalid keys, ...). Every other rule is *cross-page*, and what
-it can read from a page is covered by the page's exports fingerprint: its identity (name,
-title, kind, aliases, tags, page properties) and the exact text of the page up to the end of
-its last block that is not plain text (a block with references, properties, an id, macros, a
-heading, a marker, a priority or planning; the pre-block). A block that is none of these is
-invisible to every cross-page rule, and so are the blocks after the last such block.
+When some pages C changed, and no file was added or removed and discovery reported the same
+problems, one of three paths answers, the first that applies:
 
-A warm run with changed files C keeps the cached cross-page findings and re-runs only the
-local rules on C when: no file was added or removed, discovery reported the same problems,
-every file of C has the exports fingerprint it had, and none of them is a class page, an
-artifact info page or one of several files naming one page. Then every cross-page rule reads
-exactly what it read last time (positions and character offsets included), so its findings
-are unchanged; the findings of C are its new local findings plus its cached cross-page ones,
-suppressed with C's new ``bmtools-ignore::`` properties. Anything else reads and lints the
-whole graph again. A new rule is cross-page unless its code is added to ``LOCAL_CODES``, which
-is only right when its findings on a file depend on nothing but that file and the settings.
+1. *Changed pages only.* The *local* rules (``LOCAL_CODES``) find things in a file from that
+   file alone (its reading diagnostics, mojibake, invalid keys, ...). Every other rule is
+   *cross-page*, and what it can read from a page is covered by the page's exports
+   fingerprint: its identity (name, title, kind, aliases, tags, page properties) and the exact
+   text of the page up to the end of its last block that is not plain text (a block with
+   references, properties, an id, macros, a heading, a marker, a priority or planning; the
+   pre-block). When every file of C has the fingerprint it had and none is a class page, an
+   artifact info page or one of several files naming one page, every cross-page rule reads
+   exactly what it read last time, so the cached cross-page findings stand; the local rules
+   run on C, and C's new ``bmtools-ignore::`` properties apply.
+2. *A scope.* When the pages of C keep their identity (name, title, kind, aliases, namespace)
+   and none is or was a class or artifact info page, every rule runs on a partial graph whose
+   scope (read in full) is C, the class and artifact pages, the collision files, the pages
+   pointing at block ids that appeared or disappeared, the pages naming item titles that
+   appeared or disappeared (BM101), and every item page when items can change; other pages
+   are stubs made from their facts. A rule reports on the pages it reads, except the
+   ``GLOBAL_CODES`` rules, which see every page: where they now report differently on a page
+   outside the scope, that page joins it and the scope runs again (at most ``SCOPED_ROUNDS``
+   times). A rule reporting elsewhere means a full run.
+3. Anything else reads and lints the whole graph again.
+
+A new rule is cross-page unless its code is added to ``LOCAL_CODES``, which is only right when
+its findings on a file depend on nothing but that file and the settings; a cross-page rule
+that reads other pages beyond what facts and stubs carry, or reports on pages it does not
+read, must be added to this design (and to ``GLOBAL_CODES``) before it is correct here. The
+seeded random-edit test in tests/test_lint_incremental.py holds every path to ``--no-cache``.
 """
 
 from __future__ import annotations
@@ -58,9 +71,9 @@ from bmtools.names import page_name
 from bmtools.writer import write_bytes
 
 CACHE_DIR = ".bmtools_cache"
-CACHE_FILE = "lint-v3.pickle"
-FACTS_FILE = "lint-v3-facts.pickle"  # read only when pages must be re-linted with others
-FORMAT = 3
+CACHE_FILE = "lint-v4.pickle"
+FACTS_FILE = "lint-v4-facts.pickle"  # read only when pages must be re-linted with others
+FORMAT = 4
 
 # Rules whose findings on a file depend only on that file's bytes, config.edn and the settings.
 LOCAL_CODES = frozenset(
@@ -86,6 +99,8 @@ LOCAL_CODES = frozenset(
 # report on the page they read, or on class, artifact and item pages, which a re-lint reads).
 GLOBAL_CODES = frozenset({"BM010", "BM011", "BM012", "BM104"})
 SCOPED_ROUNDS = 3  # re-lints that widen their scope before a full run is cheaper
+FACTS_DELTA_MAX = 256  # changed pages' facts kept in the main file before the facts file is
+# written again (writing all facts costs more than the rest of a scoped run)
 
 
 def cache_key(root: Path, settings: Settings) -> str:
@@ -106,9 +121,14 @@ def file_states(
     previous: dict[str, tuple[int, int, str]],
     config: Config | None = None,
     found: list[Diagnostic] | None = None,
+    hash_new: bool = True,
 ) -> dict[str, tuple]:
     """rel -> (size, mtime_ns, content hash); unchanged stats reuse the previous hash.
-    Discovery's own diagnostics (unreadable folders, link loops) go to ``found``."""
+    Discovery's own diagnostics (unreadable folders, link loops) go to ``found``.
+
+    Without ``hash_new`` (a cold run, which reads every file anyway), files not in
+    ``previous`` get the hash None: if their stats change later, they count as changed, and
+    are re-linted (the incremental paths) rather than compared byte for byte."""
     if config is None:
         config, _ = read_config(root)
     out: dict[str, tuple] = {}
@@ -123,6 +143,9 @@ def file_states(
         old = previous.get(rel)
         if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns:
             out[rel] = old
+            continue
+        if not hash_new:
+            out[rel] = (st.st_size, st.st_mtime_ns, None)
             continue
         try:
             with open(path, "rb") as fh:
@@ -203,7 +226,10 @@ def _read_facts(root: Path, cache: dict) -> dict[str, PageFacts] | None:
     if data is None or data.get("id") != cache.get("facts_id"):
         return None
     make = PageFacts._make
-    return {rel: make(t) for rel, t in data["facts"].items()}
+    facts = {rel: make(t) for rel, t in data["facts"].items()}
+    for rel, t in cache.get("facts_delta", {}).items():
+        facts[rel] = make(t)
+    return facts
 
 
 def _write(root: Path, data: dict, facts: dict[str, PageFacts] | None = None) -> None:
@@ -221,14 +247,10 @@ def _write(root: Path, data: dict, facts: dict[str, PageFacts] | None = None) ->
                 plain = {rel: tuple(f) for rel, f in facts.items()}  # pickles twice as fast
                 blob = {"format": FORMAT, "id": token, "facts": plain}
                 write_bytes(folder / FACTS_FILE, pickle.dumps(blob, pickle.HIGHEST_PROTOCOL))
-                data = {**data, "facts_id": token}
+                data = {**data, "facts_id": token, "facts_delta": {}}
             write_bytes(folder / CACHE_FILE, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only graph is linted without a cache
-
-
-def _same_content(a: dict[str, tuple], b: dict[str, tuple]) -> bool:
-    return a.keys() == b.keys() and all(a[k][2] == b[k][2] for k in a)
 
 
 def _flatten(final: dict[str, list[Diagnostic]]) -> list[Diagnostic]:
@@ -248,9 +270,12 @@ def cached_lint(
     cache = _read(root / CACHE_DIR / CACHE_FILE)
     if cache is not None and cache.get("key") != key:
         cache = None
-    config, _ = read_config(root)
+    if cache is not None:
+        config = cache["config"]  # config.edn's bytes are part of the key
+    else:
+        config, _ = read_config(root)
     found: list[Diagnostic] = []
-    states = file_states(root, cache["files"] if cache else {}, config, found)
+    states = file_states(root, cache["files"] if cache else {}, config, found, cache is not None)
     if cache is not None and cache["found"] == found and states.keys() == cache["files"].keys():
         changed = [rel for rel in states if states[rel][2] != cache["files"][rel][2]]
         if not changed:
@@ -265,8 +290,12 @@ def cached_lint(
         facts = _read_facts(root, cache)
         update = None if facts is None else _scoped(root, config, settings, cache, facts, reads)
         if update is not None:
-            update, facts = update
-            _write(root, {**cache, **update, "files": states}, facts)
+            update, fresh = update
+            delta = {**cache.get("facts_delta", {}), **{r: tuple(f) for r, f in fresh.items()}}
+            if len(delta) <= FACTS_DELTA_MAX:
+                _write(root, {**cache, **update, "files": states, "facts_delta": delta})
+            else:
+                _write(root, {**cache, **update, "files": states}, {**facts, **fresh})
             return None, _flatten(update["final"])
     return _full(root, settings, key, states, found, progress)
 
@@ -305,6 +334,7 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
             "found": found,
             "fps": fps,
             "collide": collide,
+            "config": graph.config,
             "cross": cross,
             "final": final,
         },
@@ -392,8 +422,8 @@ def _scoped(
     reads: dict[str, tuple],
 ) -> tuple[dict, dict[str, PageFacts]] | None:
     """Re-lint the changed pages and the pages whose findings they can change, on a partial
-    graph; the cache's new ``final``, ``cross`` and ``fps`` with the new facts, or None when
-    only a full run can tell (see the module docstring)."""
+    graph; the cache's new ``final``, ``cross`` and ``fps`` with the changed pages' new facts,
+    or None when only a full run can tell (see the module docstring)."""
     collide = set(cache["collide"])
     enabled = settings.enabled()
     with_page_refs = "BM101" in enabled
@@ -500,7 +530,7 @@ def _scoped(
                 new_cross[rel] = kept
             else:
                 new_cross.pop(rel, None)
-        new_facts = dict(facts)
+        new_facts = {}
         fps = dict(cache["fps"])
         for rel in changed:
             page, diags, ids = full[rel]

@@ -65,21 +65,14 @@ def identity(stub: tuple) -> tuple:
 
 def make_stub(stub: tuple) -> Page:
     name, title, file, kind, fmt, aliases, ns, day, bom, tags, source, fm, props = stub
+    # positional (see Page): 10k stubs are made on every scoped run; nothing adds blocks to one
     return Page(
-        name,
-        title,
-        file,
-        kind,
-        bom=bom,
-        format=fmt,
-        properties=dict(props),
-        aliases=list(aliases),
-        tags=list(tags),
-        namespace=ns,
-        journal_day=day,
-        title_source=source,
-        front_matter=fm,
-    )
+        name, title, file, kind, "", bom, fmt, _NO_BLOCKS, dict(props), _NO_BLOCKS,
+        list(aliases), list(tags), ns, day, source, fm,
+    )  # fmt: skip
+
+
+_NO_BLOCKS: list = []
 
 
 def is_metamodel_page(page: Page) -> bool:
@@ -98,13 +91,17 @@ def page_facts(
     the graph index dropped duplicates, ``items`` the items found on the page."""
     uuid_targets = set()
     targets = set()
-    for block in page.blocks:
-        for ref in block.refs:
-            kind = ref.kind
-            if kind == BLOCK_REF or kind == BLOCK_EMBED:
-                uuid_targets.add(ref.target)
-            elif with_page_refs and (kind == PAGE_REF or kind == TAG):
-                targets.add(ref.target)
+    src = page.source
+    if with_page_refs or "((" in src:  # block refs and block embeds are written ((uuid))
+        for block in page.blocks:
+            if not with_page_refs and src.find("((", block.start, block.end) < 0:
+                continue
+            for ref in block.refs:
+                kind = ref.kind
+                if kind == BLOCK_REF or kind == BLOCK_EMBED:
+                    uuid_targets.add(ref.target)
+                elif with_page_refs and (kind == PAGE_REF or kind == TAG):
+                    targets.add(ref.target)
     metamodel = is_metamodel_page(page)
     return PageFacts(
         stub_of(page),

@@ -79,47 +79,119 @@ def _style(color: bool):
 @click.command("milestones")
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--owner", multiple=True, help="Only this owner (repeat for several).")
-@click.option("--type", "types", multiple=True,
-              help="Only this milestone-type: plan review, assumptions validation, "
-                   "implementation.")
-@click.option("--status", multiple=True,
-              type=click.Choice(["planned", "in progress", "done", "missed"],
-                                case_sensitive=False),
-              help="Only this status (no status counts as planned).")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    help="Only this milestone-type: plan review, assumptions validation, implementation.",
+)
+@click.option(
+    "--status",
+    multiple=True,
+    type=click.Choice(["planned", "in progress", "done", "missed"], case_sensitive=False),
+    help="Only this status (no status counts as planned).",
+)
 @click.option("--tactic", multiple=True, help="Only milestones of this tactic.")
-@click.option("--artifact", multiple=True,
-              help="Only milestones on this page (full or short name, or a namespace) or of "
-                   "pages with this artifact::.")
-@click.option("--due-within", callback=_within, metavar="PERIOD",
-              help="Only open milestones due from today within PERIOD (30d, 6w, 3m).")
-@click.option("--overdue", "only_overdue", is_flag=True,
-              help="Only open milestones due before today.")
-@click.option("--sort", "sort_key", type=click.Choice(SORT_KEYS), default="due",
-              show_default=True, help="Order: due (earliest first), value (highest first), "
-                                      "budget (largest first, per currency).")
-@click.option("--today", "today_text", metavar="DATE",
-              help="Treat DATE (YYYY-MM-DD) as today, for reproducible reports.")
-@click.option("--report", type=click.Choice(REPORTS), default="list", show_default=True,
-              help="What to show.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-              show_default=True, help="Output format.")
-@click.option("--group-by", type=click.Choice(["tactic", "type", "page", "owner"]),
-              default="tactic", show_default=True, help="Mermaid sections.")
-@click.option("--within", "horizon", default=DEFAULT_HORIZON, callback=_within,
-              show_default=True, help="Horizon of --report due-soon.")
+@click.option(
+    "--artifact",
+    multiple=True,
+    help="Only milestones on this page (full or short name, or a namespace) or of "
+    "pages with this artifact::.",
+)
+@click.option(
+    "--due-within",
+    callback=_within,
+    metavar="PERIOD",
+    help="Only open milestones due from today within PERIOD (30d, 6w, 3m).",
+)
+@click.option(
+    "--overdue", "only_overdue", is_flag=True, help="Only open milestones due before today."
+)
+@click.option(
+    "--sort",
+    "sort_key",
+    type=click.Choice(SORT_KEYS),
+    default="due",
+    show_default=True,
+    help="Order: due (earliest first), value (highest first), "
+    "budget (largest first, per currency).",
+)
+@click.option(
+    "--today",
+    "today_text",
+    metavar="DATE",
+    help="Treat DATE (YYYY-MM-DD) as today, for reproducible reports.",
+)
+@click.option(
+    "--report", type=click.Choice(REPORTS), default="list", show_default=True, help="What to show."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--group-by",
+    type=click.Choice(["tactic", "type", "page", "owner"]),
+    default="tactic",
+    show_default=True,
+    help="Mermaid sections.",
+)
+@click.option(
+    "--within",
+    "horizon",
+    default=DEFAULT_HORIZON,
+    callback=_within,
+    show_default=True,
+    help="Horizon of --report due-soon.",
+)
 @click.option("--rrule", help="Plan-review recurrence (RFC 5545 RRULE); overrides the config.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write to FILE (atomically), not stdout.")
-@click.option("--write-page", "page_name", metavar="NAME",
-              help="Write a roadmap page NAME into the graph (managed region).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE (atomically), not stdout.",
+)
+@click.option(
+    "--write-page",
+    "page_name",
+    metavar="NAME",
+    help="Write a roadmap page NAME into the graph (managed region).",
+)
 @click.option("--force", is_flag=True, help="With --write-page: overwrite a hand-edited region.")
 @click.option("--width", type=int, help="Table width (default: the terminal's; none in a pipe).")
-@click.option("--color/--no-color", default=None,
-              help="Colour tables (default: on a terminal, unless NO_COLOR is set).")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour tables (default: on a terminal, unless NO_COLOR is set).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not print problems found in the items.")
-def milestones_command(path, owner, types, status, tactic, artifact, due_within, only_overdue,
-                       sort_key, today_text, report, fmt, group_by, horizon, rrule, output,
-                       page_name, force, width, color, quiet):
+def milestones_command(
+    path,
+    owner,
+    types,
+    status,
+    tactic,
+    artifact,
+    due_within,
+    only_overdue,
+    sort_key,
+    today_text,
+    report,
+    fmt,
+    group_by,
+    horizon,
+    rrule,
+    output,
+    page_name,
+    force,
+    width,
+    color,
+    quiet,
+):
     """List milestones, report on them (overdue, due soon, budget, plan review, critical
     path) and export them (JSON, CSV, Mermaid gantt, iCalendar, SVG timeline).
 
@@ -133,14 +205,22 @@ def milestones_command(path, owner, types, status, tactic, artifact, due_within,
     mset = load_milestones(graph)
     rule, rule_diags = find_review_rule(graph, rrule)
     if rrule and rule.source != "--rrule":
-        raise click.BadParameter(rule_diags[0].message if rule_diags else rrule,
-                                 param_hint="--rrule")
+        raise click.BadParameter(
+            rule_diags[0].message if rule_diags else rrule, param_hint="--rrule"
+        )
     if not quiet:
         for d in mset.diagnostics + rule_diags:
             if d.severity != "info":
                 click.echo(str(d), err=True)
-    filters = Filters(list(owner), list(types), list(status), list(tactic), list(artifact),
-                      due_within, only_overdue)
+    filters = Filters(
+        list(owner),
+        list(types),
+        list(status),
+        list(tactic),
+        list(artifact),
+        due_within,
+        only_overdue,
+    )
     ms = sort_milestones(filter_milestones(mset.milestones, filters, today), sort_key)
     cpm = critical_path(mset.milestones)
     if not quiet:
@@ -148,8 +228,9 @@ def milestones_command(path, owner, types, status, tactic, artifact, due_within,
             click.echo(str(d), err=True)
 
     if page_name:
-        result = roadmap.write_roadmap_page(graph, page_name, ms, today, cpm, rule,
-                                            group_by=group_by, force=force)
+        result = roadmap.write_roadmap_page(
+            graph, page_name, ms, today, cpm, rule, group_by=group_by, force=force
+        )
         click.echo(result.message, err=True)
         if result.conflict:
             sys.exit(1)
@@ -164,28 +245,36 @@ def milestones_command(path, owner, types, status, tactic, artifact, due_within,
         payload = _picture(fmt, ms, today, cpm, rule, group_by, report)
     elif report == "list":
         if fmt == "json":
-            payload = fdata.generate_json({
-                "today": today.isoformat(),
-                "milestones": [m.to_dict() for m in ms],
-                "legacy": [m.to_dict() for m in mset.legacy] if not filters.active() else [],
-            })
+            payload = fdata.generate_json(
+                {
+                    "today": today.isoformat(),
+                    "milestones": [m.to_dict() for m in ms],
+                    "legacy": [m.to_dict() for m in mset.legacy] if not filters.active() else [],
+                }
+            )
         elif fmt == "csv":
-            payload = fdata.generate_csv([fdata.milestone_record(m) for m in ms],
-                                         fdata.CSV_FIELDS)
+            payload = fdata.generate_csv([fdata.milestone_record(m) for m in ms], fdata.CSV_FIELDS)
         else:
-            payload = ftext.list_text(ms, today, w, style,
-                                      mset.legacy if not filters.active() else ())
+            payload = ftext.list_text(
+                ms, today, w, style, mset.legacy if not filters.active() else ()
+            )
     elif report in ("overdue", "due-soon"):
         if report == "overdue":
             chosen = overdue(ms, today)
         else:
             chosen = due_soon(ms, today, horizon)
         if fmt == "json":
-            payload = fdata.generate_json({"today": today.isoformat(), "report": report,
-                                           "milestones": [m.to_dict() for m in chosen]})
+            payload = fdata.generate_json(
+                {
+                    "today": today.isoformat(),
+                    "report": report,
+                    "milestones": [m.to_dict() for m in chosen],
+                }
+            )
         elif fmt == "csv":
-            payload = fdata.generate_csv([fdata.milestone_record(m) for m in chosen],
-                                         fdata.CSV_FIELDS)
+            payload = fdata.generate_csv(
+                [fdata.milestone_record(m) for m in chosen], fdata.CSV_FIELDS
+            )
         elif report == "overdue":
             payload = ftext.overdue_text(chosen, today, w, style)
         else:
@@ -211,10 +300,12 @@ def milestones_command(path, owner, types, status, tactic, artifact, due_within,
         elif fmt == "csv":
             rows = [
                 {"section": section, **fdata.milestone_record(m)}
-                for section, lst in (("coming_due", ag.coming_due),
-                                     ("recently_due", ag.recently_due),
-                                     ("still_overdue", ag.still_overdue),
-                                     ("done_since_last_review", ag.done_since))
+                for section, lst in (
+                    ("coming_due", ag.coming_due),
+                    ("recently_due", ag.recently_due),
+                    ("still_overdue", ag.still_overdue),
+                    ("done_since_last_review", ag.done_since),
+                )
                 for m in lst
             ]
             payload = fdata.generate_csv(rows, ["section", *fdata.CSV_FIELDS])
@@ -252,8 +343,9 @@ def _emit(payload: str | bytes, output: str | None, color: bool | None = None) -
 
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
     if output:
-        write_bytes(output, data if data.endswith(b"\n") or not isinstance(payload, str)
-                    else data + b"\n")
+        write_bytes(
+            output, data if data.endswith(b"\n") or not isinstance(payload, str) else data + b"\n"
+        )
         click.echo(f"wrote {output}", err=True)
         return
     if isinstance(payload, bytes):

@@ -133,8 +133,11 @@ class CpmResult:
         return {
             "tasks": [t.to_dict() for t in self.tasks],
             "critical_paths": [
-                {"project": p, "finish_days": self.finish[p], "path": [t.milestone.title
-                                                                      for t in path]}
+                {
+                    "project": p,
+                    "finish_days": self.finish[p],
+                    "path": [t.milestone.title for t in path],
+                }
                 for p, path in sorted(self.paths.items())
             ],
         }
@@ -161,29 +164,49 @@ def dependency_graph(
         for dep in m.depends_on:
             if dep not in G and dep in parked:
                 diags.append(
-                    Diagnostic(UNKNOWN_DEPENDENCY[0],
-                               f"'{m.title}' depends on '{parked[dep].title}', which has no "
-                               "valid due date; the link is left out of the schedule",
-                               m.file, m.line, m.col, "warning", UNKNOWN_DEPENDENCY[1])
+                    Diagnostic(
+                        UNKNOWN_DEPENDENCY[0],
+                        f"'{m.title}' depends on '{parked[dep].title}', which has no "
+                        "valid due date; the link is left out of the schedule",
+                        m.file,
+                        m.line,
+                        m.col,
+                        "warning",
+                        UNKNOWN_DEPENDENCY[1],
+                    )
                 )
                 continue
             if dep not in G:
                 diags.append(
-                    Diagnostic(UNKNOWN_DEPENDENCY[0],
-                               f"'{m.title}' depends on '{dep}', which is not a milestone",
-                               m.file, m.line, m.col, "warning", UNKNOWN_DEPENDENCY[1])
+                    Diagnostic(
+                        UNKNOWN_DEPENDENCY[0],
+                        f"'{m.title}' depends on '{dep}', which is not a milestone",
+                        m.file,
+                        m.line,
+                        m.col,
+                        "warning",
+                        UNKNOWN_DEPENDENCY[1],
+                    )
                 )
                 continue
             G.add_edge(dep, m.name)
     for members in cycles(G):
-        ms = sorted((G.nodes[n]["milestone"] for n in members), key=lambda x: (x.file or "",
-                                                                               x.line))
+        ms = sorted(
+            (G.nodes[n]["milestone"] for n in members), key=lambda x: (x.file or "", x.line)
+        )
         first = ms[0]
         loop = _cycle_order(G, first.name)
         text = " → ".join(G.nodes[n]["milestone"].title for n in loop + loop[:1])
         diags.append(
-            Diagnostic(DEPENDS_ON_CYCLE[0], f"depends-on cycle: {text}", first.file, first.line,
-                       first.col, "error", DEPENDS_ON_CYCLE[1])
+            Diagnostic(
+                DEPENDS_ON_CYCLE[0],
+                f"depends-on cycle: {text}",
+                first.file,
+                first.line,
+                first.col,
+                "error",
+                DEPENDS_ON_CYCLE[1],
+            )
         )
     return G, diags
 
@@ -239,8 +262,10 @@ def critical_path(milestones: Iterable[Milestone]) -> CpmResult:
     for pid, names in enumerate(_projects(D), start=1):
         sub = D.subgraph(names)
         starts = [
-            d for d in (D.nodes[n]["milestone"].planned_start or D.nodes[n]["milestone"].due
-                        for n in names)
+            d
+            for d in (
+                D.nodes[n]["milestone"].planned_start or D.nodes[n]["milestone"].due for n in names
+            )
             if d is not None
         ]
         origin = min(starts)
@@ -276,13 +301,12 @@ def _chain(sub: nx.DiGraph, tasks: dict[str, Task], topo: list[str]) -> list[Tas
     best: dict[str, list[str]] = {}
     fed: set[str] = set()
     for n in reversed(crit):
-        nexts = [
-            s for s in sub.successors(n) if tasks[s].critical and tasks[s].es == tasks[n].ef
-        ]
+        nexts = [s for s in sub.successors(n) if tasks[s].critical and tasks[s].es == tasks[n].ef]
         fed.update(nexts)
         tails = [best[s] for s in nexts if s in best]
-        best[n] = [n] + (max(tails, key=lambda c: (sum(tasks[x].duration for x in c), len(c)))
-                         if tails else [])
+        best[n] = [n] + (
+            max(tails, key=lambda c: (sum(tasks[x].duration for x in c), len(c))) if tails else []
+        )
     heads = [n for n in crit if n not in fed]
     chain = max(
         (best[h] for h in heads),

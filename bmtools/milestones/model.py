@@ -156,8 +156,14 @@ class MilestoneSet:
         return out
 
 
-def _diag(code: tuple[str, str], message: str, file: str | None, line: int, col: int = 1,
-          severity: str = "warning") -> Diagnostic:
+def _diag(
+    code: tuple[str, str],
+    message: str,
+    file: str | None,
+    line: int,
+    col: int = 1,
+    severity: str = "warning",
+) -> Diagnostic:
     return Diagnostic(code[0], message, file, line, col, severity, code[1])
 
 
@@ -210,8 +216,14 @@ def milestone_from_item(graph: Graph, spec: ClassSpec, item: Item) -> Milestone:
             return fs.parse(prop.value, journal_format)
         except ValueError as exc:
             m.problems.append(
-                _diag(code, f"'{item.title}': {key}:: {exc}; {what}", item.file, prop.line,
-                      prop.col, "error")
+                _diag(
+                    code,
+                    f"'{item.title}': {key}:: {exc}; {what}",
+                    item.file,
+                    prop.line,
+                    prop.col,
+                    "error",
+                )
             )
             return None
 
@@ -227,8 +239,14 @@ def milestone_from_item(graph: Graph, spec: ClassSpec, item: Item) -> Milestone:
         else:
             prop = item.fields["duration"]
             m.problems.append(
-                _diag(BAD_NUMBER, f"'{item.title}': duration:: must be a number of days >= 0",
-                      item.file, prop.line, prop.col, "error")
+                _diag(
+                    BAD_NUMBER,
+                    f"'{item.title}': duration:: must be a number of days >= 0",
+                    item.file,
+                    prop.line,
+                    prop.col,
+                    "error",
+                )
             )
     value = typed("value", BAD_NUMBER, "left out of value sorting")
     m.value = value if isinstance(value, int | float) else None
@@ -251,15 +269,24 @@ def milestone_from_item(graph: Graph, spec: ClassSpec, item: Item) -> Milestone:
                 m.strategy = sprop.names()[0]
     if m.due is None and "due" not in item.fields:
         m.problems.append(
-            _diag(NO_DUE, f"'{item.title}' has no due:: date; it is left out of schedules",
-                  item.file, item.line, item.col)
+            _diag(
+                NO_DUE,
+                f"'{item.title}' has no due:: date; it is left out of schedules",
+                item.file,
+                item.line,
+                item.col,
+            )
         )
     if m.start is not None and m.due is not None and m.start > m.due:
         prop = item.fields["start"]
         m.problems.append(
-            _diag(START_AFTER_DUE,
-                  f"'{item.title}': start:: {m.start} is after due:: {m.due}; start ignored",
-                  item.file, prop.line, prop.col)
+            _diag(
+                START_AFTER_DUE,
+                f"'{item.title}': start:: {m.start} is after due:: {m.due}; start ignored",
+                item.file,
+                prop.line,
+                prop.col,
+            )
         )
         m.start = None
     return m

@@ -75,7 +75,8 @@ class ReviewRule:
         return [
             d.date()
             for d in self._rule.between(
-                dt.datetime.combine(start, dt.time()), dt.datetime.combine(end, dt.time()),
+                dt.datetime.combine(start, dt.time()),
+                dt.datetime.combine(end, dt.time()),
                 inc=True,
             )
         ]
@@ -130,9 +131,11 @@ def find_review_rule(
             continue
         prop = page.properties.get(PAGE_KEY)
         types = page.properties.get("page-type")
-        if prop is None and types is not None and PLAN_REVIEW_TYPE in [
-            page_name(n) for n in types.names()
-        ]:
+        if (
+            prop is None
+            and types is not None
+            and PLAN_REVIEW_TYPE in [page_name(n) for n in types.names()]
+        ):
             prop = page.properties.get("rrule")
         if prop is not None and str(prop.raw).strip():
             candidates.append((str(prop.raw).strip(), page.file, page.file, prop.line))
@@ -141,8 +144,15 @@ def find_review_rule(
             return ReviewRule(text, source), diags
         except ValueError as exc:
             diags.append(
-                Diagnostic("BM620", f"review rule: {exc}; ignored", file, line, 1, "error",
-                           "bad-review-rrule")
+                Diagnostic(
+                    "BM620",
+                    f"review rule: {exc}; ignored",
+                    file,
+                    line,
+                    1,
+                    "error",
+                    "bad-review-rrule",
+                )
             )
     return ReviewRule(), diags
 
@@ -164,8 +174,13 @@ class Agenda:
     def to_dict(self) -> dict:
         def titles(ms: list[Milestone]) -> list[dict]:
             return [
-                {"title": m.title, "page": m.page, "due": m.due.isoformat() if m.due else None,
-                 "status": m.state, "owner": m.owner}
+                {
+                    "title": m.title,
+                    "page": m.page,
+                    "due": m.due.isoformat() if m.due else None,
+                    "status": m.state,
+                    "owner": m.owner,
+                }
                 for m in ms
             ]
 

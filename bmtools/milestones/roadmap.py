@@ -37,8 +37,7 @@ class WriteResult:
     message: str
 
 
-_PAIRS = (("[[", "[ ["), ("]]", "] ]"), ("((", "( ("), ("))", ") )"), ("{{", "{ {"),
-          ("}}", "} }"))
+_PAIRS = (("[[", "[ ["), ("]]", "] ]"), ("((", "( ("), ("))", ") )"), ("{{", "{ {"), ("}}", "} }"))
 
 
 def escape_logseq(text: str) -> str:
@@ -62,8 +61,10 @@ def _ref(name: str | None) -> str:
 
 def _table(headers: list[str], rows: list[list[str]], pad: str) -> list[str]:
     """A markdown table as continuation lines of a block (``pad`` = the block's indent)."""
-    out = [pad + "| " + " | ".join(headers) + " |",
-           pad + "|" + "|".join("---" for _ in headers) + "|"]
+    out = [
+        pad + "| " + " | ".join(headers) + " |",
+        pad + "|" + "|".join("---" for _ in headers) + "|",
+    ]
     out += [pad + "| " + " | ".join(r) + " |" for r in rows]
     return out
 
@@ -96,8 +97,16 @@ def roadmap_body(
         lines.append("\t- Open milestones due before today")
         lines += _table(
             ["Late", "Due", "Milestone", "Owner", "Page"],
-            [[f"{(today - m.due).days}d", m.due.isoformat(), _ref(m.title), _ref(m.owner),
-              _ref(m.page)] for m in late],
+            [
+                [
+                    f"{(today - m.due).days}d",
+                    m.due.isoformat(),
+                    _ref(m.title),
+                    _ref(m.owner),
+                    _ref(m.page),
+                ]
+                for m in late
+            ],
             pad,
         )
     lines.append(f"\t- ### Next plan review: {ag.next_review or 'none'}")
@@ -110,8 +119,7 @@ def roadmap_body(
         lines.append(f"\t- Agenda (last review {ag.last_review}, rule `{rule.rrule_value}`)")
         lines += _table(
             ["Section", "Due", "Milestone", "Owner", "Status"],
-            [[s, m.due.isoformat(), _ref(m.title), _ref(m.owner), m.state]
-             for s, m in review_rows],
+            [[s, m.due.isoformat(), _ref(m.title), _ref(m.owner), m.state] for s, m in review_rows],
             pad,
         )
     lines.append(f"\t- ### Milestones ({len(ms)})")
@@ -119,9 +127,18 @@ def roadmap_body(
         lines.append("\t- All milestones by due date")
         lines += _table(
             ["Due", "Milestone", "Owner", "Type", "Status", "Budget", "Value"],
-            [[m.due.isoformat() if m.due else "?", _ref(m.title), _ref(m.owner),
-              _cell(m.type or "-"), _cell(status(m, today)), _cell(money(m.budget)),
-              value(m.value)] for m in ms],
+            [
+                [
+                    m.due.isoformat() if m.due else "?",
+                    _ref(m.title),
+                    _ref(m.owner),
+                    _cell(m.type or "-"),
+                    _cell(status(m, today)),
+                    _cell(money(m.budget)),
+                    value(m.value),
+                ]
+                for m in ms
+            ],
             pad,
         )
     return "\n".join(lines)
@@ -154,9 +171,12 @@ def write_roadmap_page(
         res = update_page_regions(old, {REGION_ID: body}, force=force, append_missing=True)
         if res.conflicts:
             c = res.conflicts[0]
-            return WriteResult(rel, False, True,
-                               f"{rel}:{c.line}: {c.reason}; not written "
-                               "(use --force to overwrite it)")
+            return WriteResult(
+                rel,
+                False,
+                True,
+                f"{rel}:{c.line}: {c.reason}; not written (use --force to overwrite it)",
+            )
         text = res.text
     else:
         text = new_page_with_regions({"page-type": "[[roadmap]]"}, [(REGION_ID, body)])

@@ -60,8 +60,13 @@ class Filters:
 
     def active(self) -> bool:
         return bool(
-            self.owners or self.types or self.statuses or self.tactics or self.artifacts
-            or self.due_within or self.overdue
+            self.owners
+            or self.types
+            or self.statuses
+            or self.tactics
+            or self.artifacts
+            or self.due_within
+            or self.overdue
         )
 
 

@@ -58,8 +58,6 @@ def _pieces(text: str) -> list[tuple[int, str]]:
     return out
 
 
-
-
 def match_page_ref(text: str, i: int) -> tuple[int, str] | None:
     """``[[name]]`` at ``i`` (nesting allowed, no newline); returns (end, inner text)."""
     close = text.find("]]", i + 2)

@@ -96,9 +96,7 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
     # YAML-style front matter is read as one unit: its lines are never bullets.
     front_matter_end = -1
     if n and raw_lines[0].rstrip("\r") == "---":
-        front_matter_end = next(
-            (k for k in range(1, n) if raw_lines[k].rstrip("\r") == "---"), -1
-        )
+        front_matter_end = next((k for k in range(1, n) if raw_lines[k].rstrip("\r") == "---"), -1)
 
     bullet = _BULLET.match
     for k, text in enumerate(lines):
@@ -348,8 +346,7 @@ def _fill_pre_block(page: Page, block: Block, blines, settings: _Settings, diagn
                     Diagnostic(
                         "BM020",
                         "front matter has a line that is not 'key: value'; Logseq drops "
-                        "the whole front matter"
-                        + (f" (lost: {', '.join(lost)})" if lost else ""),
+                        "the whole front matter" + (f" (lost: {', '.join(lost)})" if lost else ""),
                         page.file,
                         blines[0][0] + 1,
                         1,

@@ -25,7 +25,6 @@ The fix wraps each lost part in `[[…]]`. It is unsafe: it creates references (
 the author may not want.
 """
 
-
 from bmtools.lint.context import reporter
 from bmtools.lint.fix import UNSAFE, Edit, Fix
 from bmtools.syntax.inline import refs_in

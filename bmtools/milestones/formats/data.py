@@ -10,9 +10,26 @@ from typing import Any
 
 from bmtools.milestones.model import Milestone
 
-CSV_FIELDS = ["title", "page", "file", "line", "owner", "type", "status", "tactic", "strategy",
-              "start", "due", "budget", "budget_currency", "actual_budget",
-              "actual_currency", "value", "depends_on", "problems"]
+CSV_FIELDS = [
+    "title",
+    "page",
+    "file",
+    "line",
+    "owner",
+    "type",
+    "status",
+    "tactic",
+    "strategy",
+    "start",
+    "due",
+    "budget",
+    "budget_currency",
+    "actual_budget",
+    "actual_currency",
+    "value",
+    "depends_on",
+    "problems",
+]
 
 
 def generate_json(data: Any) -> str:

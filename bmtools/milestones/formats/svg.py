@@ -51,8 +51,9 @@ def generate_svg(
     """The timeline as SVG bytes (``fmt="png"`` gives a PNG, for looking at it)."""
     items = [m for m in milestones if m.due is not None]
     n = len(items)
-    with plt.rc_context({"svg.hashsalt": "bmtools-milestones", "svg.fonttype": "none",
-                         "font.size": 9}):
+    with plt.rc_context(
+        {"svg.hashsalt": "bmtools-milestones", "svg.fonttype": "none", "font.size": 9}
+    ):
         fig, ax = plt.subplots(figsize=(12, max(2.5, 0.32 * n + 1.4)))
         for row, m in enumerate(items):
             y = n - 1 - row
@@ -62,29 +63,55 @@ def generate_svg(
             artists = []
             if start is not None and start < m.due:
                 artists.append(
-                    ax.barh(y, (m.due - start).days, left=mdates.date2num(start), height=0.5,
-                            color=colour, alpha=0.45,
-                            edgecolor=COLOURS["critical"] if crit else colour,
-                            linewidth=1.8 if crit else 0.6)[0]
+                    ax.barh(
+                        y,
+                        (m.due - start).days,
+                        left=mdates.date2num(start),
+                        height=0.5,
+                        color=colour,
+                        alpha=0.45,
+                        edgecolor=COLOURS["critical"] if crit else colour,
+                        linewidth=1.8 if crit else 0.6,
+                    )[0]
                 )
             artists.append(
-                ax.plot(mdates.date2num(m.due), y, marker="D", markersize=7 if crit else 6,
-                        color=colour, markeredgecolor=COLOURS["critical"] if crit else colour,
-                        markeredgewidth=1.5 if crit else 0.5, linestyle="none")[0]
+                ax.plot(
+                    mdates.date2num(m.due),
+                    y,
+                    marker="D",
+                    markersize=7 if crit else 6,
+                    color=colour,
+                    markeredgecolor=COLOURS["critical"] if crit else colour,
+                    markeredgewidth=1.5 if crit else 0.5,
+                    linestyle="none",
+                )[0]
             )
             label = m.title if len(m.title) <= 48 else m.title[:47] + "…"
             if m.is_overdue(today):
                 label += f"  ({(today - m.due).days}d late)"
             artists.append(
-                ax.text(mdates.date2num(m.due), y, "  " + label, va="center", ha="left",
-                        fontsize=8, color=COLOURS["overdue"] if m.is_overdue(today) else "#212121",
-                        fontweight="bold" if crit else "normal")
+                ax.text(
+                    mdates.date2num(m.due),
+                    y,
+                    "  " + label,
+                    va="center",
+                    ha="left",
+                    fontsize=8,
+                    color=COLOURS["overdue"] if m.is_overdue(today) else "#212121",
+                    fontweight="bold" if crit else "normal",
+                )
             )
             for a in artists:
                 a.set_gid(f"{ROW_ID.format(n=row + 1)}-{type(a).__name__.lower()}")
         ax.axvline(mdates.date2num(today), color=COLOURS["today"], linestyle="--", linewidth=1)
-        ax.text(mdates.date2num(today), n - 0.3 if n else 0.5, f" today {today.isoformat()}",
-                color=COLOURS["today"], fontsize=8, va="bottom")
+        ax.text(
+            mdates.date2num(today),
+            n - 0.3 if n else 0.5,
+            f" today {today.isoformat()}",
+            color=COLOURS["today"],
+            fontsize=8,
+            va="bottom",
+        )
         ax.set_yticks(range(n))
         pages = [m.page_short for m in items]
         shown = [p if k == 0 or pages[k - 1] != p else "" for k, p in enumerate(pages)]
@@ -104,15 +131,34 @@ def generate_svg(
         ax.set_title(title, loc="left", fontsize=11)
         legend = [
             Line2D([], [], marker="D", linestyle="none", color=COLOURS[k], label=label)
-            for k, label in (("done", "done"), ("in progress", "in progress"),
-                             ("planned", "planned"), ("overdue", "overdue"),
-                             ("missed", "missed"))
-        ] + [Line2D([], [], marker="D", linestyle="none", color="white",
-                    markeredgecolor=COLOURS["critical"], markeredgewidth=1.5,
-                    label="critical path"),
-             Line2D([], [], color=COLOURS["today"], linestyle="--", label="today")]
-        ax.legend(handles=legend, loc="upper left", fontsize=7, frameon=False, ncol=7,
-                  bbox_to_anchor=(0, -0.04 - 1.0 / max(n, 4)))
+            for k, label in (
+                ("done", "done"),
+                ("in progress", "in progress"),
+                ("planned", "planned"),
+                ("overdue", "overdue"),
+                ("missed", "missed"),
+            )
+        ] + [
+            Line2D(
+                [],
+                [],
+                marker="D",
+                linestyle="none",
+                color="white",
+                markeredgecolor=COLOURS["critical"],
+                markeredgewidth=1.5,
+                label="critical path",
+            ),
+            Line2D([], [], color=COLOURS["today"], linestyle="--", label="today"),
+        ]
+        ax.legend(
+            handles=legend,
+            loc="upper left",
+            fontsize=7,
+            frameon=False,
+            ncol=7,
+            bbox_to_anchor=(0, -0.04 - 1.0 / max(n, 4)),
+        )
         fig.tight_layout()
         buf = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}

@@ -38,14 +38,16 @@ def render_table(
     means no limit. ``styler(row, col, text)`` may colour a padded cell (row −1: the header).
     When even the narrowest table is too wide, the ``optional`` columns are dropped in order."""
     if width is not None and optional:
-        natural = [max([len(headers[i])] + [len(str(r[i])) for r in rows])
-                   for i in range(len(headers))]
+        natural = [
+            max([len(headers[i])] + [len(str(r[i])) for r in rows]) for i in range(len(headers))
+        ]
         flex = list(range(len(headers))) if flexible is None else list(flexible)
         floor = [max(MIN_COL, len(h)) for h in headers]
         if flex:
             floor[flex[0]] = max(floor[flex[0]], PRIMARY_MIN)
-        need = sum(min(natural[i], floor[i]) if i in flex else natural[i]
-                   for i in range(len(headers))) + 2 * (len(headers) - 1)
+        need = sum(
+            min(natural[i], floor[i]) if i in flex else natural[i] for i in range(len(headers))
+        ) + 2 * (len(headers) - 1)
         if need > width:  # even at the narrowest it does not fit: drop a column
             drop = optional[0]
 
@@ -56,8 +58,11 @@ def render_table(
                 return [i - (i > drop) for i in idx if i != drop]
 
             return render_table(
-                keep(headers), [keep(r) for r in rows], "".join(keep(aligns or "l" * len(headers))),
-                width, None if flexible is None else shift(flexible),
+                keep(headers),
+                [keep(r) for r in rows],
+                "".join(keep(aligns or "l" * len(headers))),
+                width,
+                None if flexible is None else shift(flexible),
                 None if styler is None else (lambda r, c, t: styler(r, c + (c >= drop), t)),
                 shift(optional[1:]),
             )

@@ -81,8 +81,15 @@ def list_text(
             return style(kinds[row], text) if kinds[row] and col in (0, 5) else text
 
         out.append(
-            render_table(LIST_HEADERS, milestone_rows(ms, today), "llllllrr", width,
-                         flexible=[1, 2, 3, 4], styler=styler, optional=[4, 2, 7])
+            render_table(
+                LIST_HEADERS,
+                milestone_rows(ms, today),
+                "llllllrr",
+                width,
+                flexible=[1, 2, 3, 4],
+                styler=styler,
+                optional=[4, 2, 7],
+            )
         )
     else:
         out.append("(no milestones)")
@@ -91,87 +98,153 @@ def list_text(
     out.append("")
     out.append(f"{len(ms)} {noun}, {late} overdue, budget {totals(ms)} (as of {today})")
     if legacy:
-        out += ["", style("head", f"Legacy milestones without properties ({len(legacy)}, "
-                                  "not scheduled or summed):")]
+        out += [
+            "",
+            style(
+                "head",
+                f"Legacy milestones without properties ({len(legacy)}, not scheduled or summed):",
+            ),
+        ]
         out += [f"  {m.title}  ({m.file}:{m.line})" for m in legacy]
     return "\n".join(out)
 
 
-def overdue_text(ms: Sequence[Milestone], today: dt.date, width: int | None = None,
-                 style: Styler = _plain) -> str:
+def overdue_text(
+    ms: Sequence[Milestone], today: dt.date, width: int | None = None, style: Styler = _plain
+) -> str:
     if not ms:
         return f"No overdue milestones as of {today}."
     rows = [
-        [str((today - m.due).days), m.due.isoformat(), m.title, m.page_short, m.owner or "-",
-         m.state, f"{m.tasks_done}/{m.tasks_total}", money(m.budget)]
+        [
+            str((today - m.due).days),
+            m.due.isoformat(),
+            m.title,
+            m.page_short,
+            m.owner or "-",
+            m.state,
+            f"{m.tasks_done}/{m.tasks_total}",
+            money(m.budget),
+        ]
         for m in ms
     ]
     head = style("head", f"Overdue as of {today} ({len(ms)})")
-    table = render_table(["Late", "Due", "Milestone", "Page", "Owner", "Status", "Tasks",
-                          "Budget"], rows, "rllllllr", width, flexible=[2, 3, 4],
-                         optional=[6, 3])
+    table = render_table(
+        ["Late", "Due", "Milestone", "Page", "Owner", "Status", "Tasks", "Budget"],
+        rows,
+        "rllllllr",
+        width,
+        flexible=[2, 3, 4],
+        optional=[6, 3],
+    )
     return f"{head}\n\n{table}"
 
 
-def due_soon_text(ms: Sequence[Milestone], today: dt.date, end: dt.date,
-                  width: int | None = None, style: Styler = _plain) -> str:
+def due_soon_text(
+    ms: Sequence[Milestone],
+    today: dt.date,
+    end: dt.date,
+    width: int | None = None,
+    style: Styler = _plain,
+) -> str:
     head = style("head", f"Due from {today} to {end} ({len(ms)})")
     if not ms:
         return f"{head}\n\nNothing due."
     rows = [
-        [m.due.isoformat(), str((m.due - today).days), m.title, m.page_short, m.owner or "-",
-         m.state, f"{m.tasks_done}/{m.tasks_total}", money(m.budget)]
+        [
+            m.due.isoformat(),
+            str((m.due - today).days),
+            m.title,
+            m.page_short,
+            m.owner or "-",
+            m.state,
+            f"{m.tasks_done}/{m.tasks_total}",
+            money(m.budget),
+        ]
         for m in ms
     ]
-    table = render_table(["Due", "In days", "Milestone", "Page", "Owner", "Status", "Tasks",
-                          "Budget"], rows, "lrllllrr", width, flexible=[2, 3, 4],
-                         optional=[6, 3])
+    table = render_table(
+        ["Due", "In days", "Milestone", "Page", "Owner", "Status", "Tasks", "Budget"],
+        rows,
+        "lrllllrr",
+        width,
+        flexible=[2, 3, 4],
+        optional=[6, 3],
+    )
     return f"{head}\n\n{table}"
 
 
 def budget_text(report: BudgetReport, width: int | None = None, style: Styler = _plain) -> str:
-    out = [style("head", "Budget by currency (amounts in different currencies are never added)"),
-           ""]
-    headers = ["", "Currency", "Items", "Budget", "With actual", "Budget of those", "Actual",
-               "Variance", "%"]
+    out = [
+        style("head", "Budget by currency (amounts in different currencies are never added)"),
+        "",
+    ]
+    headers = [
+        "",
+        "Currency",
+        "Items",
+        "Budget",
+        "With actual",
+        "Budget of those",
+        "Actual",
+        "Variance",
+        "%",
+    ]
 
     def rows_for(key: str, group) -> list[list[str]]:
         rows = []
         for k, cur in enumerate(sorted(group.lines)):
             ln = group.lines[cur]
-            rows.append([
-                key if k == 0 else "",
-                cur,
-                str(ln.items),
-                fmt_money(ln.budget, cur),
-                str(ln.tracked),
-                fmt_money(ln.tracked_budget, cur) if ln.tracked else "-",
-                fmt_money(ln.actual, cur) if ln.tracked else "-",
-                fmt_signed(ln.variance, cur),
-                fmt_pct(ln.variance_pct),
-            ])
+            rows.append(
+                [
+                    key if k == 0 else "",
+                    cur,
+                    str(ln.items),
+                    fmt_money(ln.budget, cur),
+                    str(ln.tracked),
+                    fmt_money(ln.tracked_budget, cur) if ln.tracked else "-",
+                    fmt_money(ln.actual, cur) if ln.tracked else "-",
+                    fmt_signed(ln.variance, cur),
+                    fmt_pct(ln.variance_pct),
+                ]
+            )
         return rows
 
-    out.append(render_table(["Total"] + headers[1:], rows_for("all", report.total),
-                            "llrrrrrrr", width))
+    out.append(
+        render_table(["Total"] + headers[1:], rows_for("all", report.total), "llrrrrrrr", width)
+    )
     for name, groups in report.groups.items():
         rows = [r for g in groups for r in rows_for(g.key, g)]
         out += ["", style("head", f"By {name}"), ""]
-        out.append(render_table([name.capitalize()] + headers[1:], rows, "llrrrrrrr", width,
-                                flexible=[0]))
+        out.append(
+            render_table([name.capitalize()] + headers[1:], rows, "llrrrrrrr", width, flexible=[0])
+        )
     if report.plan_vs_actual:
         out += ["", style("head", "Plan vs actual (items with actual-budget::)"), ""]
         rows = [
-            [p.milestone.title, p.milestone.page_short, p.milestone.state, money(p.budget),
-             money(p.actual),
-             fmt_signed(p.variance, p.actual.currency) if p.comparable
-             else "currencies differ", fmt_pct(p.variance_pct)]
+            [
+                p.milestone.title,
+                p.milestone.page_short,
+                p.milestone.state,
+                money(p.budget),
+                money(p.actual),
+                fmt_signed(p.variance, p.actual.currency) if p.comparable else "currencies differ",
+                fmt_pct(p.variance_pct),
+            ]
             for p in report.plan_vs_actual
         ]
-        out.append(render_table(["Milestone", "Page", "Status", "Budget", "Actual", "Variance",
-                                 "%"], rows, "lllrrrr", width, flexible=[0, 1]))
-        out.append("Variance = actual − budget of the same items (+ = over budget); items not "
-                   "done are still spending.")
+        out.append(
+            render_table(
+                ["Milestone", "Page", "Status", "Budget", "Actual", "Variance", "%"],
+                rows,
+                "lllrrrr",
+                width,
+                flexible=[0, 1],
+            )
+        )
+        out.append(
+            "Variance = actual − budget of the same items (+ = over budget); items not "
+            "done are still spending."
+        )
     if report.unbudgeted:
         out += ["", f"Left out (no valid budget): {', '.join(m.title for m in report.unbudgeted)}"]
     return "\n".join(out)
@@ -179,29 +252,38 @@ def budget_text(report: BudgetReport, width: int | None = None, style: Styler = 
 
 def review_text(a: Agenda, width: int | None = None, style: Styler = _plain) -> str:
     out = [
-        style("head", f"Next plan review: {a.next_review or 'none'}"
-                      + (f" (last: {a.last_review})" if a.last_review else "")),
+        style(
+            "head",
+            f"Next plan review: {a.next_review or 'none'}"
+            + (f" (last: {a.last_review})" if a.last_review else ""),
+        ),
         f"Rule: {a.rule.text} (from {a.rule.source}); today {a.today}",
     ]
     sections = [
         (f"Coming due by the review ({a.today} to {a.next_review})", a.coming_due),
-        (f"Due since the last review and not done ({a.last_review} to {a.today})",
-         a.recently_due),
+        (f"Due since the last review and not done ({a.last_review} to {a.today})", a.recently_due),
         (f"Still overdue from before the last review ({a.last_review})", a.still_overdue),
         (f"Done since the last review ({a.last_review})", a.done_since),
     ]
     for head, ms in sections:
         out += ["", style("head", f"{head}: {len(ms)}")]
         if ms:
-            rows = [[m.due.isoformat(), m.title, m.page_short, m.owner or "-", m.state]
-                    for m in ms]
-            out.append(render_table(["Due", "Milestone", "Page", "Owner", "Status"], rows,
-                                    None, width, flexible=[1, 2, 3]))
+            rows = [[m.due.isoformat(), m.title, m.page_short, m.owner or "-", m.state] for m in ms]
+            out.append(
+                render_table(
+                    ["Due", "Milestone", "Page", "Owner", "Status"],
+                    rows,
+                    None,
+                    width,
+                    flexible=[1, 2, 3],
+                )
+            )
     return "\n".join(out)
 
 
-def cpm_text(r: CpmResult, width: int | None = None, style: Styler = _plain,
-             only_critical: bool = False) -> str:
+def cpm_text(
+    r: CpmResult, width: int | None = None, style: Styler = _plain, only_critical: bool = False
+) -> str:
     out = []
     by_project: dict[int, list] = {}
     for t in r.tasks:
@@ -213,8 +295,11 @@ def cpm_text(r: CpmResult, width: int | None = None, style: Styler = _plain,
         finish = tasks[0].date(r.finish[pid])
         planned = max(t.milestone.due for t in tasks)
         out += [
-            style("head", f"{page}: critical path {r.finish[pid]} days, {origin} to {finish} "
-                          f"(planned finish {planned})"),
+            style(
+                "head",
+                f"{page}: critical path {r.finish[pid]} days, {origin} to {finish} "
+                f"(planned finish {planned})",
+            ),
             "  " + " → ".join(t.milestone.title for t in path),
             "",
         ]
@@ -241,12 +326,21 @@ def cpm_text(r: CpmResult, width: int | None = None, style: Styler = _plain,
                 return style("head", text)
             return style("crit", text) if kinds[row] and col == 1 else text
 
-        out.append(render_table(["", "Milestone", "Days", "ES", "EF", "LS", "LF", "Float",
-                                 "Early finish", "Due"], rows, "llrrrrrrll", width,
-                                flexible=[1], styler=styler))
+        out.append(
+            render_table(
+                ["", "Milestone", "Days", "ES", "EF", "LS", "LF", "Float", "Early finish", "Due"],
+                rows,
+                "llrrrrrrll",
+                width,
+                flexible=[1],
+                styler=styler,
+            )
+        )
         out.append("")
     if not out:
         return "No scheduled milestones."
-    out.append("ES/EF/LS/LF: earliest/latest start/finish in days from the project start; "
-               "* = critical (float 0).")
+    out.append(
+        "ES/EF/LS/LF: earliest/latest start/finish in days from the project start; "
+        "* = critical (float 0)."
+    )
     return "\n".join(out)
