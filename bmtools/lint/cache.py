@@ -71,9 +71,9 @@ from bmtools.names import page_name
 from bmtools.writer import write_bytes
 
 CACHE_DIR = ".bmtools_cache"
-CACHE_FILE = "lint-v4.pickle"
-FACTS_FILE = "lint-v4-facts.pickle"  # read only when pages must be re-linted with others
-FORMAT = 4
+CACHE_FILE = "lint-v5.pickle"
+FACTS_FILE = "lint-v5-facts.pickle"  # read only when pages must be re-linted with others
+FORMAT = 5  # bump on any change of what the files hold
 
 # Rules whose findings on a file depend only on that file's bytes, config.edn and the settings.
 LOCAL_CODES = frozenset(
@@ -321,6 +321,8 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
             final.setdefault(d.file or "", []).append(d)
         fps = {p.file: exports_fingerprint(p) for p in graph.pages.values() if p.file}
         facts = _all_facts(graph, ctx, "BM101" in enabled)
+        classes = ctx.metamodel.class_names
+        class_refs = set(classes) | {a for a, owner in graph.aliases.items() if owner in classes}
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -335,6 +337,7 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
             "fps": fps,
             "collide": collide,
             "config": graph.config,
+            "class_refs": class_refs,  # ref targets that make a block an item
             "cross": cross,
             "final": final,
         },
@@ -444,7 +447,7 @@ def _scoped(
         full[rel] = (page, diags, ids)
         old_ids.update(u for _, u, _ in old.ids)
         new_ids.update(u for _, u, _ in ids)
-        items_move = items_move or old.has_items or stub != old.stub
+        items_move = items_move or old.has_items or stub != old.stub or _may_hold_items(page, cache)
         embeds_move = embeds_move or tuple(page_embeds(page)) != old.embeds
     moved = old_ids ^ new_ids  # block ids that appear or disappear
     item_files = {rel for rel, f in facts.items() if f.has_items}
@@ -541,6 +544,12 @@ def _scoped(
         if gc_was_enabled:
             gc.enable()
     return {"final": final, "cross": new_cross, "fps": fps}, new_facts
+
+
+def _may_hold_items(page: Page, cache: dict) -> bool:
+    """Whether a page references a class (or an alias of one): an item needs such a tag."""
+    classes = cache["class_refs"]
+    return any(ref.target in classes for block in page.blocks for ref in block.refs)
 
 
 def _order(entry: tuple[int, Diagnostic]) -> tuple:

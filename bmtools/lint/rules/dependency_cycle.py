@@ -25,6 +25,7 @@ Use instead: remove the dependency that is not real:
 from itertools import islice
 
 from bmtools.lint.context import reporter
+from bmtools.lint.cycles import has_cycle
 from bmtools.lint.itemfields import field_values, item_label, items_by_name
 from bmtools.names import page_name
 
@@ -38,12 +39,8 @@ def check(ctx):
     graph = ctx.graph
     by_name = items_by_name(ctx)
     if not by_name:
-        return  # no items: no cycles (and no need to import networkx)
-    import networkx as nx  # slow to import: only when the rule runs
-
-    from bmtools.graph import sorted_cycle
-
-    G = nx.DiGraph()
+        return
+    edges: dict[str, set[str]] = {}
     where = {}
     for item, fs, prop in field_values(ctx):
         if fs.name != "depends-on":
@@ -53,10 +50,15 @@ def check(ctx):
             if key not in by_name and page_name(name) in by_name:
                 key = page_name(name)
             if key in by_name:
-                G.add_edge(item.name, key)
+                edges.setdefault(item.name, set()).add(key)
                 where.setdefault(item.name, (item, prop))
-    if not G.number_of_edges():
+    if not edges or not has_cycle(edges):
         return
+    import networkx as nx  # slow to import: only when there is a cycle to list
+
+    from bmtools.graph import sorted_cycle
+
+    G = nx.DiGraph((a, b) for a, targets in edges.items() for b in targets)
     found = islice(nx.simple_cycles(G), 200)  # a tangle has exponentially many cycles
     for cycle in sorted((sorted_cycle(c) for c in found), key=lambda c: (len(c), c)):
         item, prop = where[cycle[0]]

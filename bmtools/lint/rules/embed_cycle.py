@@ -24,6 +24,7 @@ Use instead: replace one embed by a plain reference:
 from itertools import islice
 
 from bmtools.lint.context import reporter
+from bmtools.lint.cycles import has_cycle
 from bmtools.model import PAGE_EMBED
 
 CODE = "BM104"
@@ -34,10 +35,6 @@ MAX_CYCLES_PER_PART = 50  # a dense tangle of embeds has exponentially many cycl
 
 
 def check(ctx):
-    import networkx as nx  # slow to import: only when the rule runs
-
-    from bmtools.graph import sorted_cycle
-
     graph = ctx.graph
     first: dict[tuple[str, str], tuple[str, int, int]] = {}
     for page, (kind, ref_target, line, col) in ctx.embeds():
@@ -49,8 +46,15 @@ def check(ctx):
         if target is None or target not in graph.pages:
             continue
         first.setdefault((page.name, target), (page.file, line, col))
-    if not first:
+    edges: dict[str, list[str]] = {}
+    for source, target in first:
+        edges.setdefault(source, []).append(target)
+    if not has_cycle(edges):
         return
+    import networkx as nx  # slow to import: only when there is a cycle to list
+
+    from bmtools.graph import sorted_cycle
+
     E = nx.DiGraph()
     E.add_edges_from(first)
     # Only strongly connected parts (and self-embeds) can hold cycles: look there alone.
