@@ -52,15 +52,24 @@ class Item:
         return None if prop is None else prop.value
 
 
-def _item_classes(graph: Graph, mm: Metamodel, block: Block) -> list[tuple[str, int]]:
-    """(class, column) for each class the block is tagged with, in order of appearance."""
+def _item_classes(
+    graph: Graph, mm: Metamodel, block: Block, memo: dict[str, str | None] | None = None
+) -> list[tuple[str, int]]:
+    """(class, column) for each class the block is tagged with, in order of appearance.
+    ``memo`` (target -> class) saves resolving the same tag again on every block."""
     out: list[tuple[str, int]] = []
     seen = set()
     for ref in block.refs:
         if ref.kind == TAG or (ref.property == "tags" and ref.kind == PAGE_REF):
-            cls = mm.class_names.get(graph.resolve_name(ref.target)) or mm.class_names.get(
-                ref.target
-            )
+            target = ref.target
+            if memo is not None and target in memo:
+                cls = memo[target]
+            else:
+                cls = mm.class_names.get(graph.resolve_name(target)) or mm.class_names.get(
+                    target
+                )
+                if memo is not None:
+                    memo[target] = cls
             if cls and cls not in seen:
                 seen.add(cls)
                 out.append((cls, ref.col))
@@ -91,13 +100,14 @@ def _is_marker(block: Block, ref) -> bool:
 def extract_items(graph: Graph, mm: Metamodel) -> list[Item]:
     """All items of all classes, in file then line order."""
     items: list[Item] = []
+    memo: dict[str, str | None] = {}
     for page in sorted(graph.pages.values(), key=lambda p: p.file or ""):
         if page.file is None:
             continue
         for block in page.blocks:
             if block.pre_block or not block.refs:
                 continue
-            classes = _item_classes(graph, mm, block)
+            classes = _item_classes(graph, mm, block, memo)
             if not classes:
                 continue
             legacy = _legacy_items(graph, mm, page, block)

@@ -47,7 +47,7 @@ def check(ctx):
     for page in ctx.file_pages:
         props = [(p, True) for p in page.invalid_properties]
         for block in page.blocks:
-            if not block.pre_block:
+            if block.invalid_properties and not block.pre_block:  # rarely any: test first
                 props.extend((p, False) for p in block.invalid_properties)
         for prop, _page_level in props:
             line = ctx.line_text(page, prop.line)

@@ -21,6 +21,8 @@ The fix rewrites `#urgent)` as `#[[urgent]])`. It is unsafe: it changes which pa
 is tagged with (that is its purpose, but queries on the old tag change too).
 """
 
+import re
+
 from bmtools.lint.context import reporter
 from bmtools.lint.fix import UNSAFE, Fix
 from bmtools.model import TAG
@@ -32,8 +34,14 @@ FIX_TITLE = "Write the tag as #[[name]]"
 report = reporter(CODE, NAME, SEVERITY)
 
 
+# A tag reported here is written "#" + text ending in ")" or "]", without whitespace.
+_CANDIDATE = re.compile(r"#\S*[)\]]")
+
+
 def check(ctx):
     for page in ctx.file_pages:
+        if not _CANDIDATE.search(page.source):
+            continue  # no page without a candidate needs its refs walked
         for block in page.blocks:
             for ref in block.refs:
                 if ref.kind != TAG or not ref.text.endswith((")", "]")):
