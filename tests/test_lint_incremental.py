@@ -242,6 +242,17 @@ def test_random_edits_match_a_cold_run(tmp_path, monkeypatch, seed):
         for path in chosen:
             done.append((path.name, edit_page(rng, path)))
             touch(path)
+        if rng.random() < 0.15:  # a new page, written like the others
+            path = root / "pages" / f"New {step}.md"
+            path.write_text(f"- about [[Page {rng.randint(0, 9)}]]\n")
+            edit_page(rng, path)
+            files.append(path)
+            done.append((path.name, "added"))
+        if rng.random() < 0.1 and len(files) > 3:  # a page deleted (never the class page)
+            path = rng.choice([f for f in files if f.name != "tactic.md"])
+            path.unlink()
+            files.remove(path)
+            done.append((path.name, "removed"))
         before = len(loads)
         _, warm = cache.cached_lint(root, settings)
         cold = lint_graph(load_graph(root), settings)
@@ -382,19 +393,34 @@ def test_a_removed_block_id_relints_the_pages_that_point_at_it(tmp_path, reads):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda t: "alias:: fresh alias\n\n" + t,  # other pages' refs may now resolve
+        lambda t: "alias:: Page 2 again\n\n" + t,  # other pages' refs may now resolve
         lambda t: "title:: Another name\n\n" + t,  # a rename
     ],
 )
-def test_a_new_name_falls_back_to_a_full_run(tmp_path, reads, change):
+def test_a_new_name_relints_the_pages_naming_it(tmp_path, reads, change):
     root = graph_of(tmp_path)
+    (root / "pages/embedder.md").write_text("- {{embed [[Another name]]}} {{embed [[page 1]]}}\n")
+    (root / "pages/bystander.md").write_text("- {{embed [[Growth]]}}\n")
     cache.cached_lint(root, ALL)
     reads.clear()
     page = root / "pages/Page 1.md"
     page.write_text(change(_text(page)))
     touch(page)
     graph, diags = cache.cached_lint(root, ALL)
-    assert graph is not None and len(reads) > 1
+    assert graph is None
+    assert "pages/embedder.md" in reads and "pages/bystander.md" not in reads
+    assert diags == lint_graph(load_graph(root), ALL)
+
+
+def test_a_name_taken_twice_falls_back_to_a_full_run(tmp_path, reads):
+    root = graph_of(tmp_path)
+    cache.cached_lint(root, ALL)
+    page = root / "pages/Page 1.md"
+    page.write_text("title:: Page 2\n\n" + _text(page))  # now two files name 'page 2'
+    touch(page)
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is not None
+    assert any(d.code == "BM011" for d in diags)
     assert diags == lint_graph(load_graph(root), ALL)
 
 
@@ -410,16 +436,27 @@ def test_class_page_edit_falls_back(tmp_path, reads):
     assert diags == lint_graph(load_graph(root), ALL)
 
 
-def test_added_or_removed_file_falls_back(tmp_path, reads):
+def test_added_and_removed_files_relint_a_scope(tmp_path, reads):
     root = graph_of(tmp_path)
-    cache.cached_lint(root, ALL)
-    (root / "pages/new.md").write_text("- plain\n")
+    (root / "pages/embedder.md").write_text("- {{embed [[new page]]}}\n")
+    cold = cache.cached_lint(root, ALL)[1]
+    assert any(d.code == "BM102" and d.file == "pages/embedder.md" for d in cold)
+    reads.clear()
+    (root / "pages/new page.md").write_text("- plain\n")  # the embed now resolves
     graph, diags = cache.cached_lint(root, ALL)
-    assert graph is not None
+    assert graph is None and "pages/embedder.md" in reads
+    assert not any(d.file == "pages/embedder.md" for d in diags)
     assert diags == lint_graph(load_graph(root), ALL)
-    (root / "pages/new.md").unlink()
+    (root / "journals").mkdir(exist_ok=True)
+    (root / "journals/2026_11_22.md").write_text("- today, about [[Page 2]]\n")  # a new day
     graph, diags = cache.cached_lint(root, ALL)
-    assert graph is not None
+    assert graph is None
+    assert diags == lint_graph(load_graph(root), ALL)
+    reads.clear()
+    (root / "pages/new page.md").unlink()
+    graph, diags = cache.cached_lint(root, ALL)
+    assert graph is None and "pages/embedder.md" in reads
+    assert [d for d in diags if d.file != "journals/2026_11_22.md"] == cold
     assert diags == lint_graph(load_graph(root), ALL)
 
 

@@ -66,8 +66,8 @@ from bmtools.lint.registry import CODES, all_rules
 from bmtools.lint.settings import Settings
 from bmtools.lint.suppress import suppressions
 from bmtools.loader import block_ids, discover, load_graph, read_pages
-from bmtools.model import Config, Diagnostic, Graph, Page
-from bmtools.names import page_name
+from bmtools.model import PAGE_EMBED, Config, Diagnostic, Graph, Page
+from bmtools.names import namespace_parents, page_name
 from bmtools.writer import write_bytes
 
 CACHE_DIR = ".bmtools_cache"
@@ -228,7 +228,10 @@ def _read_facts(root: Path, cache: dict) -> dict[str, PageFacts] | None:
     make = PageFacts._make
     facts = {rel: make(t) for rel, t in data["facts"].items()}
     for rel, t in cache.get("facts_delta", {}).items():
-        facts[rel] = make(t)
+        if t is None:  # the file is gone, or no longer a page
+            facts.pop(rel, None)
+        else:
+            facts[rel] = make(t)
     return facts
 
 
@@ -276,28 +279,43 @@ def cached_lint(
         config, _ = read_config(root)
     found: list[Diagnostic] = []
     states = file_states(root, cache["files"] if cache else {}, config, found, cache is not None)
-    if cache is not None and cache["found"] == found and states.keys() == cache["files"].keys():
-        changed = [rel for rel in states if states[rel][2] != cache["files"][rel][2]]
-        if not changed:
-            if states != cache["files"]:  # touched but identical: remember the new stats
+    if cache is not None and cache["found"] == found:
+        before = cache["files"]
+        changed = [r for r in states if r in before and states[r][2] != before[r][2]]
+        added = [r for r in states if r not in before]
+        removed = [r for r in before if r not in states]
+        if not (changed or added or removed):
+            if states != before:  # touched but identical: remember the new stats
                 _write(root, {**cache, "files": states})
             return None, _flatten(cache["final"])
-        reads = read_pages(root, changed, config)
-        final = _incremental(root, config, settings, cache, reads)
-        if final is not None:
-            _write(root, {**cache, "files": states, "final": final})
-            return None, _flatten(final)
+        reads = read_pages(root, changed + added, config)
+        if not (added or removed):
+            final = _incremental(root, config, settings, cache, reads)
+            if final is not None:
+                _write(root, {**cache, "files": states, "final": final})
+                return None, _flatten(final)
         facts = _read_facts(root, cache)
-        update = None if facts is None else _scoped(root, config, settings, cache, facts, reads)
+        update = None
+        if facts is not None:
+            update = _scoped(root, config, settings, cache, facts, reads, removed, list(states))
         if update is not None:
             update, fresh = update
-            delta = {**cache.get("facts_delta", {}), **{r: tuple(f) for r, f in fresh.items()}}
+            delta = {
+                **cache.get("facts_delta", {}),
+                **{r: _plain_facts(f) for r, f in fresh.items()},
+            }
             if len(delta) <= FACTS_DELTA_MAX:
                 _write(root, {**cache, **update, "files": states, "facts_delta": delta})
             else:
-                _write(root, {**cache, **update, "files": states}, {**facts, **fresh})
+                merged = {**facts, **fresh}
+                merged = {r: f for r, f in merged.items() if f is not None}
+                _write(root, {**cache, **update, "files": states}, merged)
             return None, _flatten(update["final"])
     return _full(root, settings, key, states, found, progress)
+
+
+def _plain_facts(facts: PageFacts | None) -> tuple | None:
+    return None if facts is None else tuple(facts)
 
 
 def _full(root: Path, settings: Settings, key: str, states, found, progress):
@@ -423,44 +441,74 @@ def _scoped(
     cache: dict,
     facts: dict[str, PageFacts],
     reads: dict[str, tuple],
-) -> tuple[dict, dict[str, PageFacts]] | None:
-    """Re-lint the changed pages and the pages whose findings they can change, on a partial
-    graph; the cache's new ``final``, ``cross`` and ``fps`` with the changed pages' new facts,
-    or None when only a full run can tell (see the module docstring)."""
+    removed: list[str],
+    files: list[str],
+) -> tuple[dict, dict[str, PageFacts | None]] | None:
+    """Re-lint the changed, added and removed pages' scope on a partial graph of ``files``;
+    the cache's new ``final``, ``cross`` and ``fps`` with those pages' new facts (None: no
+    longer a page), or None when only a full run can tell (see the module docstring)."""
     collide = set(cache["collide"])
     enabled = settings.enabled()
     with_page_refs = "BM101" in enabled
     full: dict[str, tuple] = {}
     old_ids: set[str] = set()
     new_ids: set[str] = set()
+    names_move: set[str] = set()  # names whose page appears, disappears or is renamed
+    new_names: list[str] = []  # of every page read again
     items_move = False  # may an item change, or the classes of a page items point at?
     embeds_move = False
     changed = list(reads)
-    for rel, (page, diags) in reads.items():
+    gone = set(removed)
+    for rel in [*reads, *removed]:
         old = facts.get(rel)
-        if page is None or old is None or rel in collide:
+        if rel in collide or (old is not None and old.metamodel):
             return None
-        stub = stub_of(page)
-        if identity(stub) != identity(old.stub) or old.metamodel or is_metamodel_page(page):
+        page, diags = reads.get(rel, (None, []))
+        if page is not None and is_metamodel_page(page):
             return None
-        ids = block_ids(page)
+        stub = stub_of(page) if page is not None else None
+        if old is not None:
+            old_ids.update(u for _, u, _ in old.ids)
+            items_move = items_move or old.has_items
+            if stub is None or identity(stub) != identity(old.stub):
+                names_move |= _names(old.stub)
+                embeds_move = True
+        if rel in gone:
+            continue
+        ids = block_ids(page) if page is not None else []
         full[rel] = (page, diags, ids)
-        old_ids.update(u for _, u, _ in old.ids)
+        if page is None:
+            continue  # not a page (an Org file, a binary file): its reading findings only
         new_ids.update(u for _, u, _ in ids)
-        items_move = items_move or old.has_items or stub != old.stub or _may_hold_items(page, cache)
-        embeds_move = embeds_move or tuple(page_embeds(page)) != old.embeds
+        new_names.append(stub[0])
+        if old is None or identity(stub) != identity(old.stub):
+            names_move |= _names(stub)
+        items_move = items_move or old is None or stub != old.stub or _may_hold_items(page, cache)
+        embeds_move = embeds_move or old is None or tuple(page_embeds(page)) != old.embeds
+    if names_move:
+        if names_move & cache["class_refs"]:
+            return None  # what makes a block an item may change
+        taken = [f.stub[0] for r, f in facts.items() if r not in reads and r not in gone]
+        if len(set(taken + new_names)) != len(taken) + len(new_names):
+            return None  # two files naming one page: collisions are found by a full run
+        items_move = True  # page fields may point at these names
     moved = old_ids ^ new_ids  # block ids that appear or disappear
-    item_files = {rel for rel, f in facts.items() if f.has_items}
+    item_files = {rel for rel, f in facts.items() if f.has_items and rel not in gone}
     scope = set(changed) | collide
     for rel, f in facts.items():
-        if f.metamodel or (moved and f.uuid_targets and not f.uuid_targets.isdisjoint(moved)):
+        if rel in gone:
+            continue
+        if (
+            f.metamodel
+            or (moved and f.uuid_targets and not f.uuid_targets.isdisjoint(moved))
+            or (names_move and _names_any(f, names_move))
+        ):
             scope.add(rel)
     codes = list(all_rules())
     is_global = [c in GLOBAL_CODES for c in codes]
     # Embed cycles read every page's embeds: when none moved, their findings stand.
     skip_cycles = not embeds_move and not moved
     run = frozenset(c for c in codes if not (skip_cycles and c == "BM104"))
-    files = list(cache["files"])
     cross = cache["cross"]
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -488,7 +536,7 @@ def _scoped(
                     if not is_global[number]:
                         return None  # a rule reporting beyond what it read: not covered
                     outside.setdefault(d.file, []).append((number, d))
-            items: dict[str, list] = {rel: [] for rel in changed}
+            items: dict[str, list] = {rel: [] for rel in changed}  # changed and added
             for item in ctx.items:
                 if item.file in items:
                     items[item.file].append(item)
@@ -496,7 +544,9 @@ def _scoped(
                 items_move = True  # a page that had no items has some now: read them all
                 continue
             widen = set()
-            before = {n for rel in changed for n in facts[rel].item_names}
+            before = {
+                n for rel in [*changed, *removed] if rel in facts for n in facts[rel].item_names
+            }
             after = {page_name(i.title) for rel in changed for i in items[rel] if i.title}
             renamed = before ^ after  # names that may have stopped or started being items
             if with_page_refs and renamed:
@@ -506,7 +556,7 @@ def _scoped(
                     if rel not in scope and refers_to_any(f, renamed)
                 )
             for rel in set(outside) | set(cross):
-                if rel in scope or rel not in facts:
+                if rel in scope or rel not in facts or rel in gone:
                     continue
                 was = [(n, d) for n, d in cross.get(rel, ()) if is_global[n] and codes[n] in run]
                 if sorted(outside.get(rel, ()), key=_order) != sorted(was, key=_order):
@@ -533,17 +583,38 @@ def _scoped(
                 new_cross[rel] = kept
             else:
                 new_cross.pop(rel, None)
-        new_facts = {}
+        new_facts: dict[str, PageFacts | None] = {}
         fps = dict(cache["fps"])
         for rel in changed:
             page, diags, ids = full[rel]
+            fps[rel] = exports_fingerprint(page)
+            if page is None:
+                new_facts[rel] = None
+                continue
             read = [d for d in diags if d.code not in LOCAL_CODES]
             new_facts[rel] = page_facts(page, ids, items[rel], read, with_page_refs)
-            fps[rel] = exports_fingerprint(page)
+        for rel in removed:
+            final.pop(rel, None)
+            new_cross.pop(rel, None)
+            fps.pop(rel, None)
+            new_facts[rel] = None
     finally:
         if gc_was_enabled:
             gc.enable()
     return {"final": final, "cross": new_cross, "fps": fps}, new_facts
+
+
+def _names(stub: tuple) -> set[str]:
+    """The names a page makes resolve: its own, its aliases', its namespace parents'."""
+    name = stub[0]
+    return {name, *(page_name(a) for a in stub[5]), *namespace_parents(name)}
+
+
+def _names_any(facts: PageFacts, names: set[str]) -> bool:
+    """Whether a page's refs (when kept) or page embeds name any of ``names``."""
+    if refers_to_any(facts, names):
+        return True
+    return any(kind == PAGE_EMBED and target in names for kind, target, _, _ in facts.embeds)
 
 
 def _may_hold_items(page: Page, cache: dict) -> bool:
