@@ -7,8 +7,9 @@ bench/make_graph.py. Each run is a fresh `bmtools lint` process (interpreter sta
 cold (no cache), warm with nothing changed, warm with one page changed (a plain-text block
 appended: only that page is read again), and warm with one page changed in a way other pages
 can see (a block with a reference appended: that page and the class and artifact pages are
-linted again, on a graph whose other pages are stubs from the cache), and warm with a new
-item on a page (every item page is linted again). Each figure is the best of R runs (default
+linted again, on a graph whose other pages are stubs from the cache), warm with a new item
+on a page (every item page is linted again), and warm with a new journal page (its name may
+resolve refs elsewhere). Each figure is the best of R runs (default
 3), with the median. The page edited is restored afterwards.
 
 The processes run as an installed bmtools does, with compiled bytecode cached: this script
@@ -101,6 +102,13 @@ def main() -> None:
         runs.setdefault("warm, a new item on one page:", []).append(
             edited(b"- [[Bench milestone]] #milestone\n  due:: 2026-12-01\n")
         )
+        day = graph / "journals" / "2099_01_01.md"
+        day.write_text("- a new day, about [[somewhere new]]\n")
+        try:
+            runs.setdefault("warm, a new journal page:", []).append(lint(graph))
+        finally:
+            day.unlink()
+            lint(graph)
     (graph / ".bench-lint.json").unlink(missing_ok=True)
     print(f"graph: {graph} (best of {args.repeat}, median)")
     for label, times in runs.items():

@@ -65,9 +65,7 @@ def _item_classes(
             if memo is not None and target in memo:
                 cls = memo[target]
             else:
-                cls = mm.class_names.get(graph.resolve_name(target)) or mm.class_names.get(
-                    target
-                )
+                cls = mm.class_names.get(graph.resolve_name(target)) or mm.class_names.get(target)
                 if memo is not None:
                     memo[target] = cls
             if cls and cls not in seen:

@@ -8,28 +8,30 @@ the scoped path below. A file whose size and modification time are unchanged kee
 without being read again (as git does), so an unchanged graph is answered from the stat calls
 alone.
 
-When some pages C changed, and no file was added or removed and discovery reported the same
+When some pages C changed, were added or were removed, and discovery reported the same
 problems, one of three paths answers, the first that applies:
 
-1. *Changed pages only.* The *local* rules (``LOCAL_CODES``) find things in a file from that
-   file alone (its reading diagnostics, mojibake, invalid keys, ...). Every other rule is
-   *cross-page*, and what it can read from a page is covered by the page's exports
-   fingerprint: its identity (name, title, kind, aliases, tags, page properties) and the exact
-   text of the page up to the end of its last block that is not plain text (a block with
-   references, properties, an id, macros, a heading, a marker, a priority or planning; the
-   pre-block). When every file of C has the fingerprint it had and none is a class page, an
-   artifact info page or one of several files naming one page, every cross-page rule reads
-   exactly what it read last time, so the cached cross-page findings stand; the local rules
-   run on C, and C's new ``bmtools-ignore::`` properties apply.
-2. *A scope.* When the pages of C keep their identity (name, title, kind, aliases, namespace)
-   and none is or was a class or artifact info page, every rule runs on a partial graph whose
-   scope (read in full) is C, the class and artifact pages, the collision files, the pages
-   pointing at block ids that appeared or disappeared, the pages naming item titles that
-   appeared or disappeared (BM101), and every item page when items can change; other pages
-   are stubs made from their facts. A rule reports on the pages it reads, except the
-   ``GLOBAL_CODES`` rules, which see every page: where they now report differently on a page
-   outside the scope, that page joins it and the scope runs again (at most ``SCOPED_ROUNDS``
-   times). A rule reporting elsewhere means a full run.
+1. *Changed pages only* (no file added or removed). The *local* rules (``LOCAL_CODES``) find
+   things in a file from that file alone (its reading diagnostics, mojibake, invalid keys,
+   ...). Every other rule is *cross-page*, and what it can read from a page is covered by the
+   page's exports fingerprint: its identity (name, title, kind, aliases, tags, page
+   properties) and the exact text of the page up to the end of its last block that is not
+   plain text (a block with references, properties, an id, macros, a heading, a marker, a
+   priority or planning; the pre-block). When every file of C has the fingerprint it had and
+   none is a class page, an artifact info page or one of several files naming one page, every
+   cross-page rule reads exactly what it read last time, so the cached cross-page findings
+   stand; the local rules run on C, and C's new ``bmtools-ignore::`` properties apply.
+2. *A scope.* When no page of C is or was a class or artifact info page or a collision file,
+   no new name is taken twice and no name that moved (a page's name, aliases and namespace
+   parents, when it appears, disappears or changes identity) can make a block an item, every
+   rule runs on a partial graph whose scope (read in full) is C, the class and artifact pages,
+   the pages pointing at block ids that appeared or disappeared, the pages that embed (or,
+   with BM101, reference) a name that moved, the pages naming item titles that appeared or
+   disappeared (BM101), and every item page when items can change; other pages are stubs
+   made from their facts. A rule reports on the pages it reads, except the ``GLOBAL_CODES``
+   rules, which see every page: where they now report differently on a page outside the
+   scope, that page joins it and the scope runs again (at most ``SCOPED_ROUNDS`` times). A
+   rule reporting elsewhere means a full run.
 3. Anything else reads and lints the whole graph again.
 
 A new rule is cross-page unless its code is added to ``LOCAL_CODES``, which is only right when
