@@ -47,6 +47,7 @@ import gc
 import hashlib
 import os
 import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bmtools import __version__
@@ -109,7 +110,7 @@ def cache_key(root: Path, settings: Settings) -> str:
     h = hashlib.sha1()
     h.update(__version__.encode())
     h.update(repr(sorted(CODES.items())).encode())
-    h.update(repr(sorted(LOCAL_CODES)).encode())
+    h.update(repr((sorted(LOCAL_CODES), sorted(GLOBAL_CODES), FORMAT)).encode())
     h.update(settings.fingerprint().encode())
     try:
         h.update((root / CONFIG_PATH).read_bytes())
@@ -436,6 +437,65 @@ def _all_facts(graph: Graph, ctx: LintContext, with_page_refs: bool) -> dict[str
     }
 
 
+@dataclass(slots=True)
+class _Moves:
+    """What the changed, added and removed pages move for other pages."""
+
+    full: dict[str, tuple] = field(default_factory=dict)  # rel -> (page, diags, block ids)
+    ids: set[str] = field(default_factory=set)  # block ids that appear or disappear
+    names: set[str] = field(default_factory=set)  # names a page appears, disappears or moves at
+    items: bool = False  # may an item change, or the classes of a page items point at?
+    embeds: bool = False  # may an embed (or what it resolves to) change?
+
+
+def _moves(
+    cache: dict, facts: dict[str, PageFacts], reads: dict[str, tuple], gone: set[str]
+) -> _Moves | None:
+    """What the pages of ``reads`` (changed or added) and ``gone`` (removed) move; None when a
+    full run must tell (a metamodel page, a collision, a class name moving)."""
+    collide = set(cache["collide"])
+    moves = _Moves()
+    old_ids: set[str] = set()
+    new_ids: set[str] = set()
+    new_names: list[str] = []  # of every page read again
+    for rel in [*reads, *gone]:
+        old = facts.get(rel)
+        if rel in collide or (old is not None and old.metamodel):
+            return None
+        page, diags = reads.get(rel, (None, []))
+        if page is not None and is_metamodel_page(page):
+            return None
+        stub = stub_of(page) if page is not None else None
+        renamed = old is None or stub is None or identity(stub) != identity(old.stub)
+        if old is not None:
+            old_ids.update(u for _, u, _ in old.ids)
+            moves.items = moves.items or old.has_items
+            if renamed:
+                moves.names |= _names(old.stub)
+                moves.embeds = True
+        if rel in gone:
+            continue
+        ids = block_ids(page) if page is not None else []
+        moves.full[rel] = (page, diags, ids)
+        if page is None:
+            continue  # not a page (an Org file, a binary file): its reading findings only
+        new_ids.update(u for _, u, _ in ids)
+        new_names.append(stub[0])
+        if renamed:
+            moves.names |= _names(stub)
+        moves.items = moves.items or old is None or stub != old.stub or _may_hold_items(page, cache)
+        moves.embeds = moves.embeds or old is None or tuple(page_embeds(page)) != old.embeds
+    if moves.names:
+        if moves.names & cache["class_refs"]:
+            return None  # what makes a block an item may change
+        taken = [f.stub[0] for r, f in facts.items() if r not in reads and r not in gone]
+        if len(set(taken + new_names)) != len(taken) + len(new_names):
+            return None  # two files naming one page: collisions are found by a full run
+        moves.items = True  # page fields may point at these names
+    moves.ids = old_ids ^ new_ids
+    return moves
+
+
 def _scoped(
     root: Path,
     config: Config,
@@ -449,72 +509,31 @@ def _scoped(
     """Re-lint the changed, added and removed pages' scope on a partial graph of ``files``;
     the cache's new ``final``, ``cross`` and ``fps`` with those pages' new facts (None: no
     longer a page), or None when only a full run can tell (see the module docstring)."""
-    collide = set(cache["collide"])
+    gone = set(removed)
+    moves = _moves(cache, facts, reads, gone)
+    if moves is None:
+        return None
     enabled = settings.enabled()
     with_page_refs = "BM101" in enabled
-    full: dict[str, tuple] = {}
-    old_ids: set[str] = set()
-    new_ids: set[str] = set()
-    names_move: set[str] = set()  # names whose page appears, disappears or is renamed
-    new_names: list[str] = []  # of every page read again
-    items_move = False  # may an item change, or the classes of a page items point at?
-    embeds_move = False
-    changed = list(reads)
-    gone = set(removed)
-    for rel in [*reads, *removed]:
-        old = facts.get(rel)
-        if rel in collide or (old is not None and old.metamodel):
-            return None
-        page, diags = reads.get(rel, (None, []))
-        if page is not None and is_metamodel_page(page):
-            return None
-        stub = stub_of(page) if page is not None else None
-        if old is not None:
-            old_ids.update(u for _, u, _ in old.ids)
-            items_move = items_move or old.has_items
-            if stub is None or identity(stub) != identity(old.stub):
-                names_move |= _names(old.stub)
-                embeds_move = True
-        if rel in gone:
-            continue
-        ids = block_ids(page) if page is not None else []
-        full[rel] = (page, diags, ids)
-        if page is None:
-            continue  # not a page (an Org file, a binary file): its reading findings only
-        new_ids.update(u for _, u, _ in ids)
-        new_names.append(stub[0])
-        if old is None or identity(stub) != identity(old.stub):
-            names_move |= _names(stub)
-        items_move = items_move or old is None or stub != old.stub or _may_hold_items(page, cache)
-        embeds_move = embeds_move or old is None or tuple(page_embeds(page)) != old.embeds
-    if names_move:
-        if names_move & cache["class_refs"]:
-            return None  # what makes a block an item may change
-        taken = [f.stub[0] for r, f in facts.items() if r not in reads and r not in gone]
-        if len(set(taken + new_names)) != len(taken) + len(new_names):
-            return None  # two files naming one page: collisions are found by a full run
-        items_move = True  # page fields may point at these names
-    moved = old_ids ^ new_ids  # block ids that appear or disappear
+    changed = list(reads)  # changed and added
+    full = moves.full
     item_files = {rel for rel, f in facts.items() if f.has_items and rel not in gone}
-    scope = set(changed) | collide
+    scope = set(changed) | set(cache["collide"])
     for rel, f in facts.items():
-        if rel in gone:
-            continue
-        if (
+        if rel not in gone and (
             f.metamodel
-            or (moved and f.uuid_targets and not f.uuid_targets.isdisjoint(moved))
-            or (names_move and _names_any(f, names_move))
+            or (moves.ids and f.uuid_targets and not f.uuid_targets.isdisjoint(moves.ids))
+            or (moves.names and _names_any(f, moves.names))
         ):
             scope.add(rel)
     codes = list(all_rules())
     is_global = [c in GLOBAL_CODES for c in codes]
     # Embed cycles read every page's embeds: when none moved, their findings stand.
-    skip_cycles = not embeds_move and not moved
+    skip_cycles = not moves.embeds and not moves.ids
     run = frozenset(c for c in codes if not (skip_cycles and c == "BM104"))
     cross = cache["cross"]
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    items_move = moves.items
+    with paused_gc():
         for _ in range(SCOPED_ROUNDS):
             if items_move or scope & item_files:
                 items_move = True
@@ -538,7 +557,7 @@ def _scoped(
                     if not is_global[number]:
                         return None  # a rule reporting beyond what it read: not covered
                     outside.setdefault(d.file, []).append((number, d))
-            items: dict[str, list] = {rel: [] for rel in changed}  # changed and added
+            items: dict[str, list] = {rel: [] for rel in changed}
             for item in ctx.items:
                 if item.file in items:
                     items[item.file].append(item)
@@ -575,35 +594,31 @@ def _scoped(
             if skip_cycles:  # the cached cycles of the page, in the engine's order
                 raw = raw + [(n, d) for n, d in cross.get(rel, ()) if codes[n] == "BM104"]
                 raw.sort(key=lambda t: t[0])
-            out = finish([d for _, d in raw], settings, table)
-            if out:
-                final[rel] = out
-            else:
-                final.pop(rel, None)
-            kept = [(n, d) for n, d in raw if codes[n] not in LOCAL_CODES]
-            if kept:
-                new_cross[rel] = kept
-            else:
-                new_cross.pop(rel, None)
+            _put(final, rel, finish([d for _, d in raw], settings, table))
+            _put(new_cross, rel, [(n, d) for n, d in raw if codes[n] not in LOCAL_CODES])
         new_facts: dict[str, PageFacts | None] = {}
         fps = dict(cache["fps"])
         for rel in changed:
             page, diags, ids = full[rel]
             fps[rel] = exports_fingerprint(page)
-            if page is None:
-                new_facts[rel] = None
-                continue
             read = [d for d in diags if d.code not in LOCAL_CODES]
-            new_facts[rel] = page_facts(page, ids, items[rel], read, with_page_refs)
+            new_facts[rel] = (
+                None if page is None else page_facts(page, ids, items[rel], read, with_page_refs)
+            )
         for rel in removed:
             final.pop(rel, None)
             new_cross.pop(rel, None)
             fps.pop(rel, None)
             new_facts[rel] = None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return {"final": final, "cross": new_cross, "fps": fps}, new_facts
+
+
+def _put(table: dict[str, list], key: str, entries: list) -> None:
+    """Keep ``entries`` under ``key``, or no key when there are none (as a full run does)."""
+    if entries:
+        table[key] = entries
+    else:
+        table.pop(key, None)
 
 
 def _names(stub: tuple) -> set[str]:
