@@ -84,3 +84,27 @@ def test_corrupt_cache_is_a_miss(tmp_path, counted_loads):
     (root / ".bmtools_cache" / cache.CACHE_FILE).write_bytes(b"not a pickle")
     _, diags = cache.cached_lint(root, Settings())
     assert len(counted_loads) == 2 and {d.code for d in diags} == {"BM401"}
+
+
+def test_lost_or_foreign_facts_mean_a_full_run(tmp_path, counted_loads):
+    """The page facts live in a second file: without the matching one, nothing is guessed."""
+    (tmp_path / "g").mkdir()
+    (tmp_path / "other").mkdir()
+    root, other = make(tmp_path / "g"), make(tmp_path / "other")
+    cache.cached_lint(root, Settings())
+    cache.cached_lint(other, Settings())
+    assert len(counted_loads) == 2
+    (root / "pages/b.md").write_text("- [[b]] now with a ref\n")
+    cache.cached_lint(root, Settings())  # a scoped run: no full load
+    assert len(counted_loads) == 2
+    facts = root / ".bmtools_cache" / cache.FACTS_FILE
+    facts.write_bytes((other / ".bmtools_cache" / cache.FACTS_FILE).read_bytes())  # foreign
+    ref = "((6571f2d0-0000-4000-8000-0000000000aa))"
+    (root / "pages/b.md").write_text(f"- [[b]] and {ref}\n")
+    _, diags = cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 3
+    assert {(d.file, d.code) for d in diags} == {("pages/a.md", "BM401"), ("pages/b.md", "BM103")}
+    (root / "pages/b.md").write_text("- [[b]]\n")
+    facts.unlink()
+    _, diags = cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 4 and {d.code for d in diags} == {"BM401"}
