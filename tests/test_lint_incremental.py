@@ -471,3 +471,32 @@ def test_feature_table_names_every_command():
         assert tuple(c.name for c in import_module(module).COMMANDS) == names
     names = set(cli.main.list_commands(click.Context(cli.main)))
     assert names >= {"graph", "stats", "show", "lint", "render", "milestones"}
+
+
+@pytest.mark.parametrize("seed", range(int(os.environ.get("BMTOOLS_MESSY_SEEDS", "10"))))
+def test_messy_edits_match_a_cold_run(tmp_path, seed):
+    """Messy pages (bad bytes, broken syntax, stray metamodel pieces) rewritten, appended to,
+    added and deleted: the cache still answers as a cold run (800 seeds checked by hand)."""
+    from tests.test_messy_graphs import NAMES, PIECES, messy_graph
+
+    rng = random.Random(seed)
+    root = messy_graph(tmp_path / "g", seed)
+    settings = ALL if seed % 2 else Settings()
+    cache.cached_lint(root, settings)
+    for step in range(8):
+        for _ in range(rng.choice([1, 1, 2])):
+            path = root / rng.choice(NAMES)
+            kind = rng.random()
+            if kind < 0.15:
+                path.unlink(missing_ok=True)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if kind < 0.25:
+                path.write_bytes(rng.randbytes(rng.randint(0, 100)))
+            else:
+                extra = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30)))
+                old = path.read_text(errors="replace") if path.exists() else ""
+                path.write_text(old + extra if rng.random() < 0.6 else extra)
+            touch(path)
+        _, warm = cache.cached_lint(root, settings)
+        assert warm == lint_graph(load_graph(root), settings), (seed, step)
