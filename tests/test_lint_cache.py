@@ -108,3 +108,28 @@ def test_lost_or_foreign_facts_mean_a_full_run(tmp_path, counted_loads):
     facts.unlink()
     _, diags = cache.cached_lint(root, Settings())
     assert len(counted_loads) == 4 and {d.code for d in diags} == {"BM401"}
+
+
+def test_verbose_says_how_the_cache_answered(tmp_path):
+    from click.testing import CliRunner
+
+    from bmtools.cli import main
+
+    root = make(tmp_path)
+
+    def said() -> str:
+        result = CliRunner().invoke(main, ["lint", str(root), "-v", "--format", "json"])
+        assert result.exit_code == 1  # a.md misses required fields
+        return result.stderr.strip()
+
+    assert (
+        said()
+        == "bmtools: cache: no cache for these settings and this config.edn; read all 2 files"
+    )
+    assert said() == "bmtools: cache: no file changed; nothing read (2 files)"
+    (root / "pages/b.md").write_text("- b\n- and plain words\n")
+    assert said() == "bmtools: cache: 1 changed; nothing other pages see changed: read 1 file"
+    (root / "pages/b.md").write_text("- b, now about [[a]]\n")
+    assert said() == "bmtools: cache: 1 changed; re-linted 1 of 2 files"  # b alone
+    (root / "pages/c.md").write_text("- c\n")
+    assert said() == "bmtools: cache: 1 added; re-linted 2 of 3 files"  # c, and a: items

@@ -47,6 +47,7 @@ import gc
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,9 +269,15 @@ def _flatten(final: dict[str, list[Diagnostic]]) -> list[Diagnostic]:
 
 
 def cached_lint(
-    root: str | os.PathLike[str], settings: Settings, progress=None
+    root: str | os.PathLike[str],
+    settings: Settings,
+    progress=None,
+    log: Callable[[str], None] | None = None,
 ) -> tuple[Graph | None, list[Diagnostic]]:
-    """Lint with the cache; returns (graph or None when not read as a whole, diagnostics)."""
+    """Lint with the cache; returns (graph or None when not read as a whole, diagnostics).
+
+    ``log`` gets one line saying how the cache answered (for ``bmtools lint --verbose``)."""
+    log = log or _quiet
     root = Path(root)
     key = cache_key(root, settings)
     cache = _read(root / CACHE_DIR / CACHE_FILE)
@@ -282,27 +289,34 @@ def cached_lint(
         config, _ = read_config(root)
     found: list[Diagnostic] = []
     states = file_states(root, cache["files"] if cache else {}, config, found, cache is not None)
+    why = "no cache for these settings and this config.edn"
+    if cache is not None and cache["found"] != found:
+        why = "the folders list other problems than last time"
     if cache is not None and cache["found"] == found:
         before = cache["files"]
         changed = [r for r in states if r in before and states[r][2] != before[r][2]]
         added = [r for r in states if r not in before]
         removed = [r for r in before if r not in states]
+        what = _counted(changed, added, removed)
         if not (changed or added or removed):
             if states != before:  # touched but identical: remember the new stats
                 _write(root, {**cache, "files": states})
+            log(f"cache: no file changed; nothing read ({_files(len(states))})")
             return None, _flatten(cache["final"])
         reads = read_pages(root, changed + added, config)
         if not (added or removed):
             final = _incremental(root, config, settings, cache, reads)
             if final is not None:
                 _write(root, {**cache, "files": states, "final": final})
+                log(f"cache: {what}; nothing other pages see changed: read {_files(len(reads))}")
                 return None, _flatten(final)
         facts = _read_facts(root, cache)
         update = None
         if facts is not None:
             update = _scoped(root, config, settings, cache, facts, reads, removed, list(states))
         if update is not None:
-            update, fresh = update
+            update, fresh, scope = update
+            log(f"cache: {what}; re-linted {len(scope)} of {_files(len(states))}")
             delta = {
                 **cache.get("facts_delta", {}),
                 **{r: _plain_facts(f) for r, f in fresh.items()},
@@ -314,7 +328,23 @@ def cached_lint(
                 merged = {r: f for r, f in merged.items() if f is not None}
                 _write(root, {**cache, **update, "files": states}, merged)
             return None, _flatten(update["final"])
+        why = f"{what}, which only a full run can tell"
+    log(f"cache: {why}; read all {_files(len(states))}")
     return _full(root, settings, key, states, found, progress)
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'s' if n != 1 else ''}"
+
+
+def _counted(changed: list[str], added: list[str], removed: list[str]) -> str:
+    parts = [(changed, "changed"), (added, "added"), (removed, "removed")]
+    words = [f"{len(files)} {verb}" for files, verb in parts if files]
+    return ", ".join(words) or "no content changed"
 
 
 def _plain_facts(facts: PageFacts | None) -> tuple | None:
@@ -505,10 +535,10 @@ def _scoped(
     reads: dict[str, tuple],
     removed: list[str],
     files: list[str],
-) -> tuple[dict, dict[str, PageFacts | None]] | None:
+) -> tuple[dict, dict[str, PageFacts | None], set[str]] | None:
     """Re-lint the changed, added and removed pages' scope on a partial graph of ``files``;
-    the cache's new ``final``, ``cross`` and ``fps`` with those pages' new facts (None: no
-    longer a page), or None when only a full run can tell (see the module docstring)."""
+    the cache's new ``final``, ``cross`` and ``fps``, those pages' new facts (None: no longer
+    a page) and the scope, or None when only a full run can tell (see the module docstring)."""
     gone = set(removed)
     moves = _moves(cache, facts, reads, gone)
     if moves is None:
@@ -610,7 +640,7 @@ def _scoped(
             new_cross.pop(rel, None)
             fps.pop(rel, None)
             new_facts[rel] = None
-    return {"final": final, "cross": new_cross, "fps": fps}, new_facts
+    return {"final": final, "cross": new_cross, "fps": fps}, new_facts, scope
 
 
 def _put(table: dict[str, list], key: str, entries: list) -> None:

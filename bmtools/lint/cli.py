@@ -70,6 +70,7 @@ def _emit(text: str, output: str | None, color: bool | None = None) -> None:
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
+@click.option("-v", "--verbose", is_flag=True, help="Say on stderr how the cache answered.")
 def lint_command(
     paths,
     select,
@@ -85,6 +86,7 @@ def lint_command(
     color,
     statistics,
     exit_zero,
+    verbose,
 ):
     """Check graphs (or some of their files) against the rules; exit 1 on findings.
 
@@ -120,6 +122,7 @@ def lint_command(
             diff=diff,
             use_cache=not no_cache,
             progress=progress,
+            log=(lambda line: click.echo(f"bmtools: {line}", err=True)) if verbose else None,
         )
     except (ConfigError, SelectorError, FileNotFoundError) as exc:
         click.echo(f"bmtools: error: {exc}", err=True)

@@ -69,12 +69,14 @@ def lint_root(
     settings: Settings,
     use_cache: bool = True,
     progress=None,
+    log=None,
 ) -> tuple[Graph | None, list[Diagnostic]]:
-    """Lint the graph at ``root``; with the cache, unchanged graphs are not re-read."""
+    """Lint the graph at ``root``; with the cache, unchanged graphs are not re-read.
+    ``log(line)`` hears how the cache answered."""
     if use_cache:
         from bmtools.lint.cache import cached_lint
 
-        return cached_lint(root, settings, progress)
+        return cached_lint(root, settings, progress, log)
     graph = load_graph(root)
     return graph, lint_graph(graph, settings, progress)
 
@@ -98,6 +100,7 @@ def run(
     diff: bool = False,
     use_cache: bool = True,
     progress=None,
+    log=None,
 ) -> LintResult:
     groups: dict[Path, list[str] | None] = {}
     for path in paths or ["."]:
@@ -110,7 +113,7 @@ def run(
     for root, scopes in groups.items():
         settings = load_settings(root).with_overrides(select, ignore, extend_select)
         settings.validate()
-        graph, diags = lint_root(root, settings, use_cache and not (fix or diff), progress)
+        graph, diags = lint_root(root, settings, use_cache and not (fix or diff), progress, log)
         diags = [d for d in diags if _in_scope(d, scopes)]
         if fix or diff:
             if graph is None:
