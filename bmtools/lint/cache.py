@@ -400,8 +400,9 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
 def _incremental(
     root: Path, config: Config, settings: Settings, cache: dict, reads: dict[str, tuple]
 ) -> dict[str, list[Diagnostic]] | None:
-    """The new findings by file when only the local findings of ``changed`` can differ;
-    None when a full run is needed (see the module docstring)."""
+    """The new findings by file when only the local findings of the changed pages (``reads``:
+    rel -> what reading it gave) can differ; None when another path must answer (see the
+    module docstring)."""
     collide = set(cache["collide"])
     fps = cache["fps"]
     changed = list(reads)
