@@ -319,15 +319,24 @@ def graph_of(root: Path) -> Path:
     return root
 
 
+def relint_after(root: Path, rel: str, change, reads: list[str] | None = None):
+    """Rewrite one page with ``change(old text)``, give it a new mtime, and lint with the
+    cache; ``reads`` (the fixture's list) is cleared first, so it holds what this run read."""
+    if reads is not None:
+        reads.clear()
+    page = root / rel
+    page.write_text(change(_text(page)))
+    touch(page)
+    return cache.cached_lint(root, ALL)
+
+
 def test_stable_exports_read_only_the_changed_page(tmp_path, reads):
     root = graph_of(tmp_path)
     cache.cached_lint(root, ALL)
     assert sorted(reads) == sorted(cache.file_states(root, {}))  # cold: every file
-    reads.clear()
-    page = root / "pages/Page 1.md"
-    page.write_text(_text(page) + "- caf\u00c3\u00a9 plain words at the end\n")
-    touch(page)
-    graph, diags = cache.cached_lint(root, ALL)
+    graph, diags = relint_after(
+        root, "pages/Page 1.md", lambda t: t + "- caf\u00c3\u00a9 plain words at the end\n", reads
+    )
     assert graph is None and reads == ["pages/Page 1.md"]
     assert any(d.code == "BM205" and d.file == "pages/Page 1.md" for d in diags)
     assert diags == lint_graph(load_graph(root), ALL)
@@ -361,11 +370,7 @@ def test_changed_exports_relint_a_scope(tmp_path, reads, change, items_too):
     root = graph_of(tmp_path)
     (root / "pages/Page 1.md").write_text("- words, then a [[Page 2]] ref\n- more words\n")
     cache.cached_lint(root, ALL)
-    reads.clear()
-    page = root / "pages/Page 1.md"
-    page.write_text(change(_text(page)))
-    touch(page)
-    graph, diags = cache.cached_lint(root, ALL)
+    graph, diags = relint_after(root, "pages/Page 1.md", change, reads)
     assert graph is None
     expected = {"pages/Page 1.md"} | metamodel_pages(root)
     assert set(reads) == expected | (item_pages(root) if items_too else set())
@@ -402,11 +407,7 @@ def test_a_new_name_relints_the_pages_naming_it(tmp_path, reads, change):
     (root / "pages/embedder.md").write_text("- {{embed [[Another name]]}} {{embed [[page 1]]}}\n")
     (root / "pages/bystander.md").write_text("- {{embed [[Growth]]}}\n")
     cache.cached_lint(root, ALL)
-    reads.clear()
-    page = root / "pages/Page 1.md"
-    page.write_text(change(_text(page)))
-    touch(page)
-    graph, diags = cache.cached_lint(root, ALL)
+    graph, diags = relint_after(root, "pages/Page 1.md", change, reads)
     assert graph is None
     assert "pages/embedder.md" in reads and "pages/bystander.md" not in reads
     assert diags == lint_graph(load_graph(root), ALL)
@@ -415,10 +416,8 @@ def test_a_new_name_relints_the_pages_naming_it(tmp_path, reads, change):
 def test_a_name_taken_twice_falls_back_to_a_full_run(tmp_path, reads):
     root = graph_of(tmp_path)
     cache.cached_lint(root, ALL)
-    page = root / "pages/Page 1.md"
-    page.write_text("title:: Page 2\n\n" + _text(page))  # now two files name 'page 2'
-    touch(page)
-    graph, diags = cache.cached_lint(root, ALL)
+    # now two files name 'page 2'
+    graph, diags = relint_after(root, "pages/Page 1.md", lambda t: "title:: Page 2\n\n" + t)
     assert graph is not None
     assert any(d.code == "BM011" for d in diags)
     assert diags == lint_graph(load_graph(root), ALL)
@@ -427,11 +426,10 @@ def test_a_name_taken_twice_falls_back_to_a_full_run(tmp_path, reads):
 def test_class_page_edit_falls_back(tmp_path, reads):
     root = graph_of(tmp_path)
     cache.cached_lint(root, ALL)
-    reads.clear()
-    page = root / "pages/tactic.md"
-    page.write_text(_text(page) + "- plain words after the fields\n")  # plain, but a class page
-    touch(page)
-    graph, diags = cache.cached_lint(root, ALL)
+    # plain words, but on a class page
+    graph, diags = relint_after(
+        root, "pages/tactic.md", lambda t: t + "- plain words after the fields\n", reads
+    )
     assert graph is not None and len(reads) > 1
     assert diags == lint_graph(load_graph(root), ALL)
 
