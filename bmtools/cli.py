@@ -51,8 +51,16 @@ class BmtoolsGroup(click.Group):
             ctx.exit(EXIT_FAILURE)
 
 
+def graph_path(ctx: click.Context | None, param: click.Parameter | None, value: str) -> str:
+    """The graph root a command's PATH names (itself, or the graph its bmtools.toml names);
+    a folder that is no Logseq graph is an error (exit 2). Also a click callback."""
+    from bmtools.lint.settings import graph_folder
+
+    return graph_folder(value)
+
+
 def load(path: str, quiet: bool = False) -> Graph:
-    graph = load_graph(path)
+    graph = load_graph(graph_path(None, None, path))
     if not quiet:
         for d in graph.diagnostics:
             if d.severity != "info":

@@ -11,7 +11,8 @@ from bmtools.cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK
 from bmtools.lint.formats import FORMATS, Report, render
 from bmtools.lint.registry import all_rules, get_rule
 from bmtools.lint.selector import SelectorError, split_codes
-from bmtools.lint.settings import ConfigError
+from bmtools.lint.settings import ConfigError, graph_folder, lint_path
+from bmtools.loader import GraphRootError
 
 PROGRESS_MIN_FILES = 2000
 
@@ -90,9 +91,16 @@ def lint_command(
 ):
     """Check graphs (or some of their files) against the rules; exit 1 on findings.
 
-    PATHS are graph folders, folders inside a graph or page files (default: .).
+    PATHS are graph folders, folders inside a graph or page files (default: .). A folder
+    that is no graph may name one in its bmtools.toml or [tool.bmtools]: graph = "notes".
     """
     from bmtools.lint import runner
+
+    try:
+        paths = [lint_path(p) for p in paths or ["."]]
+    except (ConfigError, GraphRootError) as exc:
+        click.echo(f"bmtools: error: {exc}", err=True)
+        sys.exit(EXIT_FAILURE)
 
     tty = sys.stdout.isatty() and not output
     bar = None
@@ -210,7 +218,7 @@ def metamodel_command(path, fmt):
     from bmtools.loader import load_graph
     from bmtools.metamodel import load_metamodel
 
-    mm = load_metamodel(load_graph(path))
+    mm = load_metamodel(load_graph(graph_folder(path)))
     data = mm.to_dict()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))

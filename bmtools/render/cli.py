@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bmtools.cli import graph_path
 from bmtools.render.new import (
     Created,
     NewError,
@@ -31,6 +32,7 @@ graph_option = click.option(
     default=".",
     show_default=True,
     type=click.Path(file_okay=False, exists=True),
+    callback=graph_path,
     help="The graph folder.",
 )
 templates_option = click.option(
@@ -166,7 +168,9 @@ def new_item_command(cls, page, title, assignments, tasks, graph_path, templates
 
 
 @click.command("render")
-@click.argument("path", default=".", type=click.Path(file_okay=False, exists=True))
+@click.argument(
+    "path", default=".", type=click.Path(file_okay=False, exists=True), callback=graph_path
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any page is out of date.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print unified diffs of the changes.")
 @dry_run_option
