@@ -94,6 +94,14 @@ def every_page_reassembles(monkeypatch):
 READ_PAGES: list[str] = []  # every page checked, so a test can prove the check ran
 
 
+@pytest.fixture(autouse=True)
+def own_cache_dir(monkeypatch, tmp_path_factory):
+    """Every test gets its own lint cache directory (never the user's)."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("BMTOOLS_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def make_graph(tmp_path):
     """make_graph({"pages/a.md": "- x"}, config=...) → a loaded Graph (fidelity checked)."""

@@ -39,7 +39,8 @@ def test_unchanged_graph_is_not_read_again(tmp_path, counted_loads):
     graph, first = cache.cached_lint(root, Settings())
     assert graph is not None and len(counted_loads) == 1
     assert {d.code for d in first} == {"BM401"}
-    assert (root / ".bmtools_cache" / "CACHEDIR.TAG").is_file()
+    assert (cache.folder_for(root) / "CACHEDIR.TAG").is_file()
+    assert not (root / ".bmtools_cache").exists()  # nothing written into the graph
     graph, second = cache.cached_lint(root, Settings())
     assert graph is None and len(counted_loads) == 1
     assert second == first  # fixes and all fields survive the cache
@@ -81,7 +82,7 @@ def test_changes_invalidate(tmp_path, counted_loads):
 def test_corrupt_cache_is_a_miss(tmp_path, counted_loads):
     root = make(tmp_path)
     cache.cached_lint(root, Settings())
-    (root / ".bmtools_cache" / cache.CACHE_FILE).write_bytes(b"not a pickle")
+    (cache.folder_for(root) / cache.CACHE_FILE).write_bytes(b"not a cache")
     _, diags = cache.cached_lint(root, Settings())
     assert len(counted_loads) == 2 and {d.code for d in diags} == {"BM401"}
 
@@ -97,8 +98,8 @@ def test_lost_or_foreign_facts_mean_a_full_run(tmp_path, counted_loads):
     (root / "pages/b.md").write_text("- [[b]] now with a ref\n")
     cache.cached_lint(root, Settings())  # a scoped run: no full load
     assert len(counted_loads) == 2
-    facts = root / ".bmtools_cache" / cache.FACTS_FILE
-    facts.write_bytes((other / ".bmtools_cache" / cache.FACTS_FILE).read_bytes())  # foreign
+    facts = cache.folder_for(root) / cache.FACTS_FILE
+    facts.write_bytes((cache.folder_for(other) / cache.FACTS_FILE).read_bytes())  # foreign
     ref = "((6571f2d0-0000-4000-8000-0000000000aa))"
     (root / "pages/b.md").write_text(f"- [[b]] and {ref}\n")
     _, diags = cache.cached_lint(root, Settings())

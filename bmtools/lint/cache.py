@@ -1,4 +1,4 @@
-"""The lint cache: ``.bmtools_cache/`` at the graph root.
+"""The lint cache: one folder per graph in the user's cache directory (see :func:`folder_for`).
 
 The key is the bmtools version, the rule table, the lint settings and the bytes of
 ``logseq/config.edn``. The value holds, per page file, its content hash (BLAKE2b), its
@@ -46,14 +46,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import pickle
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
+
 from bmtools import __version__
 from bmtools.config import CONFIG_PATH, read_config
 from bmtools.gcpause import paused_gc
+from bmtools.lint import cachefile
 from bmtools.lint.context import LintContext, page_embeds
 from bmtools.lint.engine import finish, run_rules
 from bmtools.lint.partial import (
@@ -72,12 +76,13 @@ from bmtools.lint.suppress import suppressions
 from bmtools.loader import block_ids, discover, load_graph, read_pages
 from bmtools.model import PAGE_EMBED, Config, Diagnostic, Graph, Page
 from bmtools.names import namespace_parents, page_name
-from bmtools.writer import write_bytes
+from bmtools.writer import UnsafePathError, write_bytes
 
-CACHE_DIR = ".bmtools_cache"
-CACHE_FILE = "lint-v5.pickle"
-FACTS_FILE = "lint-v5-facts.pickle"  # read only when pages must be re-linted with others
-FORMAT = 5  # bump on any change of what the files hold
+CACHE_ENV = "BMTOOLS_CACHE_DIR"  # where caches live, when --cache-dir does not say
+CACHE_FILE = "lint.msgpack"
+FACTS_FILE = "lint-facts.msgpack"  # read only when pages must be re-linted with others
+FORMAT = cachefile.FORMAT
+MAX_CACHE_BYTES = 1 << 30  # a cache file larger than this is not read (a cold run instead)
 
 # Rules whose findings on a file depend only on that file's bytes, config.edn and the settings.
 LOCAL_CODES = frozenset(
@@ -215,49 +220,108 @@ def exports_fingerprint(page: Page | None) -> bytes:
     return h.digest()
 
 
-def _read(path: Path) -> dict | None:
+def folder_for(
+    root: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
+) -> Path:
+    """The cache folder of the graph at ``root``: ``lint/NAME-HASH`` under ``cache_dir``, else
+    ``$BMTOOLS_CACHE_DIR``, else the user's cache directory, keyed by the graph's real path.
+
+    Never inside the graph by default: a repository cannot ship its own cache to CI."""
+    base = cache_dir or os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("bmtools")
+    real = os.path.realpath(root)
+    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    label = re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(real))[:40] or "graph"
+    return Path(base) / "lint" / f"{label}-{digest}"
+
+
+def unusable(folder: Path) -> str | None:
+    """Why ``folder`` must not hold a cache (None when it may): a folder on its way that is a
+    symbolic link (or not a folder) could send the cache's writes anywhere."""
+    for path in (folder.parent.parent, folder.parent, folder):
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            return f"{path}: {exc.strerror}"
+        if stat.S_ISLNK(st.st_mode):
+            return f"{path} is a symbolic link"
+        if not stat.S_ISDIR(st.st_mode):
+            return f"{path} is not a folder"
+    return None
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """A cache file's bytes: a regular file, not through a link, within the size bound."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with open(path, "rb") as fh, paused_gc():
-            data = pickle.load(fh)
-        return data if isinstance(data, dict) and data.get("format") == FORMAT else None
-    except Exception:  # a corrupt or foreign cache is just a miss
+        fd = os.open(path, flags)
+    except OSError:
         return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_CACHE_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(MAX_CACHE_BYTES + 1)
+        return data if len(data) <= MAX_CACHE_BYTES else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
-def _read_facts(root: Path, cache: dict) -> dict[str, PageFacts] | None:
+def _read(folder: Path) -> dict | None:
+    raw = _read_bytes(folder / CACHE_FILE)
+    if raw is None:
+        return None
+    with paused_gc():
+        return cachefile.decode_cache(raw)  # anything but a cache of this format: None
+
+
+def _read_facts(folder: Path, cache: dict) -> dict[str, PageFacts] | None:
     """The page facts written with ``cache`` (kept apart: most runs do not need them)."""
-    data = _read(root / CACHE_DIR / FACTS_FILE)
-    if data is None or data.get("id") != cache.get("facts_id"):
+    raw = _read_bytes(folder / FACTS_FILE)
+    if raw is None:
         return None
-    make = PageFacts._make
-    facts = {rel: make(t) for rel, t in data["facts"].items()}
-    for rel, t in cache.get("facts_delta", {}).items():
-        if t is None:  # the file is gone, or no longer a page
-            facts.pop(rel, None)
-        else:
-            facts[rel] = make(t)
+    with paused_gc():
+        data = cachefile.decode_facts(raw)
+        if data is None or data[0] != cache.get("facts_id"):
+            return None
+        make = PageFacts._make
+        facts = {rel: make(t) for rel, t in data[1].items()}
+        for rel, t in cache.get("facts_delta", {}).items():
+            if t is None:  # the file is gone, or no longer a page
+                facts.pop(rel, None)
+            else:
+                facts[rel] = make(t)
     return facts
 
 
-def _write(root: Path, data: dict, facts: dict[str, PageFacts] | None = None) -> None:
+TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# bmtools lint cache\n"
+
+
+def _write(folder: Path | None, data: dict, facts: dict[str, PageFacts] | None = None) -> None:
     """Write the cache (and, when given, new page facts, first: the cache names their id)."""
-    folder = root / CACHE_DIR
+    if folder is None or unusable(folder) is not None:
+        return
     try:
-        folder.mkdir(exist_ok=True)
-        tag = folder / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# bmtools lint cache\n")
-            (folder / ".gitignore").write_text("*\n")
+        folder.mkdir(parents=True, exist_ok=True)
+        if unusable(folder) is not None:  # made a link while we were not looking
+            return
+        write_bytes(folder / "CACHEDIR.TAG", TAG, follow_links=False)
+        write_bytes(folder / ".gitignore", b"*\n", follow_links=False)
         with paused_gc():
             if facts is not None:
                 token = os.urandom(8).hex()
-                plain = {rel: tuple(f) for rel, f in facts.items()}  # pickles twice as fast
-                blob = {"format": FORMAT, "id": token, "facts": plain}
-                write_bytes(folder / FACTS_FILE, pickle.dumps(blob, pickle.HIGHEST_PROTOCOL))
+                blob = cachefile.encode_facts(token, facts)
+                write_bytes(folder / FACTS_FILE, blob, follow_links=False)
                 data = {**data, "facts_id": token, "facts_delta": {}}
-            write_bytes(folder / CACHE_FILE, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # a read-only graph is linted without a cache
+            write_bytes(folder / CACHE_FILE, cachefile.encode_cache(data), follow_links=False)
+    except (OSError, UnsafePathError):
+        pass  # a read-only cache folder: lint without a cache
+    except (TypeError, ValueError):
+        pass  # a value the cache's schema cannot hold: the next run is a cold one
 
 
 def _flatten(final: dict[str, list[Diagnostic]]) -> list[Diagnostic]:
@@ -273,17 +337,24 @@ def cached_lint(
     settings: Settings,
     progress=None,
     log: Callable[[str], None] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> tuple[Graph | None, list[Diagnostic]]:
     """Lint with the cache; returns (graph or None when not read as a whole, diagnostics).
 
-    ``log`` gets one line saying how the cache answered (for ``bmtools lint --verbose``)."""
+    ``log`` gets one line saying how the cache answered (for ``bmtools lint --verbose``);
+    ``cache_dir`` is where caches live (see :func:`folder_for`)."""
     log = log or _quiet
     root = Path(root)
+    folder: Path | None = folder_for(root, cache_dir)
+    refused = unusable(folder)
+    if refused is not None:
+        log(f"cache: not used ({refused}); read all files")
+        return _full(root, settings, "", {}, [], progress, None)
     key = cache_key(root, settings)
-    cache = _read(root / CACHE_DIR / CACHE_FILE)
+    cache = _read(folder)
     if cache is not None and cache.get("key") != key:
         cache = None
-    if cache is not None:
+    if cache is not None and cache["config"] is not None:
         config = cache["config"]  # config.edn's bytes are part of the key
     else:
         config, _ = read_config(root)
@@ -300,17 +371,17 @@ def cached_lint(
         what = _counted(changed, added, removed)
         if not (changed or added or removed):
             if states != before:  # touched but identical: remember the new stats
-                _write(root, {**cache, "files": states})
+                _write(folder, {**cache, "files": states})
             log(f"cache: no file changed; nothing read ({_files(len(states))})")
             return None, _flatten(cache["final"])
         reads = read_pages(root, changed + added, config)
         if not (added or removed):
             final = _incremental(root, config, settings, cache, reads)
             if final is not None:
-                _write(root, {**cache, "files": states, "final": final})
+                _write(folder, {**cache, "files": states, "final": final})
                 log(f"cache: {what}; nothing other pages see changed: read {_files(len(reads))}")
                 return None, _flatten(final)
-        facts = _read_facts(root, cache)
+        facts = _read_facts(folder, cache)
         update = None
         if facts is not None:
             update = _scoped(root, config, settings, cache, facts, reads, removed, list(states))
@@ -322,15 +393,15 @@ def cached_lint(
                 **{r: _plain_facts(f) for r, f in fresh.items()},
             }
             if len(delta) <= FACTS_DELTA_MAX:
-                _write(root, {**cache, **update, "files": states, "facts_delta": delta})
+                _write(folder, {**cache, **update, "files": states, "facts_delta": delta})
             else:
                 merged = {**facts, **fresh}
                 merged = {r: f for r, f in merged.items() if f is not None}
-                _write(root, {**cache, **update, "files": states}, merged)
+                _write(folder, {**cache, **update, "files": states}, merged)
             return None, _flatten(update["final"])
         why = f"{what}, which only a full run can tell"
     log(f"cache: {why}; read all {_files(len(states))}")
-    return _full(root, settings, key, states, found, progress)
+    return _full(root, settings, key, states, found, progress, folder)
 
 
 def _quiet(message: str) -> None:
@@ -351,7 +422,7 @@ def _plain_facts(facts: PageFacts | None) -> tuple | None:
     return None if facts is None else tuple(facts)
 
 
-def _full(root: Path, settings: Settings, key: str, states, found, progress):
+def _full(root: Path, settings: Settings, key: str, states, found, progress, folder: Path | None):
     graph = load_graph(root)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # as in lint_graph: the rules make little garbage
@@ -379,7 +450,7 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress):
             gc.enable()
     collide = sorted({f for _, names in graph.collisions for f in names})
     _write(
-        root,
+        folder,
         {
             "format": FORMAT,
             "key": key,

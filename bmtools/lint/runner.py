@@ -70,13 +70,14 @@ def lint_root(
     use_cache: bool = True,
     progress=None,
     log=None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> tuple[Graph | None, list[Diagnostic]]:
     """Lint the graph at ``root``; with the cache, unchanged graphs are not re-read.
-    ``log(line)`` hears how the cache answered."""
+    ``log(line)`` hears how the cache answered; ``cache_dir`` is where caches live."""
     if use_cache:
         from bmtools.lint.cache import cached_lint
 
-        return cached_lint(root, settings, progress, log)
+        return cached_lint(root, settings, progress, log, cache_dir)
     graph = load_graph(root)
     return graph, lint_graph(graph, settings, progress)
 
@@ -101,6 +102,7 @@ def run(
     use_cache: bool = True,
     progress=None,
     log=None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> LintResult:
     groups: dict[Path, list[str] | None] = {}
     for path in paths or ["."]:
@@ -113,7 +115,9 @@ def run(
     for root, scopes in groups.items():
         settings = load_settings(root).with_overrides(select, ignore, extend_select)
         settings.validate()
-        graph, diags = lint_root(root, settings, use_cache and not (fix or diff), progress, log)
+        graph, diags = lint_root(
+            root, settings, use_cache and not (fix or diff), progress, log, cache_dir
+        )
         diags = [d for d in diags if _in_scope(d, scopes)]
         if fix or diff:
             if graph is None:
