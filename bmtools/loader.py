@@ -26,6 +26,13 @@ from bmtools.names import (
     page_name,
     title_from_file_stem,
 )
+from bmtools.safeio import (
+    NotRegularFileError,
+    TooLargeError,
+    escapes,
+    follow_outside,
+    read_regular,
+)
 from bmtools.syntax.inline import JOURNAL_REFS, JournalRefs
 from bmtools.syntax.outline import parse_outline
 
@@ -43,70 +50,82 @@ class GraphRootError(Exception):
 
 
 def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[str]:
-    """Relative POSIX paths of the graph's page files, sorted, as Logseq would list them."""
+    """Relative POSIX paths of the graph's page files, sorted, as Logseq would list them.
+
+    Only regular files are listed, and no link is followed out of the graph (each is
+    reported: BM008, BM009), so no reader can block on a pipe or read a file outside."""
     hidden = [h.strip("/") for h in config.hidden if h.strip("/")]
     found: list[str] = []
     seen_dirs: set[tuple[int, int]] = set()
+    root_real = os.path.realpath(root)
+    outside_ok = follow_outside()
 
-    def on_error(err: OSError) -> None:
-        rel = os.path.relpath(err.filename, root) if err.filename else "."
-        diagnostics.append(
-            Diagnostic(
-                "BM001",
-                f"cannot read folder: {err.strerror}",
-                rel.replace(os.sep, "/"),
-                0,
-                0,
-                "error",
-                "unreadable-file",
-            )
-        )
+    def report(code: str, message: str, rel: str, severity: str, name: str) -> None:
+        diagnostics.append(Diagnostic(code, message, rel, 0, 0, severity, name))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=True):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir
+    stack = [(str(root), "")]
+    while stack:
+        dirpath, rel_dir = stack.pop()
         try:
             st = os.stat(dirpath)
-            key = (st.st_dev, st.st_ino)
-        except OSError:
-            key = None
-        if key is not None:
-            if key in seen_dirs:
-                diagnostics.append(
-                    Diagnostic(
-                        "BM006",
-                        "folder reached twice through symbolic links (a loop?); skipped",
-                        rel_dir or ".",
-                        0,
-                        0,
-                        "warning",
-                        "symlink-loop",
-                    )
-                )
-                dirnames[:] = []
+            with os.scandir(dirpath) as it:
+                entries = list(it)
+        except OSError as err:
+            report("BM001", f"cannot read folder: {err.strerror}", rel_dir or ".", "error",
+                   "unreadable-file")  # fmt: skip
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            report("BM006", "folder reached twice through symbolic links (a loop?); skipped",
+                   rel_dir or ".", "warning", "symlink-loop")  # fmt: skip
+            continue
+        seen_dirs.add(key)
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            seen_dirs.add(key)
-        keep = []
-        for d in sorted(dirnames):
-            rel = f"{rel_dir}/{d}" if rel_dir else d
-            if d.startswith(".") or d == "node_modules" or rel in EXCLUDED_DIRS:
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()  # follows a link, as Logseq does inside the graph
+            except OSError:
+                is_link, is_dir = False, False
+            if is_dir:
+                if name == "node_modules" or rel in EXCLUDED_DIRS or _hidden(rel, hidden):
+                    continue
+            else:
+                lower = name.lower()
+                if not (lower.endswith(PAGE_SUFFIXES) or lower.endswith(ORG_SUFFIX)):
+                    continue
+                if _hidden(rel, hidden):
+                    continue
+            if is_link and not outside_ok and escapes(root_real, entry.path) is not None:
+                what = "folder" if is_dir else "file"
+                report("BM008", f"symbolic link to a {what} outside the graph: not followed",
+                       rel, "warning", "link-outside-graph")  # fmt: skip
                 continue
-            if any(rel == h or rel.startswith(h + "/") for h in hidden):
+            if is_dir:
+                subdirs.append((entry.path, rel))
                 continue
-            keep.append(d)
-        dirnames[:] = keep
-        for f in filenames:
-            if f.startswith("."):
-                continue
-            lower = f.lower()
-            if not (lower.endswith(PAGE_SUFFIXES) or lower.endswith(ORG_SUFFIX)):
-                continue
-            rel = f"{rel_dir}/{f}" if rel_dir else f
-            if any(rel == h or rel.startswith(h + "/") for h in hidden):
+            try:
+                regular = entry.is_file()  # no system call unless it is a link
+                mode = 0 if regular else entry.stat().st_mode
+            except OSError:
+                regular, mode = True, 0  # a dangling link: reading it reports BM001
+            if not regular:
+                kind = NotRegularFileError(rel, mode).kind
+                report("BM009", f"{kind} with a page extension: not read", rel, "warning",
+                       "not-a-regular-file")  # fmt: skip
                 continue
             found.append(rel)
+        stack.extend(sorted(subdirs, reverse=True))
     found.sort()
     return found
+
+
+def _hidden(rel: str, hidden: list[str]) -> bool:
+    return any(rel == h or rel.startswith(h + "/") for h in hidden)
 
 
 def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[Diagnostic]]:
@@ -132,24 +151,22 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
         return page, diagnostics
     path = os.path.join(root, rel)  # os, not pathlib: 10k files, a few µs each
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            diagnostics.append(
-                Diagnostic(
-                    "BM003",
-                    f"file is {size / 1048576:.0f} MB, over the {MAX_FILE_BYTES // 1048576} MB "
-                    "limit: listed, not parsed",
-                    rel,
-                    0,
-                    0,
-                    "warning",
-                    "file-too-large",
-                )
+        data = read_regular(path, MAX_FILE_BYTES)
+    except TooLargeError as exc:
+        diagnostics.append(
+            Diagnostic(
+                "BM003",
+                f"file is {exc.size / 1048576:.0f} MB, over the {MAX_FILE_BYTES // 1048576} MB "
+                "limit: listed, not parsed",
+                rel,
+                0,
+                0,
+                "warning",
+                "file-too-large",
             )
-            _finish_identity(page, config)
-            return page, diagnostics
-        with open(path, "rb") as f:
-            data = f.read()
+        )
+        _finish_identity(page, config)
+        return page, diagnostics
     except OSError as exc:
         diagnostics.append(
             Diagnostic(
