@@ -5,20 +5,34 @@ from __future__ import annotations
 from functools import cached_property
 
 from bmtools.metamodel import Metamodel, classes_of_page, load_metamodel
-from bmtools.model import BLOCK_EMBED, PAGE_EMBED, Diagnostic, Graph, Page
+from bmtools.model import BLOCK_EMBED, PAGE_EMBED, Block, Diagnostic, Graph, Page
 
 Embed = tuple[str, str, int, int]  # (ref kind, target, line, column)
+# (HELD_BY, uuid, line, column): the embed at line:column sits in the block carrying id uuid or
+# under it, so an embed of that block shows it too. Plain data, so a page's facts keep it.
+HELD_BY = "held-by"
 
 
 def page_embeds(page: Page) -> list[Embed]:
-    """The page and block embeds of a page, in order."""
+    """The page and block embeds of a page, in order, each followed by its HELD_BY entries
+    (the ids of its block and of that block's ancestors): what embed cycles are made of."""
     out: list[Embed] = []
-    for block in page.blocks:
+    blocks = page.blocks
+    for block in blocks:
         if not block.macros:
             continue  # embeds are macros: most blocks have none
+        holders: list[str] | None = None
         for ref in block.refs:
             if ref.kind == PAGE_EMBED or ref.kind == BLOCK_EMBED:
                 out.append((ref.kind, ref.target, ref.line, ref.col))
+                if holders is None:
+                    holders = []
+                    b: Block | None = block
+                    while b is not None:
+                        if b.uuid:
+                            holders.append(b.uuid)
+                        b = blocks[b.parent] if b.parent is not None else None
+                out.extend((HELD_BY, uuid, ref.line, ref.col) for uuid in holders)
     return out
 
 
