@@ -224,6 +224,14 @@ BUILTIN_MILESTONE = ClassSpec(
 
 
 def page_types(page: Page) -> list[str]:
+    """What a page says it is: the names under ``page-type::`` and its synonyms, plus
+    ``artifact info`` for a page that declares an artifact by its properties alone.
+
+    innBoK writes artifact info pages as ``innbok-type:: internal`` with ``metamodel-id::`` and
+    ``item-classes::`` (no ``page-type::``); those properties are what make the page an
+    artifact, whatever its ``*-type::`` key says. One of them is enough (two thirds of the
+    published innBoK artifact pages carry no ``item-classes::``): BM305 reports the other.
+    """
     if not page.properties:
         return []
     out: list[str] = []
@@ -231,7 +239,20 @@ def page_types(page: Page) -> list[str]:
         prop = page.properties.get(key)
         if prop is not None:
             out.extend(page_name(n) for n in prop.names())
+    if ARTIFACT_TYPE not in out and _declares_artifact(page):
+        out.append(ARTIFACT_TYPE)
     return out
+
+
+def _declares_artifact(page: Page) -> bool:
+    props = page.properties
+    return "metamodel-id" in props or "item-classes" in props
+
+
+def is_artifact_page(page: Page) -> bool:
+    """``page-type:: [[artifact info]]`` (or a synonym), or ``metamodel-id::`` /
+    ``item-classes::`` page properties under any type key or none (the innBoK layout)."""
+    return ARTIFACT_TYPE in page_types(page)
 
 
 def is_class_page(page: Page) -> bool:
@@ -346,7 +367,7 @@ def load_metamodel(graph: Graph) -> Metamodel:
         for alias in spec.aliases:
             mm.class_names.setdefault(alias, spec.name)
     for page in graph.pages.values():
-        if page.file is not None and ARTIFACT_TYPE in page_types(page):
+        if page.file is not None and is_artifact_page(page):
             mm.artifacts.append(read_artifact(graph, page))
     return mm
 
@@ -412,8 +433,11 @@ def section_key(title: str) -> str:
 
 def read_artifact(graph: Graph, page: Page) -> ArtifactSpec:
     def names(key: str) -> list[str]:
+        """The names a property gives; innBoK's placeholder ``[[]]`` names nothing."""
         prop = page.properties.get(key)
-        return prop.names() if prop is not None else []
+        if prop is None:
+            return []
+        return [n for n in prop.names() if n.strip() and n.strip() not in ("[[]]", "#[[]]")]
 
     mid = names("metamodel-id")
     sections = {}
