@@ -67,17 +67,21 @@ def _emit(text: str, output: str | None, color: bool | None = None) -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes (atomically, in place).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; write nothing.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the lint cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    envvar="BMTOOLS_CACHE_DIR",
-    help="Where lint caches live (default: the user's cache directory).",
-)
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write .bmtools_cache/.")
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
-@click.option("-v", "--verbose", is_flag=True, help="Say on stderr how the cache answered.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="List info findings too; say on stderr how the cache answered.",
+)
+@click.option(
+    "--show-info",
+    is_flag=True,
+    help="List info findings one by one (text format; by default they are counted per rule).",
+)
 def lint_command(
     paths,
     select,
@@ -90,11 +94,11 @@ def lint_command(
     unsafe_fixes,
     diff,
     no_cache,
-    cache_dir,
     color,
     statistics,
     exit_zero,
     verbose,
+    show_info,
 ):
     """Check graphs (or some of their files) against the rules; exit 1 on findings.
 
@@ -136,7 +140,6 @@ def lint_command(
             unsafe_fixes=unsafe_fixes,
             diff=diff,
             use_cache=not no_cache,
-            cache_dir=cache_dir,
             progress=progress,
             log=(lambda line: click.echo(f"bmtools: {line}", err=True)) if verbose else None,
         )
@@ -161,6 +164,7 @@ def lint_command(
         fixed=result.fixed,
         color=tty if color is None else color,
         unsafe_fixes=unsafe_fixes,
+        show_info=show_info or verbose,
     )
     if statistics and fmt == "text":
         _emit(_statistics(result.diagnostics), output)

@@ -21,6 +21,9 @@ class Report:
     show_fixes: bool = True
     unsafe_fixes: bool = False
     extra: dict = field(default_factory=dict)
+    # text format only: list info findings one by one (else one line counts them per code);
+    # the machine formats always carry every finding
+    show_info: bool = True
 
 
 def render(fmt: str, report: Report) -> str:

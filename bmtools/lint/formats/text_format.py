@@ -14,7 +14,10 @@ _SEV_COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
 def render(report: Report) -> str:
     c = report.color
     lines = []
-    for d in report.diagnostics:
+    shown = report.diagnostics
+    if not report.show_info:
+        shown = [d for d in shown if d.severity != "info"]
+    for d in shown:
         where = d.file or "."
         if d.line:
             where += f":{d.line}:{d.col or 1}"
@@ -32,12 +35,30 @@ def render(report: Report) -> str:
             else (" (info)" if not c else click.style(" (info)", dim=True))
         )
         lines.append(f"{where}: {code}{fixable} {d.message}{sev}")
-    lines.append(summary(report))
+    hidden = len(report.diagnostics) - len(shown)
+    if hidden:
+        lines.append(hidden_infos(report.diagnostics))
+    lines.append(summary(report, shown))
     return "\n".join(lines) + "\n"
 
 
-def summary(report: Report) -> str:
-    diags = report.diagnostics
+def hidden_infos(diagnostics) -> str:
+    """One line for the info findings not listed: a graph with years of history may hold
+    thousands (legacy items), which would bury the findings that matter."""
+    counts = Counter(d.code for d in diagnostics if d.severity == "info")
+    n = sum(counts.values())
+    per_code = ", ".join(f"{code}: {k:,}" for code, k in sorted(counts.items(), key=_by_count))
+    noun = "finding" if n == 1 else "findings"
+    return f"+ {n:,} info {noun} hidden ({per_code}); use --show-info or -v to list them"
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
+
+
+def summary(report: Report, shown=None) -> str:
+    """The closing line(s): counts of the findings ``shown`` (default: all of them)."""
+    diags = report.diagnostics if shown is None else shown
     counts = Counter(d.severity for d in diags)
     parts = []
     if not diags:
