@@ -89,3 +89,25 @@ def test_every_rule_is_documented():
             assert "## Fix safety" in rule.doc, f"{code} has a fix but no 'Fix safety'"
         assert rule.name == rule.name.lower() and " " not in rule.name
         assert rule.severity in ("error", "warning", "info")
+
+
+def _lint_page(tmp_path: Path, text: str, code: str):
+    make_graph(tmp_path, {"pages/a.md": text})
+    return lint_graph(load_graph(tmp_path), Settings(select=[code]))
+
+
+def test_comma_fix_only_for_a_list_of_names(tmp_path):
+    text = (
+        "- [[Launch]] #milestone\n"
+        "  depends-on:: [[Beta ready]], Pricing page live\n"
+        "  description:: Opens on right-click, for the selected [[Whiteboard objects]]\n"
+        "  notes:: [[Ops]], We keep the old export. It still works\n"
+    )
+    found = {d.line: d for d in _lint_page(tmp_path, text, "BM203")}
+    assert sorted(found) == [2, 3, 4]
+    edits = found[2].fix.edits
+    assert [(text[e.start_offset : e.end_offset], e.replacement) for e in edits] == [
+        ("Pricing page live", "[[Pricing page live]]")
+    ]
+    assert found[3].fix is None  # text with a reference in it: which words are a page is a guess
+    assert found[4].fix is None  # a sentence is no page name
