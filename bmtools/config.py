@@ -7,8 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from bmtools.model import Config, Diagnostic
+from bmtools.safeio import read_graph_file
 
 CONFIG_PATH = "logseq/config.edn"
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
+def config_bytes(root: str | Path) -> bytes:
+    """config.edn's bytes: a regular file inside the graph (see bmtools.safeio)."""
+    return read_graph_file(root, CONFIG_PATH, MAX_CONFIG_BYTES)
 
 
 def to_python(value: Any) -> Any:
@@ -79,16 +86,15 @@ def parse_config(text: str, file: str | None = CONFIG_PATH) -> tuple[Config, lis
 
 
 def read_config(root: Path) -> tuple[Config, list[Diagnostic]]:
-    path = root / CONFIG_PATH
-    if not path.is_file():
-        return Config(), []
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = config_bytes(root).decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return Config(), []
     except OSError as exc:
         return Config(), [
             Diagnostic(
                 "BM030",
-                f"config.edn could not be read: {exc.strerror}",
+                f"config.edn could not be read: {exc.strerror or exc}",
                 CONFIG_PATH,
                 0,
                 0,

@@ -9,10 +9,12 @@ goes through :func:`read_regular` and each walker through :func:`escapes`.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
 FOLLOW_OUTSIDE_ENV = "BMTOOLS_FOLLOW_OUTSIDE_LINKS"  # "1": the user trusts links out of the graph
+MAX_TOML_BYTES = 1024 * 1024  # bmtools.toml, pyproject.toml
 _FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)  # a FIFO opens at once
 
 
@@ -31,18 +33,16 @@ class NotRegularFileError(OSError):
             if stat.S_ISDIR(mode)
             else "not a regular file"
         )
-        super().__init__(f"{kind}, not a regular file")
+        super().__init__(errno.EINVAL, f"{kind}, not a regular file", path)
         self.kind = kind
-        self.filename = path
 
 
 class TooLargeError(OSError):
     """More bytes than the bound allows (measured while reading, not only from st_size)."""
 
     def __init__(self, path: str, size: int):
-        super().__init__(f"larger than {size} bytes")
+        super().__init__(errno.EFBIG, f"larger than the bound ({size} bytes or more)", path)
         self.size = size
-        self.filename = path
 
 
 def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
@@ -83,3 +83,22 @@ def escapes(root_real: str, path: str) -> str | None:
     if real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep):
         return None
     return real
+
+
+def read_graph_file(root: str | os.PathLike[str], rel: str, max_bytes: int) -> bytes:
+    """The bytes of ``rel`` in the graph at ``root``: a regular file, inside the graph (unless
+    the user allowed links out), at most ``max_bytes``. Raises OSError (FileNotFoundError when
+    there is no such file; :class:`OutsideGraphError` for a link out)."""
+    path = os.path.join(root, rel)
+    if not follow_outside():
+        where = escapes(os.path.realpath(root), path)
+        if where is not None and os.path.lexists(path):
+            raise OutsideGraphError(rel)
+    return read_regular(path, max_bytes)
+
+
+class OutsideGraphError(OSError):
+    """A link that leads out of the graph, not followed."""
+
+    def __init__(self, path: str):
+        super().__init__(errno.ELOOP, "a symbolic link to outside the graph: not followed", path)

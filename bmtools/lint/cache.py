@@ -55,7 +55,7 @@ from pathlib import Path
 import platformdirs
 
 from bmtools import __version__
-from bmtools.config import CONFIG_PATH, read_config
+from bmtools.config import config_bytes, read_config
 from bmtools.gcpause import paused_gc
 from bmtools.lint import cachefile
 from bmtools.lint.context import LintContext, page_embeds
@@ -73,9 +73,10 @@ from bmtools.lint.partial import (
 from bmtools.lint.registry import CODES, all_rules
 from bmtools.lint.settings import Settings
 from bmtools.lint.suppress import suppressions
-from bmtools.loader import block_ids, discover, load_graph, read_pages
+from bmtools.loader import MAX_FILE_BYTES, block_ids, discover, load_graph, read_pages
 from bmtools.model import PAGE_EMBED, Config, Diagnostic, Graph, Page
 from bmtools.names import namespace_parents, page_name
+from bmtools.safeio import read_regular
 from bmtools.writer import UnsafePathError, write_bytes
 
 CACHE_ENV = "BMTOOLS_CACHE_DIR"  # where caches live, when --cache-dir does not say
@@ -119,7 +120,7 @@ def cache_key(root: Path, settings: Settings) -> str:
     h.update(repr((sorted(LOCAL_CODES), sorted(GLOBAL_CODES), FORMAT)).encode())
     h.update(settings.fingerprint().encode())
     try:
-        h.update((root / CONFIG_PATH).read_bytes())
+        h.update(config_bytes(root))
     except OSError:
         h.update(b"<no config>")
     return h.hexdigest()
@@ -157,8 +158,8 @@ def file_states(
             out[rel] = (st.st_size, st.st_mtime_ns, None)
             continue
         try:
-            with open(path, "rb") as fh:
-                digest = hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+            data = read_regular(path, MAX_FILE_BYTES)
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         except OSError:
             digest = ""
         out[rel] = (st.st_size, st.st_mtime_ns, digest)

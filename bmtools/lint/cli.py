@@ -149,8 +149,8 @@ def lint_command(
     finally:
         if bar is not None and bar["bar"] is not None:
             bar["bar"].__exit__(None, None, None)
-    for name in result.refused:
-        click.echo(f"bmtools: not fixing {name}: it has invalid UTF-8 (BM002)", err=True)
+    for why in result.refused:
+        click.echo(f"bmtools: {why}", err=True)
     if diff:
         text = "".join(result.diffs)
         _emit(text, output)

@@ -14,7 +14,7 @@ from bmtools.lint.fix import apply_edits
 from bmtools.lint.settings import Settings, load_settings
 from bmtools.loader import load_graph
 from bmtools.model import Diagnostic, Graph
-from bmtools.writer import write_text
+from bmtools.writer import ChangedOnDiskError, UnsafePathError, write_text
 
 ROOT_MARKERS = ("logseq", "pages", "journals")
 
@@ -25,7 +25,7 @@ class LintResult:
     diffs: list[str] = field(default_factory=list)
     fixed: int = 0
     files_checked: int = 0
-    refused: list[str] = field(default_factory=list)  # files a fix was refused for
+    refused: list[str] = field(default_factory=list)  # why a file's fixes were not written
 
 
 def find_root(path: str | os.PathLike[str]) -> tuple[Path, str | None]:
@@ -131,11 +131,31 @@ def run(
                 if page is None:
                     continue
                 if file in bad_utf8:  # U+FFFD stands for bytes a write would destroy
-                    result.refused.append(_display(root, file))
+                    result.refused.append(
+                        f"not fixing {_display(root, file)}: it has invalid UTF-8 (BM002)"
+                    )
                     continue
                 new_text, applied = apply_edits(page.source, file_edits)
                 if new_text == page.source:
                     continue
+                if not diff:
+                    bom = "\ufeff" if page.bom else ""
+                    try:  # only over the bytes that were read: an author may be typing
+                        write_text(
+                            root / file,
+                            bom + new_text,
+                            root,
+                            expected=(bom + page.source).encode("utf-8"),
+                        )
+                    except ChangedOnDiskError:
+                        result.refused.append(
+                            f"not fixing {_display(root, file)}: it changed while bmtools "
+                            "was working (run again)"
+                        )
+                        continue
+                    except UnsafePathError as exc:
+                        result.refused.append(f"not fixing {_display(root, file)}: {exc}")
+                        continue
                 applied_total += sum(
                     1
                     for d in diags
@@ -156,8 +176,6 @@ def run(
                             )
                         )
                     )
-                else:
-                    write_text(root / file, ("\ufeff" if page.bom else "") + new_text, root)
             result.fixed += applied_total
             if fix and not diff and applied_total:
                 graph = load_graph(root)

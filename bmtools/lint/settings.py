@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bmtools.lint.selector import resolve, select_codes, split_codes
 from bmtools.loader import GraphRootError
+from bmtools.safeio import MAX_TOML_BYTES, read_regular
 
 SEVERITIES = ("error", "warning", "info")
 CONFIG_FILES = ("bmtools.toml", "pyproject.toml")
@@ -110,9 +111,11 @@ class Settings:
 
 def _table(path: Path) -> dict | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, MAX_TOML_BYTES).decode("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
     if path.name == "pyproject.toml":

@@ -31,6 +31,7 @@ from bmtools.milestones.model import Milestone
 from bmtools.milestones.schedule import sort_milestones
 from bmtools.model import Diagnostic, Graph
 from bmtools.names import page_name
+from bmtools.safeio import MAX_TOML_BYTES, read_regular
 
 DEFAULT_RRULE = "FREQ=MONTHLY;BYDAY=+2FR"
 ANCHOR = dt.datetime(2000, 1, 1)
@@ -102,7 +103,7 @@ def parse_rrule(text: str) -> rrule:
 
 def _from_toml(path: Path) -> str | None:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, MAX_TOML_BYTES).decode("utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return None
     section = data.get("tool", {}).get("bmtools", {}).get("milestones", {})
