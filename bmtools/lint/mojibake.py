@@ -1,10 +1,20 @@
 """Finding and repairing mojibake: UTF-8 text that was once decoded as Mac Roman, Latin-1 or
 Windows-1252 (``🧿`` read back as ``üßø``).
 
-Detection is exact, not statistical: a run of non-ASCII characters is mojibake in encoding E
-when ftfy's plan ``encode E → decode UTF-8`` (``ftfy.apply_plan``) turns it into valid UTF-8,
-strictly. ftfy's own heuristics (``ftfy.badness.is_bad``, ``ftfy.fix_text``) only know
-Latin-1/Windows-style mojibake, so Mac Roman is tried explicitly through the same API.
+A run of non-ASCII characters is reported only when the repair is certain, never because its
+bytes happen to decode: ``“é`` (a Spanish quote before ``éxito``) is two valid UTF-8 bytes in
+Mac Roman, yet it is ordinary text. So a run is mojibake when
+
+- ftfy's own detector finds it implausible as written (``ftfy.badness.is_bad``: it knows the
+  Latin-1, Windows-125x and Mac Roman forms of accented letters and punctuation) and ftfy
+  repairs it with one plain plan, ``encode E → decode UTF-8``; or
+- it holds Mac Roman's Apple logo (U+F8FF, a private-use character that stands for the byte
+  0xF0, the first byte of every emoji in UTF-8), and the whole run decodes as strict UTF-8:
+  emoji mangled on a Mac, which ftfy's detector does not look for.
+
+Either way the repair must round-trip (encoding it as UTF-8 and decoding with E gives the run
+back), give no control, unassigned or private-use character, and not start with a combining
+mark.
 """
 
 from __future__ import annotations
@@ -16,8 +26,7 @@ from dataclasses import dataclass
 import ftfy
 from ftfy.badness import is_bad
 
-# Encodings tried in order; Mac Roman first (the seed pages' case), then ftfy's Windows ones.
-ENCODINGS = ("macroman", "sloppy-windows-1252", "latin-1")
+APPLE_LOGO = "\uf8ff"  # Mac Roman 0xF0
 _RUN = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -28,17 +37,66 @@ class Mojibake:
     text: str
     repaired: str
     encoding: str
-    certain: bool
 
 
-def _repair(run: str, encoding: str) -> str | None:
+def _clean(out: str) -> bool:
+    """Whether a repair is plain text: no control, unassigned or private-use character."""
+    if unicodedata.category(out[0]).startswith("M"):
+        return False
+    return not any(
+        ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or unicodedata.category(c) in ("Cn", "Co")
+        for c in out
+    )
+
+
+def _round_trips(run: str, out: str, encodings: list[str]) -> bool:
+    """Whether undoing the repair (UTF-8 encode, then decode with each encoding, last repair
+    step first) gives the run back: then no character was lost or guessed."""
+    undo = []
+    for encoding in reversed(encodings):
+        undo += [("encode", "utf-8"), ("decode", encoding)]
     try:
-        out = ftfy.apply_plan(run, [("encode", encoding), ("decode", "utf-8")])
+        return ftfy.apply_plan(out, undo) == run
     except (UnicodeError, LookupError):
+        return False
+
+
+def _plain_plan(plan: list[tuple[str, str]]) -> list[str] | None:
+    """The encodings of a plan made only of ``encode E → decode UTF-8`` steps (mojibake made
+    once or several times over), or None for any other kind of repair."""
+    if not plan or len(plan) % 2:
         return None
-    if out == run or not out or any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in out):
-        return None
-    return out
+    encodings = []
+    for (op, encoding), step in zip(plan[::2], plan[1::2], strict=True):
+        if op != "encode" or step != ("decode", "utf-8"):
+            return None
+        encodings.append(encoding)
+    return encodings
+
+
+def repair_run(run: str) -> tuple[str, str] | None:
+    """(repaired text, encoding) when ``run`` is certainly mojibake, else None."""
+    if is_bad(run):
+        explained = ftfy.fix_encoding_and_explain(run)
+        out = explained.text
+        encodings = _plain_plan(explained.explanation or [])
+        if (
+            encodings
+            and out
+            and out != run
+            and not is_bad(out)
+            and _clean(out)
+            and _round_trips(run, out, encodings)
+        ):
+            return out, encodings[0]
+    if APPLE_LOGO in run:
+        try:
+            out = ftfy.apply_plan(run, [("encode", "macroman"), ("decode", "utf-8")])
+        except (UnicodeError, LookupError):
+            return None
+        if out and out != run and _clean(out) and _round_trips(run, out, ["macroman"]):
+            return out, "macroman"
+    return None
 
 
 def find_mojibake(text: str) -> list[Mojibake]:
@@ -47,36 +105,7 @@ def find_mojibake(text: str) -> list[Mojibake]:
     if text.isascii():
         return out
     for m in _RUN.finditer(text):
-        run = m.group(0)
-        # ftfy's own detector first: it knows Latin-1 / Windows-125x mojibake.
-        if is_bad(run):
-            explained = ftfy.fix_encoding_and_explain(run)
-            if explained.text != run:
-                enc = next((arg for op, arg in explained.explanation or [] if op == "encode"), "")
-                out.append(Mojibake(m.start(), m.end(), run, explained.text, enc, True))
-                continue
-        for enc in ENCODINGS:
-            fixed = _repair(run, enc)
-            if fixed is None or unicodedata.category(fixed[0]).startswith("M"):
-                continue
-            # Certain: 3+ bytes of strictly valid multi-byte UTF-8 (chance text never gives
-            # that) decoding to no unassigned or private-use character.
-            certain = len(run) >= 3 and not any(
-                unicodedata.category(c) in ("Cn", "Co") for c in fixed
-            )
-            out.append(Mojibake(m.start(), m.end(), run, fixed, enc, certain))
-            break
+        hit = repair_run(m.group(0))
+        if hit is not None:
+            out.append(Mojibake(m.start(), m.end(), m.group(0), hit[0], hit[1]))
     return out
-
-
-def fix_text_certain(text: str) -> str:
-    """Text with every certain mojibake run repaired (everything else untouched)."""
-    parts = []
-    pos = 0
-    for mb in find_mojibake(text):
-        if mb.certain:
-            parts.append(text[pos : mb.start])
-            parts.append(mb.repaired)
-            pos = mb.end
-    parts.append(text[pos:])
-    return "".join(parts)

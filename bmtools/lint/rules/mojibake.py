@@ -17,17 +17,19 @@ Use instead:
 ```
 
 ## Fix safety
-The repair re-encodes the run of characters with the encoding it was mis-decoded with and
-decodes it as UTF-8 (with `ftfy`). It is safe when the result is certain: the run gives 3 or
-more bytes of strictly valid multi-byte UTF-8 (which ordinary text never does by chance) and
-no unassigned character, or `ftfy` itself recognises the run as mojibake. Shorter runs get an
-unsafe fix.
+The repair re-encodes the run with the encoding it was mis-decoded with and decodes it as
+UTF-8 (with `ftfy`). A run is reported only when that is certain, so the fix is safe: ftfy's
+own detector finds the run implausible as written (`ftfy.badness.is_bad`) and ftfy repairs it
+with one plain encode/decode plan, or the run holds Mac Roman's Apple logo (U+F8FF, the first
+byte of every emoji) and decodes as strict UTF-8; the repair must also round-trip and give
+only assigned, visible characters. Text whose characters are plausible as written, like the
+Spanish `“éxito”`, is never touched, even though `“é` happens to be valid UTF-8 in Mac Roman.
 """
 
 import unicodedata
 
 from bmtools.lint.context import reporter
-from bmtools.lint.fix import SAFE, UNSAFE, Fix
+from bmtools.lint.fix import SAFE, Fix
 
 CODE = "BM205"
 NAME = "mojibake"
@@ -66,7 +68,7 @@ def check(ctx):
                     start + mb.start,
                     start + mb.end,
                     mb.repaired,
-                    SAFE if mb.certain else UNSAFE,
+                    SAFE,
                     f"Replace '{visible(mb.text)}' by '{mb.repaired}'",
                 )
                 yield report(
