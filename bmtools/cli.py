@@ -33,6 +33,7 @@ class BmtoolsGroup(click.Group):
         return sorted(self.commands)
 
     def invoke(self, ctx: click.Context):
+        _escape_unencodable_output()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -49,6 +50,19 @@ class BmtoolsGroup(click.Group):
                 err=True,
             )
             ctx.exit(EXIT_FAILURE)
+
+
+def _escape_unencodable_output() -> None:
+    """A file name that is not UTF-8 holds surrogates: print them as ``\\udcXX``, so that
+    every output stays valid text, instead of failing or writing raw bytes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        lax = getattr(stream, "errors", "") in ("strict", "surrogateescape")
+        if reconfigure is not None and lax:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
 
 
 def graph_path(ctx: click.Context | None, param: click.Parameter | None, value: str) -> str:

@@ -133,6 +133,20 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
     diagnostics: list[Diagnostic] = []
     stem, suffix = os.path.splitext(os.path.basename(rel))
     title = _title_from_file(stem, config)
+    if not rel.isascii() and not _is_utf8(rel):
+        title = _title_from_file(_as_unicode(stem), config)
+        diagnostics.append(
+            Diagnostic(
+                "BM022",
+                "file name is not valid UTF-8: Logseq cannot name this page; read with U+FFFD "
+                "in its title",
+                rel,
+                0,
+                0,
+                "warning",
+                "file-name-not-utf8",
+            )
+        )
     page = Page(name=page_name(title), title=title, file=rel)
     if suffix.lower() == ORG_SUFFIX:
         page.format = "org"
@@ -221,6 +235,19 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
         page.name = page_name(page.title)
     _finish_identity(page, config)
     return page, diagnostics
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a name from the file system decodes as UTF-8 (else it holds surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _as_unicode(name: str) -> str:
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _title_from_file(stem: str, config: Config) -> str:

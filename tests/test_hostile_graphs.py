@@ -430,3 +430,27 @@ def test_temp_files_left_by_a_killed_write_are_cleaned_and_never_pages(tmp_path)
     writer._cleaned.discard(str(pages))
     assert clean_stale_temps(pages) == [left.name]
     assert live.exists() and not left.exists()
+
+
+# 9. Names: crashes become diagnostics ------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse such names")
+def test_file_name_not_utf8_is_a_diagnostic_and_exports_still_work(tmp_path):
+    root = graph(tmp_path)
+    bad = os.path.join(os.fsencode(root / "pages"), b"caf\xe9.md")
+    with open(bad, "wb") as fh:
+        fh.write(b"- about [[plan]]\n")
+    for fmt in ("json", "dot", "graphml", "gexf"):
+        result = subprocess.run(
+            [sys.executable, "-c", "from bmtools.cli import main; main()", "graph", str(root),
+             "--format", fmt],
+            capture_output=True, timeout=BOUND,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert b"caf" in result.stdout
+        result.stdout.decode("utf-8")  # valid UTF-8 output, whatever the file name
+    data = json.loads(run_cli("graph", str(root), "--format", "json").stdout)
+    assert any("caf\ufffd" in json.dumps(n, ensure_ascii=False) for n in data["nodes"])
+    lint = run_cli("lint", str(root), "--no-cache")
+    assert "BM022" in lint.stdout and "Traceback" not in lint.stderr

@@ -96,6 +96,7 @@ LOCAL_CODES = frozenset(
         "BM007",
         "BM020",
         "BM021",
+        "BM022",
         "BM105",
         "BM201",
         "BM202",

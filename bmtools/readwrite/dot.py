@@ -42,4 +42,5 @@ def generate_dot(G: nx.MultiDiGraph):
 
 
 def write_dot(G: nx.MultiDiGraph, out: IO[bytes]) -> None:
-    out.write(("\n".join(generate_dot(G)) + "\n").encode("utf-8"))
+    # a file name that is not UTF-8 reaches here with surrogates: written as \udcXX
+    out.write(("\n".join(generate_dot(G)) + "\n").encode("utf-8", "backslashreplace"))

@@ -14,4 +14,5 @@ def generate_json(G: nx.MultiDiGraph) -> str:
 
 
 def write_json(G: nx.MultiDiGraph, out: IO[bytes]) -> None:
-    out.write(generate_json(G).encode("utf-8"))
+    # a file name that is not UTF-8 reaches here with surrogates: written as JSON's \udcXX
+    out.write(generate_json(G).encode("utf-8", "backslashreplace"))
