@@ -140,14 +140,15 @@ def _legacy_items(graph: Graph, mm: Metamodel, page: Page, block: Block) -> list
         hit = match_page_ref(rest, 0) if rest.startswith("[[") else None
         if hit is None:
             continue
-        starts.append((idx, cls, hit[1], ln, m.start(1)))
+        starts.append((idx, cls, hit[1], ln, rest[hit[0] :].strip()))
     if not starts or (len(starts) == 1 and starts[0][0] != 0):
         return []
     items = []
     source_lines = page.source.split("\n")
-    for n, (idx, cls, title, ln, _) in enumerate(starts):
+    for n, (idx, cls, title, ln, after) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        desc = "\n".join(t.strip() for _, t, _ in lines[idx + 1 : end]).strip()
+        # the description: any text after the title on its line, then the lines under it
+        desc = "\n".join([after] + [t.strip() for _, t, _ in lines[idx + 1 : end]]).strip()
         src_line = source_lines[ln - 1] if ln - 1 < len(source_lines) else ""
         col = src_line.find("#") + 1
         items.append(Item(cls, title, page, block, ln, max(col, 1), {}, desc, legacy=True))

@@ -49,9 +49,11 @@ def test_list_table_bundled():
                                 "Value"]
     body = [ln for ln in lines[2:] if re.match(r"\d{4}-\d\d-\d\d ", ln)]
     assert len(body) == 46
-    assert "46 milestones, 4 overdue, budget 7,438,100 EUR + 115,750 GBP + 600,407,000 USD" in out
-    assert "Legacy milestones without properties (4" in out
-    assert "Three candidate bays surveyed  (pages/legacy milestone notes.md:4)" in out
+    assert ("50 milestones (4 unscheduled), 4 overdue, budget 7,438,100 EUR + 115,750 GBP + "
+            "600,407,000 USD") in out
+    assert "Unscheduled: 4 without a due date" in out
+    assert ("Three candidate bays surveyed [legacy milestone notes, legacy item]  "
+            "(pages/legacy milestone notes.md:4)") in out
     assert "in progress (37d late)" in out
     assert "\x1b[" not in out  # no colour when not a terminal
 

@@ -221,7 +221,7 @@ def milestones_command(
         due_within,
         only_overdue,
     )
-    ms = sort_milestones(filter_milestones(mset.milestones, filters, today), sort_key)
+    ms = sort_milestones(filter_milestones(mset.every, filters, today), sort_key)
     cpm = critical_path(mset.milestones)
     if not quiet:
         for d in cpm.diagnostics:
@@ -249,15 +249,12 @@ def milestones_command(
                 {
                     "today": today.isoformat(),
                     "milestones": [m.to_dict() for m in ms],
-                    "legacy": [m.to_dict() for m in mset.legacy] if not filters.active() else [],
                 }
             )
         elif fmt == "csv":
             payload = fdata.generate_csv([fdata.milestone_record(m) for m in ms], fdata.CSV_FIELDS)
         else:
-            payload = ftext.list_text(
-                ms, today, w, style, mset.legacy if not filters.active() else ()
-            )
+            payload = ftext.list_text(ms, today, w, style)
     elif report in ("overdue", "due-soon"):
         if report == "overdue":
             chosen = overdue(ms, today)

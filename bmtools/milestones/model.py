@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,7 @@ class Milestone:
     def to_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
+            "description": self.description,
             "page": self.page,
             "file": self.file,
             "line": self.line,
@@ -143,11 +145,21 @@ def money_dict(m: Money | None) -> dict[str, str] | None:
 
 @dataclass(slots=True)
 class MilestoneSet:
-    """All milestones of a graph, the legacy (property-less) ones apart, and what was wrong."""
+    """All milestones of a graph, the legacy (property-less) ones apart, and what was wrong.
+
+    ``milestones`` are the items with fields (what schedules and dependency links work on),
+    ``legacy`` the items written in the legacy line form; :attr:`every` is both, in file
+    order: what a listing shows (legacy items are items, only unscheduled).
+    """
 
     milestones: list[Milestone] = field(default_factory=list)
     legacy: list[Milestone] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def every(self) -> list[Milestone]:
+        """Every milestone item, legacy ones included, in file then line order."""
+        return sorted(self.milestones + self.legacy, key=lambda m: (m.file or "", m.line))
 
     def by_name(self) -> dict[str, Milestone]:
         out: dict[str, Milestone] = {}
@@ -192,7 +204,7 @@ def milestone_from_item(graph: Graph, spec: ClassSpec, item: Item) -> Milestone:
             _diag(
                 LEGACY,
                 f"'{item.title}' is a legacy milestone without properties "
-                "(no due date, budget or owner); it is left out of schedules and sums",
+                "(no due date, budget or owner); it is listed as unscheduled",
                 item.file,
                 item.line,
                 item.col,
@@ -324,6 +336,23 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
             seen[m.name] = m
         out.milestones.append(m)
     return out
+
+
+def unscheduled(milestones: Iterable[Milestone]) -> list[Milestone]:
+    """The milestones without a due date (legacy ones, and those whose due:: is missing or
+    does not parse): they cannot be placed on a time line."""
+    return [m for m in milestones if m.due is None]
+
+
+def left_out_note(count: int, where: str) -> str:
+    """What a chart or calendar says about the milestones it cannot place, so that none is
+    dropped silently.
+
+    >>> left_out_note(3, "chart")
+    '3 milestones without a due date are left out of this chart'
+    """
+    noun, verb = ("milestone", "is") if count == 1 else ("milestones", "are")
+    return f"{count} {noun} without a due date {verb} left out of this {where}"
 
 
 def matches_name(value: str | None, wanted: str) -> bool:

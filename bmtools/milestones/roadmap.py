@@ -1,15 +1,17 @@
 """``--write-page``: a roadmap page in the graph, inside a managed region.
 
 The page holds one managed region (``bmtools-managed:: milestones-roadmap``, see
-:mod:`bmtools.render.regions`) with the Mermaid gantt, the overdue list, the next plan review
-and the milestone table. Everything outside the region is the author's and is kept byte for
-byte; a region edited by hand is not overwritten (unless ``force``). The file is written
-atomically through :mod:`bmtools.writer`, and only when its text changes.
+:mod:`bmtools.render.regions`) with the Mermaid gantt, the overdue list, the next plan review,
+the milestone table and the unscheduled milestones (no due date). Everything outside the
+region is the author's and is kept byte for byte; a region edited by hand is not overwritten
+(unless ``force``). The file is written atomically through :mod:`bmtools.writer`, and only
+when its text changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ from bmtools.milestones.budget import totals
 from bmtools.milestones.cpm import CpmResult
 from bmtools.milestones.formats.mermaid import generate_mermaid
 from bmtools.milestones.formats.text import money, status, value
-from bmtools.milestones.model import Milestone
+from bmtools.milestones.model import Milestone, unscheduled
 from bmtools.milestones.review import ReviewRule, agenda
 from bmtools.milestones.schedule import overdue
 from bmtools.model import Graph
@@ -38,13 +40,18 @@ class WriteResult:
 
 
 _PAIRS = (("[[", "[ ["), ("]]", "] ]"), ("((", "( ("), ("))", ") )"), ("{{", "{ {"), ("}}", "} }"))
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def escape_logseq(text: str) -> str:
-    """Keep a value on its line and in its role: no line breaks, refs, macros or properties."""
+    """Keep a value on its line and in its role: no line breaks, refs, macros, properties or
+    HTML. Logseq renders inline HTML written in a page (``<b>x</b>``), so a ``<`` that would
+    open a tag, a closing tag or a comment gets a space after it (``< img …>``): the text
+    stays readable and no markup reaches the page."""
     text = " ".join(str(text).split())
     for a, b in _PAIRS:
         text = text.replace(a, b)
+    text = _HTML_START.sub("< ", text)
     return text.replace("::", ": :").replace("#", "# ").replace("# ", "#", 0)
 
 
@@ -122,14 +129,16 @@ def roadmap_body(
             [[s, m.due.isoformat(), _ref(m.title), _ref(m.owner), m.state] for s, m in review_rows],
             pad,
         )
-    lines.append(f"\t- ### Milestones ({len(ms)})")
-    if ms:
+    dated = [m for m in ms if m.due is not None]
+    undated = unscheduled(ms)
+    lines.append(f"\t- ### Milestones ({len(dated)})")
+    if dated:
         lines.append("\t- All milestones by due date")
         lines += _table(
             ["Due", "Milestone", "Owner", "Type", "Status", "Budget", "Value"],
             [
                 [
-                    m.due.isoformat() if m.due else "?",
+                    m.due.isoformat(),
                     _ref(m.title),
                     _ref(m.owner),
                     _cell(m.type or "-"),
@@ -137,7 +146,24 @@ def roadmap_body(
                     _cell(money(m.budget)),
                     value(m.value),
                 ]
-                for m in ms
+                for m in dated
+            ],
+            pad,
+        )
+    if undated:
+        lines.append(f"\t- ### Unscheduled ({len(undated)})")
+        lines.append("\t- Milestones without a due date: not in the chart or the overdue list")
+        lines += _table(
+            ["Milestone", "Page", "Owner", "Budget", "Written at"],
+            [
+                [
+                    _ref(m.title),
+                    _ref(m.page),
+                    _ref(m.owner),
+                    _cell(money(m.budget)),
+                    _cell(f"{m.location()}" + (" (legacy item)" if m.legacy else "")),
+                ]
+                for m in undated
             ],
             pad,
         )

@@ -1,11 +1,16 @@
 """## What it does
-Reports a legacy item: one of several `#milestone [[Title]]` lines kept in one block, with a
-description on the lines under it and no fields. Reported once per item, with severity
-`info`, instead of one missing-field diagnostic per required field.
+Reports a block that holds several items in the legacy form: `#milestone [[Title]]` lines one
+under the other, each followed by its description, and no fields. Reported once per block
+(at its first item, with the number of items and the lines they are on), with severity
+`info`, instead of one missing-field diagnostic per required field of every item.
+
+A block with one item line (a catalogue entry such as `- #[[goal]]  [[founder/Freedom]]`) is
+not reported: it is a single item, only without fields.
 
 ## Why is this bad?
-A legacy item has no due date, budget, owner or type, so it cannot be planned or checked;
-it is a note rather than an item.
+Items kept together in one block cannot carry fields of their own: they have no due date,
+budget, owner or type, so they cannot be planned or checked, and a block ref or an embed
+can only point at all of them at once. `bmtools milestones` lists them as unscheduled.
 
 ## Example
 ```markdown
@@ -27,7 +32,6 @@ Use instead: one block per item, with its fields:
 """
 
 from bmtools.lint.context import reporter
-from bmtools.lint.itemfields import item_label
 
 CODE = "BM408"
 NAME = "legacy-item"
@@ -36,12 +40,20 @@ report = reporter(CODE, NAME, SEVERITY)
 
 
 def check(ctx):
+    blocks: dict[tuple, list] = {}
     for item in ctx.items:
         if item.legacy:
-            yield report(
-                f"legacy {item_label(item)} has no fields (rewrite it as a block with "
-                "properties to plan and check it)",
-                item.file,
-                item.line,
-                item.col,
-            )
+            blocks.setdefault((item.file, item.block.line), []).append(item)
+    for items in blocks.values():
+        if len(items) < 2:
+            continue  # one item line: a catalogue entry, not a multi-item block
+        first = items[0]
+        noun = "/".join(sorted({i.cls for i in items}))
+        yield report(
+            f"{len(items)} legacy {noun} items ('{first.title}' and {len(items) - 1} more, "
+            f"lines {first.line}-{items[-1].line}) share one block and have no fields; give "
+            "each its own block with properties to plan and check it",
+            first.file,
+            first.line,
+            first.col,
+        )

@@ -3,7 +3,8 @@
 An all-day ``VEVENT`` on each milestone's due date, with a stable ``UID`` derived from its file
 and title (re-importing updates the event instead of duplicating it), and one recurring
 ``VEVENT`` for the plan review (``RRULE`` from the review rule). ``DTSTAMP`` is ``today`` at
-midnight UTC so that the output only changes when the plan does.
+midnight UTC so that the output only changes when the plan does. Milestones without a due
+date have no day to go on: the calendar's ``X-WR-CALDESC`` says how many are left out.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 
 from icalendar import Calendar, Event, vRecur
 
-from bmtools.milestones.model import Milestone
+from bmtools.milestones.model import Milestone, left_out_note, unscheduled
 from bmtools.milestones.review import ReviewRule
 
 PRODID = "-//bmtools//milestones//EN"
@@ -53,6 +54,9 @@ def generate_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
+    left_out = len(unscheduled(milestones))
+    if left_out:
+        cal.add("x-wr-caldesc", left_out_note(left_out, "calendar"))
     stamp = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
     for m in milestones:
         if m.due is None:

@@ -11,7 +11,7 @@ draws every bar from its planned start instead. Zero-length milestones stay on t
 (their dependencies go into a comment).
 
 >>> import datetime as dt
->>> from bmtools.milestones.model import Milestone
+>>> from bmtools.milestones.model import Milestone, left_out_note
 >>> m = Milestone("Go: live", "go: live", due=dt.date(2026, 1, 9), tactic="T", status="done")
 >>> print(generate_mermaid([m], title="Plan"), end="")
 gantt
@@ -29,22 +29,28 @@ import re
 from collections.abc import Sequence
 
 from bmtools.milestones.budget import group_key
-from bmtools.milestones.model import Milestone
+from bmtools.milestones.model import Milestone, left_out_note
 
 GROUPS = ("tactic", "type", "page", "owner")
-_UNSAFE_TEXT = re.compile(r"[:;#\n\r]+")
+_UNSAFE_TEXT = re.compile(r"[:;#`\n\r\x00-\x1f\x7f\u2028\u2029\u0085]+")
+_ENTITIES = {"&": "#amp;", "<": "#lt;", ">": "#gt;", '"': "#quot;"}
 
 
 def safe_text(text: str) -> str:
-    """Task and section text: no ``:`` ``;`` ``#`` ``%%`` (Mermaid syntax), no line breaks.
+    """Task and section text: no ``:`` ``;`` ``#`` ``%%`` (Mermaid syntax), no line breaks or
+    backticks, and ``& < > "`` as Mermaid entity codes (``#lt;``…), which Mermaid turns into
+    HTML entities: a title never becomes markup in the rendered chart.
 
     >>> safe_text("Phase 2: 100%% done; #1")
     'Phase 2 - 100% done 1'
+    >>> safe_text('<img src=x onerror="alert(1)">')
+    '#lt;img src=x onerror=#quot;alert(1)#quot;#gt;'
     """
     text = text.replace(": ", " - ").replace(":", "-")
     while "%%" in text:  # a Mermaid comment
         text = text.replace("%%", "%")
-    return " ".join(_UNSAFE_TEXT.sub(" ", text).split()) or "untitled"
+    text = " ".join(_UNSAFE_TEXT.sub(" ", text).split()) or "untitled"
+    return "".join(_ENTITIES.get(ch, ch) for ch in text)
 
 
 def safe_id(text: str, used: set[str]) -> str:
@@ -69,7 +75,8 @@ def generate_mermaid(
     today: dt.date | None = None,
     use_after: bool = True,
 ) -> str:
-    """Mermaid gantt text; items without a due date are left out (they cannot be placed)."""
+    """Mermaid gantt text; items without a due date are left out (they cannot be placed),
+    and a ``%%`` comment says how many."""
     items = [m for m in milestones if m.due is not None]
     ids: dict[str, str] = {}
     used: set[str] = set()
@@ -84,6 +91,9 @@ def generate_mermaid(
     ]
     if today is not None:
         lines.append(f"    %% today {today.isoformat()}")
+    left_out = len(milestones) - len(items)
+    if left_out:
+        lines.append(f"    %% {left_out_note(left_out, 'chart')}")
     sections: dict[str, list[Milestone]] = {}
     for m in items:
         sections.setdefault(group_key(m, group_by), []).append(m)

@@ -3,8 +3,9 @@
 One row per milestone (those with a due date), a bar from start to due, a diamond on the due
 date, a dashed line for today; critical-path items are outlined and bold, overdue items are
 drawn in a warning colour, done items green, missed grey. Each row is an SVG group with the id
-``milestone-<n>`` so that the file can be checked and styled. The file carries no date and a
-fixed ``svg.hashsalt``, so the same plan gives the same bytes.
+``milestone-<n>`` so that the file can be checked and styled. Milestones without a due date
+cannot be placed: a note above the plot (id ``unscheduled-note``) says how many are left out.
+The file carries no date and a fixed ``svg.hashsalt``, so the same plan gives the same bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from bmtools.milestones.model import Milestone  # noqa: E402
+from bmtools.milestones.model import Milestone, left_out_note  # noqa: E402
 
 COLOURS = {
     "done": "#2e7d32",
@@ -33,6 +34,7 @@ COLOURS = {
     "today": "#d32f2f",
 }
 ROW_ID = "milestone-{n}"
+UNSCHEDULED_ID = "unscheduled-note"
 
 
 def _colour(m: Milestone, today: dt.date) -> str:
@@ -129,6 +131,19 @@ def generate_svg(
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_title(title, loc="left", fontsize=11)
+        left_out = len(milestones) - n
+        if left_out:
+            ax.text(
+                1.0,
+                1.01,
+                left_out_note(left_out, "timeline"),
+                transform=ax.transAxes,
+                ha="right",
+                va="bottom",
+                fontsize=8,
+                color="#616161",
+                gid=UNSCHEDULED_ID,
+            )
         legend = [
             Line2D([], [], marker="D", linestyle="none", color=COLOURS[k], label=label)
             for k, label in (

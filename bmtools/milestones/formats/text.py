@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from bmtools.milestones.budget import BudgetReport, fmt_money, fmt_pct, fmt_signed, totals
 from bmtools.milestones.cpm import CpmResult
 from bmtools.milestones.formats.table import render_table
-from bmtools.milestones.model import Milestone
+from bmtools.milestones.model import Milestone, unscheduled
 from bmtools.milestones.review import Agenda
 from bmtools.values import format_amount
 
@@ -68,12 +68,18 @@ def list_text(
     legacy: Sequence[Milestone] = (),
     title: str | None = None,
 ) -> str:
-    """The milestone table, a one-line summary, and the legacy items apart."""
+    """The table of the dated milestones, the unscheduled ones (no due date, legacy items
+    among them) listed under it, and a one-line summary of them all.
+
+    ``legacy`` adds legacy milestones that are not already in ``ms``."""
     out = []
     if title:
         out += [style("head", title), ""]
-    if ms:
-        kinds = [_row_kind(m, today) for m in ms]
+    every = list(ms) + [m for m in legacy if not any(m is n for n in ms)]
+    dated = [m for m in every if m.due is not None]
+    undated = unscheduled(every)
+    if dated:
+        kinds = [_row_kind(m, today) for m in dated]
 
         def styler(row: int, col: int, text: str) -> str:
             if row < 0:
@@ -83,7 +89,7 @@ def list_text(
         out.append(
             render_table(
                 LIST_HEADERS,
-                milestone_rows(ms, today),
+                milestone_rows(dated, today),
                 "llllllrr",
                 width,
                 flexible=[1, 2, 3, 4],
@@ -91,22 +97,40 @@ def list_text(
                 optional=[4, 2, 7],
             )
         )
-    else:
+    elif not undated:
         out.append("(no milestones)")
-    late = sum(1 for m in ms if m.is_overdue(today))
-    noun = "milestone" if len(ms) == 1 else "milestones"
-    out.append("")
-    out.append(f"{len(ms)} {noun}, {late} overdue, budget {totals(ms)} (as of {today})")
-    if legacy:
-        out += [
-            "",
+    if undated:
+        if dated:
+            out.append("")
+        out.append(
             style(
                 "head",
-                f"Legacy milestones without properties ({len(legacy)}, not scheduled or summed):",
-            ),
-        ]
-        out += [f"  {m.title}  ({m.file}:{m.line})" for m in legacy]
+                f"Unscheduled: {len(undated)} without a due date (not in schedules, "
+                "charts or calendars):",
+            )
+        )
+        out += [f"  {_unscheduled_line(m)}" for m in undated]
+    late = sum(1 for m in every if m.is_overdue(today))
+    noun = "milestone" if len(every) == 1 else "milestones"
+    counts = f"{len(every)} {noun}"
+    if undated:
+        counts += f" ({len(undated)} unscheduled)"
+    out.append("")
+    out.append(f"{counts}, {late} overdue, budget {totals(every)} (as of {today})")
     return "\n".join(out)
+
+
+def _unscheduled_line(m: Milestone) -> str:
+    """Title, what is known of it, and where it is written."""
+    known = [m.page_short] if m.page_short else []
+    if m.owner:
+        known.append(m.owner)
+    if m.budget is not None:
+        known.append(money(m.budget))
+    if m.legacy:
+        known.append("legacy item")
+    about = f" [{', '.join(known)}]" if known else ""
+    return f"{m.title}{about}  ({m.location()})"
 
 
 def overdue_text(
