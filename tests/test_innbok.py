@@ -19,6 +19,7 @@ from bmtools.cli import main
 from bmtools.items import extract_items
 from bmtools.lint import Settings, lint_graph
 from bmtools.metamodel import is_artifact_page, load_metamodel
+from bmtools.milestones import load_milestones
 from tests.conftest import load
 
 INNBOK = Path(__file__).resolve().parent / "innbok"
@@ -203,6 +204,49 @@ def test_render_changes_no_file_of_an_innbok_graph(graph_dir):
     r = run("render", str(graph_dir))
     assert r.exit_code == 0, r.output
     assert snapshot(graph_dir) == before
+
+
+def test_render_check_says_the_graph_has_no_managed_region(graph_dir):
+    r = run("render", "--check", str(graph_dir))
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip() == "no managed region in this graph (8 artifact and class pages)"
+    # once a page holds a region, --check checks it again
+    info = graph_dir / ARTIFACTS / "goals_info.md"
+    info.write_text(
+        info.read_text(encoding="utf-8").replace(
+            "- ## Examples\n", "- ## Examples\n  bmtools-managed:: examples\n"
+        ),
+        encoding="utf-8",
+    )
+    r = run("render", "--check", str(graph_dir))
+    assert r.exit_code == 1  # a region without its hash counts as edited by hand
+    assert r.stdout.strip() == "0 of 8 pages out of date, 1 regions edited by hand"
+
+
+def test_every_other_command_on_the_innbok_graph(graph_dir, tmp_path):
+    g = str(graph_dir)
+    stats = run("stats", g)
+    assert stats.exit_code == 0 and "pages                          15" in stats.stdout
+    show = run("show", g, "milestones_info")
+    assert show.exit_code == 0 and f"file:  {ARTIFACTS}/milestones_info.md" in show.stdout
+    dot = tmp_path / "g.dot"
+    assert run("graph", g, "--format", "dot", "-o", str(dot)).exit_code == 0
+    assert '"milestones_info"' in dot.read_text(encoding="utf-8")
+    assert run("new", "artifact", "channels", "--class", "goal", "--graph", g).exit_code == 0
+    assert run("new", "class", "persona", "--graph", g).exit_code == 0
+    item = run(
+        "new", "item", "milestone", "--page", "launch plan", "--title", "Oven delivered",
+        "--set", "description=Second oven", "--set", "due=2026-06-01",
+        "--set", "budget=9,000 EUR", "--set", "owner=Mira Holt",
+        "--set", "milestone-type=implementation", "--graph", g,
+    )  # fmt: skip
+    assert item.stdout.strip() == "appended to pages/launch plan.md"
+    # the two new pages carry regions; the innBoK pages still have none
+    assert run("render", "--check", g).stdout.strip() == "10 pages up to date"
+    graph = load(graph_dir)
+    mm = load_metamodel(graph)
+    assert "channels/info" in {a.page.title for a in mm.artifacts}
+    assert "Oven delivered" in [m.title for m in load_milestones(graph).milestones]
 
 
 # --- milestones ----------------------------------------------------------------------------
