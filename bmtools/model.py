@@ -49,16 +49,11 @@ class _ReadOnlyEmptyDict(dict):
 
     __setitem__ = __delitem__ = setdefault = update = pop = popitem = clear = _refuse  # type: ignore
 
+    def __hash__(self) -> int:  # immutable, so it may be a dataclass field's plain default
+        return 0
+
 
 EMPTY_MAP: Mapping = _ReadOnlyEmptyDict()
-
-
-def _empty() -> tuple:
-    return EMPTY
-
-
-def _empty_map() -> Mapping:
-    return EMPTY_MAP
 
 
 @dataclass(slots=True)
@@ -126,18 +121,20 @@ class Block:
     indent: int  # leading whitespace characters before the bullet (-1 for the pre-block)
     level: int  # 1 for top-level blocks, 0 for the pre-block
     parent: int | None  # index of the parent block
-    children: Sequence[int] = field(default_factory=_empty)
+    # The shared empties are plain defaults (no factory call per block; the parser and
+    # bmtools.parload build 200k blocks a graph), replaced by real containers when filled.
+    children: Sequence[int] = EMPTY
     content: str = ""  # block text without the bullet and its indentation, lines joined by \n
     title: str = ""  # first line of content without heading marks, marker and priority
-    body_lines: Sequence[tuple[int, str]] = field(default_factory=_empty)  # (line, text)
+    body_lines: Sequence[tuple[int, str]] = EMPTY  # (line, text)
     heading: int | None = None
     marker: str | None = None
     priority: str | None = None
-    properties: Mapping[str, Property] = field(default_factory=_empty_map)
-    invalid_properties: Sequence[Property] = field(default_factory=_empty)
-    ignored_properties: Sequence[Property] = field(default_factory=_empty)  # later drawers
+    properties: Mapping[str, Property] = EMPTY_MAP
+    invalid_properties: Sequence[Property] = EMPTY
+    ignored_properties: Sequence[Property] = EMPTY  # later drawers
     refs: list[Ref] = field(default_factory=list)
-    macros: Sequence[Macro] = field(default_factory=_empty)
+    macros: Sequence[Macro] = EMPTY
     uuid: str | None = None
     scheduled: Timestamp | None = None
     deadline: Timestamp | None = None

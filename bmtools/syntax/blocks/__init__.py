@@ -1,0 +1,76 @@
+"""The block reader: a page cut into blocks by an ordered list of small line rules (§1–§3, §6).
+
+Built the way markdown-it-py builds its block parser: one state object
+(:class:`~bmtools.syntax.blocks.state.OutlineState`) and ordered rule lists
+(:class:`~bmtools.syntax.blocks.ruler.Ruler`): the Markdown line rules
+(:data:`~bmtools.syntax.blocks.markdown.MARKDOWN`: fence, ``#+BEGIN``, heading, directive,
+bullet, text) say which block a line belongs to, and the body rules
+(:data:`~bmtools.syntax.blocks.body.BODY`: planning, Org drawer, property, text) what a line
+means inside its block.
+
+The reader never copies the page: every block records its character span in the source, so an
+unchanged page reassembles to its exact text.
+"""
+
+from __future__ import annotations
+
+from bmtools.model import Config, Diagnostic, Page
+from bmtools.syntax.blocks.body import set_page_property
+from bmtools.syntax.blocks.markdown import MARKDOWN, front_matter
+from bmtools.syntax.blocks.ruler import LineRule, Ruler
+from bmtools.syntax.blocks.state import OutlineState
+from bmtools.syntax.properties import make_property
+
+
+def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> None:
+    """Fill ``page.blocks`` and the page-level properties from ``page.source``."""
+    s = OutlineState(page, config, diagnostics)
+    first = len(diagnostics)
+    run(s, MARKDOWN)
+    s.finish()
+    if s.unclosed_fence > 0:
+        diagnostics.insert(  # before what the blocks reported, as a reading of the whole page
+            first,
+            Diagnostic(
+                "BM005",
+                "code fence is never closed; the rest of the page is code",
+                page.file,
+                s.unclosed_fence,
+                1,
+                "warning",
+                "unclosed-code-fence",
+            ),
+        )
+    st = s.settings
+    for k, raw_key, value in s.directives:
+        prop = make_property(
+            raw_key,
+            value,
+            k + 1,
+            3,
+            len(raw_key) + 3,
+            st.comma_keys,
+            st.property_pages,
+            st.excluded,
+        )
+        set_page_property(page, prop, source="directive")
+
+
+def run(s: OutlineState, ruler: Ruler) -> None:
+    """Read every line of ``s`` with ``ruler``'s rules (front matter first, once)."""
+    lines = s.lines
+    n = s.n
+    k = front_matter(s, 0, lines[0]) if n else 0
+    by_char, default = ruler.table()
+    get = by_char.get
+    nxt = 0
+    while k < n:
+        text = lines[k]
+        for rule in get(text.lstrip(" \t")[:1], default):
+            nxt = rule(s, k, text)
+            if nxt:
+                break
+        k = nxt
+
+
+__all__ = ["LineRule", "OutlineState", "Ruler", "parse_outline", "run"]

@@ -1,0 +1,326 @@
+"""What the lines of one block mean: its title line, its property drawer, planning lines, refs.
+
+The structural rules (bmtools.syntax.blocks.markdown) decide which block a line belongs to;
+the functions here read that line into the block. Inside a block, a second, shorter rule list
+applies to each continuation line (planning, Org drawer, property, text), dispatched on the
+line's first character like the structural rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from bmtools.model import PAGE_REF, Block, Diagnostic, Page, Property, Ref, Timestamp
+from bmtools.syntax.blocks.ruler import LineRule, Ruler
+from bmtools.syntax.blocks.state import (
+    DRAWER_CLOSED,
+    DRAWER_NONE,
+    DRAWER_OPEN,
+    PRE_DRAWER,
+    PRE_ORG_DRAWER,
+    PRE_REST,
+    PRE_START,
+    OutlineState,
+)
+from bmtools.syntax.inline import UUID_RE, scan_line
+from bmtools.syntax.properties import PROPERTY_LINE, is_valid_key, make_property
+
+_HEADING_MARKS = re.compile(r"(#{1,6})(?:[ \t]+|$)")
+_MARKER = re.compile(
+    r"(TODO|DOING|WAITING|WAIT|DONE|CANCELED|CANCELLED|STARTED|IN-PROGRESS|NOW|LATER) "
+)
+_PRIORITY = re.compile(r"\[#([^\s\]])\](?= |$)")
+_PLANNING = re.compile(
+    r"[ \t]*(SCHEDULED|DEADLINE):[ \t]*<(\d{4})-(\d{1,2})-(\d{1,2}) [A-Za-z]{2,3}"
+    r"(?: (\d{1,2}:\d{2}(?:-\d{1,2}:\d{2})?))?(?: ((?:\+\+|\.\+|\+)\d+[hdwmy]))?>[ \t]*$",
+    re.IGNORECASE,
+)
+ORG_DRAWER_START = re.compile(r"[ \t]*:PROPERTIES:[ \t]*$", re.IGNORECASE)
+ORG_DRAWER_END = re.compile(r"[ \t]*:END:[ \t]*$", re.IGNORECASE)
+ORG_PROPERTY = re.compile(r"[ \t]*:([^\s:]+):[ \t]*(.*?)[ \t]*$")
+DIRECTIVE = re.compile(r"#\+([A-Za-z][\w-]*):[ \t]*(.*?)[ \t]*$")
+_valid_key = lru_cache(maxsize=4096)(is_valid_key)  # a few dozen keys, 50k property lines
+
+
+# -- the title line ------------------------------------------------------------------------
+
+
+def title_line(s: OutlineState, block: Block, k: int, first: str, col: int) -> None:
+    """Read a block's first line ``first`` (starting at column ``col``): heading marks, task
+    marker, priority, then the title, or a property when the whole line is one."""
+    block.content = first
+    rest = first
+    title_col = col
+    if rest[:1] == "#":
+        h = _HEADING_MARKS.match(rest)
+        if h:
+            block.heading = len(h.group(1))
+            rest = rest[h.end() :]
+            title_col += h.end()
+    if rest[:2].isupper():  # every marker starts with two capitals
+        m = _MARKER.match(rest)
+        if m:
+            block.marker = m.group(1)
+            block.refs.append(Ref(PAGE_REF, m.group(1).lower(), m.group(1), k + 1, title_col + 1))
+            rest = rest[m.end() :]
+            title_col += m.end()
+    if rest[:2] == "[#":
+        p = _PRIORITY.match(rest)
+        if p:
+            block.priority = p.group(1)
+            block.refs.append(Ref(PAGE_REF, p.group(1).lower(), p.group(1), k + 1, title_col + 2))
+            after = rest[p.end() :]
+            rest = after.lstrip(" ")
+            title_col += p.end() + len(after) - len(rest)
+    if "::" in rest and PROPERTY_LINE.fullmatch(rest) and rest.strip():
+        # "- key:: value": the title line is the first line of the drawer.
+        body(s, k, rest, col, rest.lstrip(" \t")[:1])
+        return
+    block.title = rest
+    if "[" in rest or "#" in rest or "(" in rest or "{" in rest:  # else there is no ref
+        scan_line(rest, k + 1, title_col, s.sink)
+
+
+# -- continuation lines of a block ---------------------------------------------------------
+
+
+def continuation(s: OutlineState, k: int, text: str) -> None:
+    """A line of the current block that is not its first: content, then the body rules."""
+    stripped = text.lstrip(" \t")
+    col = min(len(text) - len(stripped), s.col)
+    line = text[col:]
+    s.add_content(line)
+    s.last = k
+    body(s, k, line, col, stripped[:1])
+
+
+def body(s: OutlineState, k: int, line: str, col: int, c: str) -> None:
+    """Run the body rules on one line of a block (``c``: its first non-blank character)."""
+    body_lines = s.body_lines
+    if body_lines is None:
+        s.body_lines = [(k + 1, line)]
+    else:
+        body_lines.append((k + 1, line))
+    quoted = s.quoted
+    s.quoted = c == ">"  # a '>' quote line: the next line continues the quote
+    by_char, default = BODY.table()
+    for rule in by_char.get(c, default):
+        if rule(s, k, line, col, quoted):
+            return
+
+
+def opaque_line(s: OutlineState, k: int, text: str) -> None:
+    """A line inside a code fence or ``#+BEGIN … #+END``: content only."""
+    s.last = k
+    if s.block is not None and s.block.pre_block:
+        s.content.append(text)  # type: ignore[union-attr]
+        if s.pre_phase != PRE_REST:
+            s.pre_phase = PRE_REST
+        return
+    s.add_content(text)
+    s.head = False
+    if s.drawer == DRAWER_OPEN:
+        s.drawer = DRAWER_CLOSED
+
+
+def planning(s: OutlineState, k: int, body: str, col: int, quoted: bool) -> bool:
+    """``SCHEDULED: <…>`` / ``DEADLINE: <…>`` on a line of its own, before any text."""
+    if not s.head or "<" not in body:
+        return False
+    m = _PLANNING.match(body)
+    if m is None:
+        return False
+    try:
+        day = dt.date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    except ValueError:
+        return True
+    ts = Timestamp(day, m.group(5), m.group(6), k + 1)
+    if m.group(1).upper() == "SCHEDULED":
+        s.block.scheduled = ts  # type: ignore[union-attr]
+    else:
+        s.block.deadline = ts  # type: ignore[union-attr]
+    return True
+
+
+def org_drawer(s: OutlineState, k: int, body: str, col: int, quoted: bool) -> bool:
+    """An Org ``:PROPERTIES:`` drawer (also read in Markdown files): start, property, end."""
+    if not s.head:
+        return False
+    if s.org_drawer:
+        if ORG_DRAWER_END.match(body):
+            s.org_drawer = False
+            s.drawer = DRAWER_CLOSED
+            return True
+        om = ORG_PROPERTY.match(body)
+        if om:
+            add_block_property(
+                s,
+                _property(s, om.group(1), om.group(2), k, col + om.start(1) + 1, col + om.start(2)),
+            )
+            return True
+    if s.drawer == DRAWER_NONE and ORG_DRAWER_START.match(body):
+        s.org_drawer = True
+        s.drawer = DRAWER_OPEN
+        return True
+    return False
+
+
+def property_line(s: OutlineState, k: int, body: str, col: int, quoted: bool) -> bool:
+    """``key:: value``: the block's first run of them is its drawer (wherever it starts, after
+    text, a blank line or a code block too); later runs are kept aside as ignored."""
+    if quoted or "::" not in body:
+        return False
+    pm = PROPERTY_LINE.fullmatch(body)
+    if pm is None:
+        return False
+    value = pm.group(3)
+    value_col0 = col + (pm.start(3) if value is not None else len(body))
+    prop = _property(s, pm.group(2), value or "", k, col + pm.start(2) + 1, value_col0)
+    if s.drawer != DRAWER_CLOSED:
+        s.drawer = DRAWER_OPEN
+        add_block_property(s, prop)
+        return True
+    block = s.block
+    if block.ignored_properties:  # type: ignore[union-attr]
+        block.ignored_properties.append(prop)  # type: ignore[union-attr]
+    else:
+        block.ignored_properties = [prop]  # type: ignore[union-attr]
+    scan_line(body, k + 1, col, s.sink)
+    return True
+
+
+def text_line(s: OutlineState, k: int, body: str, col: int, quoted: bool) -> bool:
+    """Any other line: text whose refs count; it ends the block's head and open drawer."""
+    s.head = False
+    if s.drawer == DRAWER_OPEN:
+        s.drawer = DRAWER_CLOSED
+    scan_line(body, k + 1, col, s.sink)
+    return True
+
+
+BODY = Ruler(
+    [
+        LineRule("planning", planning, "SDsd"),
+        LineRule("org_drawer", org_drawer, ":"),
+        LineRule("property", property_line),
+        LineRule("text", text_line),
+    ]
+)
+
+
+def _property(
+    s: OutlineState, raw_key: str, raw: str, k: int, key_col: int, value_col0: int
+) -> Property:
+    st = s.settings
+    return make_property(
+        raw_key, raw, k + 1, key_col, value_col0, st.comma_keys, st.property_pages, st.excluded
+    )
+
+
+def add_block_property(s: OutlineState, prop: Property) -> None:
+    """A drawer property of the current block (an invalid key is kept aside)."""
+    block = s.block
+    if not _valid_key(prop.key):
+        if block.invalid_properties:  # type: ignore[union-attr]
+            block.invalid_properties.append(prop)  # type: ignore[union-attr]
+        else:
+            block.invalid_properties = [prop]  # type: ignore[union-attr]
+        return
+    if prop.key == "id":
+        value = prop.raw.strip()
+        if UUID_RE.fullmatch(value):
+            block.uuid = value.lower()  # type: ignore[union-attr]
+    props = s.props
+    if props is None:
+        props = s.props = {}
+    props[prop.key] = prop
+    block.refs.extend(prop.refs)  # type: ignore[union-attr]
+
+
+# -- the pre-block -------------------------------------------------------------------------
+
+
+def pre_line(s: OutlineState, k: int, text: str) -> None:
+    """A line before the first bullet: page properties (its first node), then text."""
+    s.content.append(text)  # type: ignore[union-attr]
+    s.last = k
+    phase = s.pre_phase
+    if phase == PRE_START:
+        if not text.strip():
+            s.first_node = False
+            return
+        if ORG_DRAWER_START.match(text):
+            s.pre_phase = PRE_ORG_DRAWER
+            return
+        phase = s.pre_phase = PRE_DRAWER
+    if phase == PRE_ORG_DRAWER:
+        if ORG_DRAWER_END.match(text):
+            s.pre_phase = PRE_REST
+            return
+        m = ORG_PROPERTY.match(text)
+        if m:
+            page_property(s, _property(s, m.group(1), m.group(2), k, m.start(1), m.start(2)), k)
+            return
+        phase = s.pre_phase = PRE_REST
+    elif phase == PRE_DRAWER:
+        m = PROPERTY_LINE.fullmatch(text)
+        if m:
+            value = m.group(3)
+            value_col0 = m.start(3) if value is not None else len(text)
+            page_property(
+                s, _property(s, m.group(2), value or "", k, m.start(2) + 1, value_col0), k
+            )
+            return
+        phase = s.pre_phase = PRE_REST
+    if not DIRECTIVE.match(text):
+        scan_line(text, k + 1, 0, s.sink)
+
+
+def page_property(s: OutlineState, prop: Property, k: int) -> None:
+    """A property of the pre-block's drawer: a page property (``title::`` only when the
+    drawer is the file's first node)."""
+    page = s.page
+    if prop.key == "title" and not s.first_node:
+        page.properties.setdefault("title", prop)
+        s.diagnostics.append(
+            Diagnostic(
+                "BM021",
+                "title:: is ignored: page properties are not the file's first lines",
+                page.file,
+                k + 1,
+                1,
+                "warning",
+                "title-ignored",
+            )
+        )
+    else:
+        set_page_property(page, prop, "title-property")
+    s.block.refs.extend(prop.refs)  # type: ignore[union-attr]
+
+
+def set_page_property(page: Page, prop: Property, source: str) -> None:
+    """Record a page property; ``title`` renames the page unless a stronger source did."""
+    if not is_valid_key(prop.key):
+        page.invalid_properties.append(prop)
+        return
+    if prop.key == "title":
+        if source == "directive" and page.title_source == "file":
+            page.title_source = "directive"
+            page.title = str(prop.value)
+        elif source in ("front-matter", "title-property"):
+            page.title_source = source
+            page.title = str(prop.value)
+    page.properties[prop.key] = prop
+
+
+__all__ = [
+    "BODY",
+    "continuation",
+    "opaque_line",
+    "page_property",
+    "pre_line",
+    "set_page_property",
+    "title_line",
+]

@@ -1,0 +1,264 @@
+"""The line rules of a Markdown page, in order: which block each line belongs to (§1, §2).
+
+Each rule is ``rule(state, k, text) -> int``: 0 when line ``k`` is not its kind, else the
+index of the next line to read (a fence consumes all of its lines). ``MARKDOWN`` lists them;
+the reader (bmtools.syntax.blocks.parse_outline) tries, for each line, the rules that can
+match its first character.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bmtools.model import Diagnostic
+from bmtools.syntax.blocks.body import (
+    DIRECTIVE,
+    continuation,
+    opaque_line,
+    pre_line,
+    set_page_property,
+    title_line,
+)
+from bmtools.syntax.blocks.ruler import LineRule, Ruler
+from bmtools.syntax.blocks.state import OutlineState
+from bmtools.syntax.properties import make_property
+
+_BULLET = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
+_HEADING = re.compile(r"[ \t]*(#{1,6})(?:[ \t]+|$)")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_BEGIN = re.compile(r"[ \t]*#\+BEGIN_(\w+)", re.IGNORECASE)
+_FRONT_MATTER_LINE = re.compile(r"([^\s:][^:]*):[ \t]*(.*?)[ \t]*$")
+
+
+def line_of_block(s: OutlineState, k: int, text: str) -> None:
+    """A line that starts no block: the pre-block's, or the current block's next line."""
+    block = s.block
+    if block is None:
+        s.open_pre_block(k)
+        pre_line(s, k, text)
+    elif block.pre_block:
+        pre_line(s, k, text)
+    else:
+        continuation(s, k, text)
+
+
+# -- the rules, in order --------------------------------------------------------------------
+
+
+def front_matter(s: OutlineState, k: int, text: str) -> int:
+    """``---`` on the first line up to the next ``---``: YAML-style page properties, read as
+    one unit (its lines are never bullets)."""
+    if k or text != "---":
+        return 0
+    lines = s.lines
+    end = next((j for j in range(1, s.n) if lines[j] == "---"), -1)
+    if end < 0:
+        return 0
+    s.open_pre_block(0)
+    s.content.extend(lines[: end + 1])  # type: ignore[union-attr]
+    s.last = end
+    _read_front_matter(s, end)
+    s.first_node = False
+    return end + 1
+
+
+def fence(s: OutlineState, k: int, text: str) -> int:
+    """A code fence opened on a line that starts no block: its lines are opaque."""
+    f = _FENCE.match(text)
+    if f is None:
+        return 0
+    mark = f.group(1)
+    if mark[0] == "`" and "`" in text[f.end() :]:
+        return 0
+    line_of_block(s, k, text)
+    return _fence_body(s, k + 1, mark)
+
+
+def begin(s: OutlineState, k: int, text: str) -> int:
+    """``#+BEGIN_X`` on a line that starts no block: its lines up to ``#+END_X`` are opaque."""
+    b = _BEGIN.match(text)
+    if b is None:
+        return 0
+    line_of_block(s, k, text)
+    return _begin_body(s, k + 1, b.group(1).upper())
+
+
+def heading(s: OutlineState, k: int, text: str) -> int:
+    """``# Title`` outside a bullet's first line: a new top-level block (§1)."""
+    if _HEADING.match(text) is None:
+        return 0
+    ws = len(text) - len(text.lstrip(" \t"))
+    block = s.open_block(k, 0, 1, None, 2)
+    s.stack[:] = [(0, block.index)]
+    title_line(s, block, k, text[ws:], ws)
+    return k + 1
+
+
+def directive(s: OutlineState, k: int, text: str) -> int:
+    """``#+key: value`` at the start of a line, anywhere at top level: a page property."""
+    if not text.startswith("#+"):
+        return 0
+    d = DIRECTIVE.match(text)
+    if d is None or d.group(1).upper().startswith(("BEGIN_", "END_")):
+        return 0
+    s.directives.append((k, d.group(1), d.group(2)))
+    line_of_block(s, k, text)
+    return k + 1
+
+
+def bullet(s: OutlineState, k: int, text: str) -> int:
+    """``- `` after any indentation: a new block, nested by its indentation (§1)."""
+    m = _BULLET.match(text)
+    if m is None:
+        return 0
+    indent = m.end(1)
+    stack = s.stack
+    parent = None
+    eff = indent
+    while stack:
+        top_indent, top_idx = stack[-1]
+        if indent > top_indent:
+            parent = top_idx
+            break
+        stack.pop()
+        if indent == top_indent:
+            parent = stack[-1][1] if stack else None
+            break
+        if not stack or indent > stack[-1][0]:
+            eff = top_indent  # shallower but equal to no ancestor: takes the deeper one's place
+            parent = stack[-1][1] if stack else None
+            break
+    blocks = s.blocks
+    idx = len(blocks)
+    if parent is None:
+        level = 1
+    else:
+        up = blocks[parent]
+        level = up.level + 1
+        if up.children:
+            up.children.append(idx)  # type: ignore[attr-defined]
+        else:
+            up.children = [idx]
+    block = s.open_block(k, indent, level, parent, indent + 2)
+    stack.append((eff, idx))
+    col = m.end()
+    first = text[col:]
+    title_line(s, block, k, first, col)
+    c = first[:1]
+    if c == "`" or c == "~":
+        f = _FENCE.match(first)
+        if f is not None:
+            mark = f.group(1)
+            if mark[0] != "`" or "`" not in first[f.end() :]:
+                return _fence_body(s, k + 1, mark)
+    elif c == "#":
+        b = _BEGIN.match(first)
+        if b is not None:
+            return _begin_body(s, k + 1, b.group(1).upper())
+    return k + 1
+
+
+def text(s: OutlineState, k: int, text: str) -> int:
+    """Any other line: the next line of the block being read."""
+    line_of_block(s, k, text)
+    return k + 1
+
+
+MARKDOWN = Ruler(
+    [
+        LineRule("fence", fence, "`~"),
+        LineRule("begin", begin, "#"),
+        LineRule("heading", heading, "#"),
+        LineRule("directive", directive, "#"),
+        LineRule("bullet", bullet, "-"),
+        LineRule("text", text),
+    ]
+)
+
+
+# -- what the rules consume -----------------------------------------------------------------
+
+
+def _fence_body(s: OutlineState, k: int, mark: str) -> int:
+    """The lines after a fence's opening line, through its closing line."""
+    lines = s.lines
+    ch = mark[0]
+    close = ch * len(mark)
+    for j in range(k, s.n):
+        line = lines[j]
+        opaque_line(s, j, line)
+        stripped = line.strip()
+        if stripped.startswith(close) and not stripped.strip(ch):
+            return j + 1
+    s.unclosed_fence = s.block.line if s.block is not None else -1
+    return s.n
+
+
+def _begin_body(s: OutlineState, k: int, name: str) -> int:
+    """The lines after ``#+BEGIN_NAME``, through ``#+END_NAME``."""
+    lines = s.lines
+    end = "#+END_" + name
+    for j in range(k, s.n):
+        line = lines[j]
+        opaque_line(s, j, line)
+        if line.strip().upper().startswith(end):
+            return j + 1
+    return s.n
+
+
+def _read_front_matter(s: OutlineState, end: int) -> None:
+    """Front matter lines 1..end-1: every line ``key: value``, or Logseq drops them all."""
+    page = s.page
+    page.front_matter = True
+    lines = s.lines
+    entries = []
+    for k in range(1, end):
+        text = lines[k]
+        if not text.strip():
+            continue
+        m = _FRONT_MATTER_LINE.fullmatch(text)
+        if m is None:
+            lost = _yaml_keys("\n".join(lines[: end + 1]))
+            s.diagnostics.append(
+                Diagnostic(
+                    "BM020",
+                    "front matter has a line that is not 'key: value'; Logseq drops "
+                    "the whole front matter" + (f" (lost: {', '.join(lost)})" if lost else ""),
+                    page.file,
+                    1,
+                    1,
+                    "warning",
+                    "front-matter-dropped",
+                )
+            )
+            return
+        entries.append((k, m))
+    st = s.settings
+    refs = s.block.refs  # type: ignore[union-attr]
+    for k, m in entries:
+        prop = make_property(
+            m.group(1),
+            m.group(2),
+            k + 1,
+            1,
+            m.start(2),
+            st.comma_keys,
+            st.property_pages,
+            st.excluded,
+        )
+        set_page_property(page, prop, "front-matter")
+        refs.extend(prop.refs)
+
+
+def _yaml_keys(text: str) -> list[str]:
+    """The keys an author meant in a front matter Logseq drops, read as YAML (safely)."""
+    import frontmatter  # only for this rare case; its YAML handler uses yaml.SafeLoader
+
+    try:
+        metadata = frontmatter.loads(text + "\n").metadata
+    except Exception:  # any YAML error: there is nothing more to say than Logseq's drop
+        return []
+    return [str(k) for k in metadata]
+
+
+__all__ = ["MARKDOWN", "bullet", "begin", "directive", "fence", "front_matter", "heading", "text"]

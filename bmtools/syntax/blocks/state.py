@@ -1,0 +1,207 @@
+"""The one state object the line rules read and write, as markdown-it-py's ``StateBlock``.
+
+It holds the page's line table, the outline built so far, and what the block being read has
+seen (its content lines, its property drawer, its refs). Rules keep no state of their own.
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate
+
+from bmtools.model import EMPTY, EMPTY_MAP, Block, Config, Diagnostic, Page
+from bmtools.syntax.inline import RefSink
+
+# Where a block's property drawer is: not seen yet, being read, or over (later runs ignored).
+DRAWER_NONE, DRAWER_OPEN, DRAWER_CLOSED = 0, 1, 2
+# The pre-block's reading phases: before its first node, in its drawer, after it.
+PRE_START, PRE_DRAWER, PRE_ORG_DRAWER, PRE_REST = 0, 1, 2, 3
+
+
+class Settings:
+    """The config values the block reader needs, looked up once per page."""
+
+    __slots__ = ("comma_keys", "property_pages", "excluded")
+
+    def __init__(self, config: Config) -> None:
+        self.comma_keys = frozenset(config.separated_by_commas)
+        self.property_pages = config.property_pages_enabled
+        self.excluded = config.property_pages_excludelist
+
+
+class OutlineState:
+    """A page being cut into blocks: its lines, its blocks, and the block being read."""
+
+    __slots__ = (
+        # the page and its line table
+        "page",
+        "src",
+        "lines",
+        "cum",
+        "n",
+        "settings",
+        "diagnostics",
+        # the outline so far
+        "blocks",
+        "stack",
+        "directives",
+        "seen_uuids",
+        "unclosed_fence",
+        # the block being read
+        "block",
+        "col",
+        "content",
+        "body_lines",
+        "props",
+        "head",
+        "drawer",
+        "org_drawer",
+        "quoted",
+        "sink",
+        "last",
+        # the pre-block being read
+        "pre_phase",
+        "first_node",
+    )
+
+    def __init__(self, page: Page, config: Config, diagnostics: list[Diagnostic]) -> None:
+        src = page.source
+        self.page = page
+        self.src = src
+        # Only "\n" ends a line (CRLF reads as LF); the empty remainder after a final newline
+        # is no line. Line k starts at offset cum[k] + k.
+        raw = src.split("\n") if src else []
+        if raw and raw[-1] == "" and len(raw) > 1:
+            raw.pop()
+        self.cum = list(accumulate(map(len, raw), initial=0))
+        self.n = len(raw)
+        self.lines = [t[:-1] if t.endswith("\r") else t for t in raw] if "\r" in src else raw
+        self.settings = Settings(config)
+        self.diagnostics = diagnostics
+        self.blocks: list[Block] = []
+        self.stack: list[tuple[int, int]] = []  # (effective indent, block index) of open bullets
+        self.directives: list[tuple[int, str, str]] = []
+        self.seen_uuids: dict[str, int] = {}
+        self.unclosed_fence = -1
+        self.block: Block | None = None
+        self.col = 0
+        self.content: list[str] | None = None
+        self.body_lines: list[tuple[int, str]] | None = None
+        self.props: dict | None = None
+        self.head = True
+        self.drawer = DRAWER_NONE
+        self.org_drawer = False
+        self.quoted = False
+        self.sink = RefSink([], [])
+        self.last = 0
+        self.pre_phase = PRE_START
+        self.first_node = True
+
+    def start(self, k: int) -> int:
+        """The character offset where line ``k`` starts."""
+        return self.cum[k] + k
+
+    def open_block(self, k: int, indent: int, level: int, parent: int | None, col: int) -> Block:
+        """Start a new block at line ``k`` (closing the one being read)."""
+        if self.block is not None:
+            self.close_block()
+        blocks = self.blocks
+        idx = len(blocks)
+        start = self.cum[k] + k
+        block = Block(
+            index=idx,
+            line=k + 1,
+            end_line=k + 1,
+            start=start,
+            end=start,
+            indent=indent,
+            level=level,
+            parent=parent,
+        )
+        if idx:
+            blocks[-1].end = start
+        blocks.append(block)
+        self.block = block
+        self.col = col
+        self.last = k
+        self.content = None
+        self.body_lines = None
+        self.props = None
+        self.head = True
+        self.drawer = DRAWER_NONE
+        self.org_drawer = False
+        self.quoted = False
+        self.sink.refs = block.refs
+        return block
+
+    def open_pre_block(self, k: int) -> Block:
+        """Start the pre-block (the lines before the first bullet) at line ``k``."""
+        block = self.open_block(k, -1, 0, None, 0)
+        block.pre_block = True
+        block.properties = self.page.properties
+        self.content = []
+        return block
+
+    def close_block(self) -> None:
+        """Finish the block being read: its content, properties, macros and id."""
+        block = self.block
+        if block is None:
+            return
+        self.block = None
+        block.end_line = self.last + 1
+        content = self.content
+        if block.pre_block:
+            block.content = "\n".join(content) if content else ""
+        elif content is not None:
+            block.content = "\n".join(content)
+        sink = self.sink
+        if sink.macros:
+            block.macros = sink.macros
+            sink.macros = []
+        if block.pre_block:
+            return
+        if self.body_lines:
+            block.body_lines = self.body_lines
+        props = self.props
+        if props:
+            collapsed = props.pop("collapsed", None)
+            if collapsed is not None:
+                block.collapsed = collapsed.value is True
+            if props:
+                block.properties = props
+        uuid = block.uuid
+        if uuid:
+            first = self.seen_uuids.get(uuid)
+            if first is None:
+                self.seen_uuids[uuid] = block.line
+            else:
+                self.diagnostics.append(
+                    Diagnostic(
+                        "BM010",
+                        f"duplicate block id {uuid} (first at line {first}); "
+                        "Logseq drops it from this block",
+                        self.page.file,
+                        block.line,
+                        1,
+                        "warning",
+                        "duplicate-block-id",
+                    )
+                )
+                block.uuid = None
+
+    def add_content(self, text: str) -> None:
+        """One more line of the current block's content."""
+        content = self.content
+        if content is None:
+            self.content = [self.block.content, text]  # type: ignore[union-attr]
+        else:
+            content.append(text)
+
+    def finish(self) -> None:
+        """Close the last block and give the page its blocks."""
+        self.close_block()
+        if self.blocks:
+            self.blocks[-1].end = len(self.src)
+        self.page.blocks = self.blocks
+
+
+__all__ = ["OutlineState", "Settings", "EMPTY", "EMPTY_MAP"]
