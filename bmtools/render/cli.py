@@ -26,6 +26,12 @@ class RefusedError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+class TemplateFailure(click.ClickException):
+    """A template that cannot be used (refused, syntax, sandbox): ``Error: …`` and exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
 graph_option = click.option(
     "--graph",
     "graph_path",
@@ -46,6 +52,8 @@ dry_run_option = click.option(
 
 
 def _report(created: Created, dry_run: bool) -> None:
+    for warning in created.warnings:
+        click.echo(str(warning), err=True)
     if dry_run:
         click.echo(created.appended or created.text, nl=False)
         click.echo(f"would write {created.file}", err=True)
@@ -185,7 +193,9 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
     try:
         plan = render_graph(path, templates=templates, force=force, dry_run=dry_run or check)
     except RenderError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise TemplateFailure(str(exc)) from exc
+    for problem in plan.problems:
+        click.echo(str(problem), err=True)
     for page in plan.pages:
         for conflict in page.conflicts:
             click.echo(

@@ -7,18 +7,30 @@ graph root unless ``dry_run``. Pages are never overwritten; names that would esc
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec
+
+from jinja2 import TemplateError
 
 from bmtools.loader import load_graph
 from bmtools.metamodel import ARTIFACT_TYPE, load_metamodel, page_types
 from bmtools.model import Graph, Page
 from bmtools.names import file_stem_from_title, page_name
-from bmtools.render.engine import make_environment, render_item, render_page
+from bmtools.render.engine import (
+    describe_template_error,
+    make_environment,
+    render_item,
+    render_page,
+)
 from bmtools.render.escape import clean_page_name
 from bmtools.render.pages import (
     DEFAULT_CLASS_ICON,
+    RenderProblem,
     artifact_context,
     class_context,
     templates_folder,
@@ -37,6 +49,31 @@ class Created:
     file: str  # relative to the graph root
     text: str  # the whole new file text
     appended: str = ""  # for items: the text appended to an existing page
+    warnings: list[RenderProblem] = field(default_factory=list)  # e.g. a templates folder ignored
+
+
+_WARNINGS: ContextVar[list[RenderProblem] | None] = ContextVar("bmtools_new_warnings", default=None)
+_P = ParamSpec("_P")
+
+
+def _creates(fn: Callable[_P, Created]) -> Callable[_P, Created]:
+    """Collect the warnings of one ``new_*`` call into its Created, and turn a template error
+    (refused file, syntax, sandbox) into a NewError naming the template file and line."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Created:
+        warnings: list[RenderProblem] = []
+        token = _WARNINGS.set(warnings)
+        try:
+            created = fn(*args, **kwargs)
+        except TemplateError as exc:
+            raise NewError(describe_template_error(exc)) from exc
+        finally:
+            _WARNINGS.reset(token)
+        created.warnings = warnings + created.warnings
+        return created
+
+    return wrapper
 
 
 def _graph(graph: Graph | str | os.PathLike[str]) -> Graph:
@@ -97,11 +134,12 @@ def _write_new(graph: Graph, rel: str, text: str, dry_run: bool) -> Created:
 
 def _env(graph: Graph, templates):
     try:
-        return make_environment(templates_folder(graph, templates))
+        return make_environment(templates_folder(graph, templates, _WARNINGS.get()))
     except FileNotFoundError as exc:
         raise NewError(str(exc)) from exc
 
 
+@_creates
 def new_artifact(
     graph: Graph | str | os.PathLike[str],
     name: str,
@@ -141,6 +179,7 @@ def new_artifact(
     )
 
 
+@_creates
 def new_class(
     graph: Graph | str | os.PathLike[str],
     name: str,
@@ -222,6 +261,7 @@ def find_artifact(graph: Graph, artifact: str) -> Page:
     raise NewError(f"no artifact info page for '{artifact}' (create it with: new artifact)")
 
 
+@_creates
 def new_example(
     graph: Graph | str | os.PathLike[str],
     artifact: str,
@@ -260,6 +300,7 @@ def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+@_creates
 def new_item(
     graph: Graph | str | os.PathLike[str],
     cls: str,

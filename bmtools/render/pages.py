@@ -7,10 +7,13 @@ the pages that change; ``render_graph`` does both.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from jinja2 import TemplateError
 
 from bmtools.loader import load_graph
 from bmtools.metamodel import (
@@ -22,7 +25,13 @@ from bmtools.metamodel import (
     section_key,
 )
 from bmtools.model import Graph, Page
-from bmtools.render.engine import make_environment, render_lines, render_page
+from bmtools.render.engine import (
+    describe_template_error,
+    inside_folder,
+    make_environment,
+    render_lines,
+    render_page,
+)
 from bmtools.render.escape import clean_page_name
 from bmtools.render.regions import Conflict, extract_regions, update_page_regions
 from bmtools.writer import UnsafePathError, write_bytes
@@ -30,10 +39,25 @@ from bmtools.writer import UnsafePathError, write_bytes
 DEFAULT_ARTIFACT_ICON = "🧿"
 DEFAULT_CLASS_ICON = "🔷"
 TEMPLATES_CONFIG_KEY = "bmtools/templates"
+CONFIG_FILE = "logseq/config.edn"
 
 
 class RenderError(Exception):
     """A template or graph problem that stops rendering (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderProblem:
+    """A diagnostic about one file that did not stop the others: ``file:line: severity: …``."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = "error"  # error: a page was not rendered | warning: a setting was ignored
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.severity}: {self.message}"
 
 
 @dataclass(slots=True)
@@ -69,6 +93,7 @@ class RenderPlan:
     root: str
     pages: list[PageRender] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    problems: list[RenderProblem] = field(default_factory=list)
 
     @property
     def changed(self) -> list[PageRender]:
@@ -227,13 +252,39 @@ def _inherited_from(mm: Metamodel, spec: ClassSpec, fname: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-def templates_folder(graph: Graph, templates: str | os.PathLike[str] | None) -> str | None:
-    """``--templates`` wins; else ``:bmtools/templates`` in config.edn (relative to the root)."""
+def templates_folder(
+    graph: Graph,
+    templates: str | os.PathLike[str] | None,
+    problems: list[RenderProblem] | None = None,
+) -> str | None:
+    """``--templates`` wins; else ``:bmtools/templates`` in config.edn (relative to the root).
+
+    The configured folder comes from the (untrusted) graph, so it must resolve inside the graph
+    root; one that does not is ignored with a warning in ``problems`` (the shipped templates are
+    used), so that a graph cannot make bmtools read templates from anywhere on the disk."""
     if templates is not None:
         return str(templates)
     configured = graph.config.raw.get(TEMPLATES_CONFIG_KEY)
-    if isinstance(configured, str) and configured.strip():
-        return str(Path(graph.root) / configured)
+    if not isinstance(configured, str) or not configured.strip():
+        return None
+    folder = Path(graph.root) / configured
+    try:
+        real = os.path.realpath(folder)
+    except ValueError:  # a NUL in the setting
+        real = repr(str(folder))
+    else:
+        if inside_folder(os.path.realpath(graph.root), real):
+            return str(folder)
+    if problems is not None:
+        problems.append(
+            RenderProblem(
+                CONFIG_FILE,
+                0,
+                f":{TEMPLATES_CONFIG_KEY} {json.dumps(configured)} resolves to {real}, outside "
+                "the graph: ignored, the shipped templates are used",
+                "warning",
+            )
+        )
     return None
 
 
@@ -253,11 +304,11 @@ def plan_render(
     if not isinstance(graph, Graph):
         graph = load_graph(graph)
     mm = load_metamodel(graph)
+    plan = RenderPlan(root=graph.root)
     try:
-        env = make_environment(templates_folder(graph, templates))
+        env = make_environment(templates_folder(graph, templates, plan.problems))
     except FileNotFoundError as exc:
         raise RenderError(str(exc)) from exc
-    plan = RenderPlan(root=graph.root)
     targets: list[tuple[str, Page, str]] = []
     for page in sorted(graph.pages.values(), key=lambda p: p.file or ""):
         if page.file is None or page.format != "markdown":
@@ -275,7 +326,12 @@ def plan_render(
             else:
                 ctx = class_context(graph, mm, mm.classes[cname], page)
                 generated = render_page(env, "class", cls=ctx)
-        except Exception as exc:  # template errors name the template and line
+        except TemplateError as exc:  # the template's fault, the same for every page: stop
+            raise RenderError(
+                f"{describe_template_error(exc)}; rendering the {kind} template failed "
+                f"({page.file})"
+            ) from exc
+        except Exception as exc:
             raise RenderError(f"{page.file}: rendering the {kind} template failed: {exc}") from exc
         old, bom = read_page_text(graph.root, page.file)
         result = update_page_regions(old, extract_regions(generated), force=force)
