@@ -221,21 +221,25 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
             if show_diff:
                 click.echo(page.diff(), nl=False)
     changed, conflicts = len(plan.changed), len(plan.conflicts)
-    total = len(plan.pages)
+    failed = len(plan.errors)
+    total = len(plan.pages) + failed
+    not_rendered = f", {failed} not rendered" if failed else ""
     if check:
         if plan.up_to_date:
             click.echo(f"{total} {'page' if total == 1 else 'pages'} up to date")
         else:
             click.echo(
                 f"{changed} of {total} pages out of date, {conflicts} regions edited by hand"
+                + not_rendered
             )
     else:
         done = "would update" if dry_run else "updated"
         click.echo(
             f"{changed} {'page' if changed == 1 else 'pages'} {done}, "
-            f"{total - changed} unchanged, {conflicts} regions edited by hand"
+            f"{len(plan.pages) - changed} unchanged, {conflicts} regions edited by hand"
+            + not_rendered
         )
-    if conflicts or (check and changed):
+    if conflicts or failed or (check and changed):
         raise SystemExit(EXIT_FINDINGS)
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ParamSpec
 
 from jinja2 import TemplateError
@@ -30,9 +30,11 @@ from bmtools.render.engine import (
 from bmtools.render.escape import clean_page_name
 from bmtools.render.pages import (
     DEFAULT_CLASS_ICON,
+    PageReadError,
     RenderProblem,
     artifact_context,
     class_context,
+    decode_page,
     templates_folder,
 )
 from bmtools.render.regions import detect_indent, reindent
@@ -287,6 +289,19 @@ def new_example(
     )
 
 
+def _read_existing(graph: Graph, rel: str) -> bytes:
+    """The bytes of an existing page, read only when it is a regular file inside the graph."""
+    try:
+        path = inside(graph.root, rel)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise NewError(f"{rel}: not a regular file; the item was not appended")
+        return path.read_bytes()
+    except UnsafePathError as exc:
+        raise NewError(f"{rel}: resolves outside the graph; the item was not appended") from exc
+    except OSError as exc:
+        raise NewError(f"{rel}: cannot be read ({exc.strerror or exc})") from exc
+
+
 def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
@@ -367,9 +382,11 @@ def new_item(
         rel = page_file(graph, page)
         return _write_new(graph, rel, block, dry_run)
     rel = target_page.file
-    data = (Path(graph.root) / rel).read_bytes()
-    bom = data.startswith(b"\xef\xbb\xbf")
-    old = data[3:].decode("utf-8") if bom else data.decode("utf-8")
+    data = _read_existing(graph, rel)
+    try:
+        old, bom = decode_page(rel, data)
+    except PageReadError as exc:
+        raise NewError(f"{exc}; the item was not appended") from exc
     newline = "\r\n" if "\r\n" in old else "\n"
     indent = detect_indent(old)
     add = reindent(block.rstrip("\n"), "\t", indent).replace("\n", newline) + newline

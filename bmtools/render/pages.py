@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from bmtools.render.engine import (
 )
 from bmtools.render.escape import clean_page_name
 from bmtools.render.regions import Conflict, extract_regions, update_page_regions
-from bmtools.writer import UnsafePathError, write_bytes
+from bmtools.writer import UnsafePathError, inside, write_bytes
 
 DEFAULT_ARTIFACT_ICON = "🧿"
 DEFAULT_CLASS_ICON = "🔷"
@@ -44,6 +45,16 @@ CONFIG_FILE = "logseq/config.edn"
 
 class RenderError(Exception):
     """A template or graph problem that stops rendering (exit 2)."""
+
+
+class PageReadError(ValueError):
+    """A page whose bytes cannot be rendered (not UTF-8, unreadable, outside the graph)."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
+        self.file = file
+        self.line = line
+        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +107,11 @@ class RenderPlan:
     problems: list[RenderProblem] = field(default_factory=list)
 
     @property
+    def errors(self) -> list[RenderProblem]:
+        """Pages that were not rendered (each named once); a non-zero exit."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
     def changed(self) -> list[PageRender]:
         return [p for p in self.pages if p.changed]
 
@@ -105,7 +121,7 @@ class RenderPlan:
 
     @property
     def up_to_date(self) -> bool:
-        return not self.changed and not self.conflicts
+        return not self.changed and not self.conflicts and not self.errors
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,10 +304,37 @@ def templates_folder(
     return None
 
 
-def read_page_text(root: str | os.PathLike[str], rel: str) -> tuple[str, bool]:
-    data = (Path(root) / rel).read_bytes()
+def decode_page(rel: str, data: bytes) -> tuple[str, bool]:
+    """A page's text and whether it had a byte-order mark; PageReadError (with the line) when
+    it is not UTF-8, since rewriting it would change bytes outside the regions."""
     bom = data.startswith(b"\xef\xbb\xbf")
-    return data[3:].decode("utf-8") if bom else data.decode("utf-8"), bom
+    body = data[3:] if bom else data
+    try:
+        return body.decode("utf-8"), bom
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PageReadError(
+            rel,
+            line,
+            f"invalid UTF-8 (byte 0x{body[exc.start]:02x} at column {col}): not rendered, "
+            "fix the bytes first (bmtools lint reports them as BM002)",
+        ) from exc
+
+
+def read_page_text(root: str | os.PathLike[str], rel: str) -> tuple[str, bool]:
+    """The text of page ``rel`` and its BOM flag; PageReadError for a page that resolves out of
+    the graph, is not a regular file, cannot be read or is not UTF-8."""
+    try:
+        path = inside(root, rel)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise PageReadError(rel, 0, "not a regular file: not rendered")
+        data = path.read_bytes()
+    except UnsafePathError as exc:
+        raise PageReadError(rel, 0, "resolves outside the graph: not rendered") from exc
+    except OSError as exc:
+        raise PageReadError(rel, 0, f"cannot be read ({exc.strerror or exc})") from exc
+    return decode_page(rel, data)
 
 
 def plan_render(
@@ -331,9 +374,16 @@ def plan_render(
                 f"{describe_template_error(exc)}; rendering the {kind} template failed "
                 f"({page.file})"
             ) from exc
-        except Exception as exc:
-            raise RenderError(f"{page.file}: rendering the {kind} template failed: {exc}") from exc
-        old, bom = read_page_text(graph.root, page.file)
+        except Exception as exc:  # this page's data: report it, render the others
+            plan.problems.append(
+                RenderProblem(page.file, 0, f"not rendered: {type(exc).__name__}: {exc}")
+            )
+            continue
+        try:
+            old, bom = read_page_text(graph.root, page.file)
+        except PageReadError as exc:
+            plan.problems.append(RenderProblem(exc.file, exc.line, exc.message))
+            continue
         result = update_page_regions(old, extract_regions(generated), force=force)
         plan.pages.append(
             PageRender(
