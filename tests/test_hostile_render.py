@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from bmtools.cli import main
+from bmtools.loader import load_graph
+from bmtools.render import plan_render
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "graph"
@@ -272,6 +274,19 @@ def test_bad_utf8_in_the_page_an_item_is_appended_to(graph_copy):
     assert f"milestones___examples___Space X.md:{line}: invalid UTF-8" in result.stderr
     assert_no_crash(result)
     assert page.read_bytes() == bad
+
+
+def test_page_swapped_for_a_link_out_of_the_graph_after_loading_is_not_read(graph_copy, outside):
+    graph = load_graph(graph_copy)
+    tactic = graph_copy / "pages/tactic.md"
+    (outside / "tactic.md").write_bytes(tactic.read_bytes().replace(b"A concrete", SECRET.encode()))
+    tactic.unlink()
+    tactic.symlink_to(outside / "tactic.md")
+    plan = plan_render(graph)
+    assert [(p.file, p.severity) for p in plan.problems] == [("pages/tactic.md", "error")]
+    assert "outside the graph" in plan.problems[0].message
+    assert sorted(p.file for p in plan.pages) == sorted(set(RENDERED) - {"pages/tactic.md"})
+    assert all(SECRET not in p.old + p.new for p in plan.pages)
 
 
 FUZZ_TARGETS = sorted(

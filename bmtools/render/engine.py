@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from bmtools.render import escape
 from bmtools.render.regions import reindent, seal_regions
+from bmtools.safeio import read_regular
 
 TEMPLATE_NAMES = {
     "artifact": "artifact.md.j2",
@@ -132,16 +133,9 @@ class ConfinedLoader(BaseLoader):
             if not stat.S_ISREG(mode):  # checked before open: opening a FIFO would block
                 kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
                 raise TemplateRefused(shown, f"{kind}, not a regular file")
-            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(real, flags | getattr(os, "O_CLOEXEC", 0))
-            with os.fdopen(fd, "rb") as fh:
-                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the stat
-                    raise TemplateRefused(shown, "not a regular file")
-                data = fh.read(self.max_bytes + 1)
+            data = read_regular(real, self.max_bytes)  # non-blocking open, fstat, bounded
         except OSError as exc:
-            raise TemplateRefused(shown, f"cannot be read ({exc.strerror or exc})") from exc
-        if len(data) > self.max_bytes:
-            raise TemplateRefused(shown, f"larger than {self.max_bytes} bytes")
+            raise TemplateRefused(shown, str(exc.strerror or exc)) from exc
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import stat
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import ParamSpec
 
 from jinja2 import TemplateError
 
-from bmtools.loader import load_graph
+from bmtools.loader import MAX_FILE_BYTES, load_graph
 from bmtools.metamodel import ARTIFACT_TYPE, load_metamodel, page_types
 from bmtools.model import Graph, Page
 from bmtools.names import file_stem_from_title, page_name
@@ -38,6 +37,7 @@ from bmtools.render.pages import (
     templates_folder,
 )
 from bmtools.render.regions import detect_indent, reindent
+from bmtools.safeio import read_graph_file
 from bmtools.syntax.outline import parse_outline
 from bmtools.writer import UnsafePathError, inside, write_text
 
@@ -292,14 +292,9 @@ def new_example(
 def _read_existing(graph: Graph, rel: str) -> bytes:
     """The bytes of an existing page, read only when it is a regular file inside the graph."""
     try:
-        path = inside(graph.root, rel)
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise NewError(f"{rel}: not a regular file; the item was not appended")
-        return path.read_bytes()
-    except UnsafePathError as exc:
-        raise NewError(f"{rel}: resolves outside the graph; the item was not appended") from exc
-    except OSError as exc:
-        raise NewError(f"{rel}: cannot be read ({exc.strerror or exc})") from exc
+        return read_graph_file(graph.root, rel, MAX_FILE_BYTES)
+    except OSError as exc:  # a link out of the graph, a pipe, too large, unreadable
+        raise NewError(f"{rel}: {exc.strerror or exc}; the item was not appended") from exc
 
 
 def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:

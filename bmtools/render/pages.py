@@ -9,14 +9,13 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
 
-from bmtools.loader import load_graph
+from bmtools.loader import MAX_FILE_BYTES, load_graph
 from bmtools.metamodel import (
     ARTIFACT_TYPE,
     ClassSpec,
@@ -35,7 +34,8 @@ from bmtools.render.engine import (
 )
 from bmtools.render.escape import clean_page_name
 from bmtools.render.regions import Conflict, extract_regions, update_page_regions
-from bmtools.writer import UnsafePathError, inside, write_bytes
+from bmtools.safeio import read_graph_file
+from bmtools.writer import UnsafePathError, write_bytes
 
 DEFAULT_ARTIFACT_ICON = "🧿"
 DEFAULT_CLASS_ICON = "🔷"
@@ -323,17 +323,13 @@ def decode_page(rel: str, data: bytes) -> tuple[str, bool]:
 
 
 def read_page_text(root: str | os.PathLike[str], rel: str) -> tuple[str, bool]:
-    """The text of page ``rel`` and its BOM flag; PageReadError for a page that resolves out of
-    the graph, is not a regular file, cannot be read or is not UTF-8."""
+    """The text of page ``rel`` and its BOM flag; PageReadError for a page that is a link out
+    of the graph (unless the user allows those), not a regular file, over the loader's size
+    bound, unreadable or not UTF-8."""
     try:
-        path = inside(root, rel)
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise PageReadError(rel, 0, "not a regular file: not rendered")
-        data = path.read_bytes()
-    except UnsafePathError as exc:
-        raise PageReadError(rel, 0, "resolves outside the graph: not rendered") from exc
-    except OSError as exc:
-        raise PageReadError(rel, 0, f"cannot be read ({exc.strerror or exc})") from exc
+        data = read_graph_file(root, rel, MAX_FILE_BYTES)
+    except OSError as exc:  # a link out of the graph, a pipe, too large, unreadable
+        raise PageReadError(rel, 0, f"{exc.strerror or exc}: not rendered") from exc
     return decode_page(rel, data)
 
 
