@@ -174,6 +174,7 @@ FEATURES = {
     "bmtools.lint.cli": ("lint", "rules", "rule", "metamodel"),
     "bmtools.render.cli": ("new", "render"),
     "bmtools.milestones.cli": ("milestones",),
+    "bmtools.site.cli": ("site",),
 }
 
 

@@ -1,0 +1,80 @@
+"""Linked references: for each page of the site, the blocks of other published pages that
+refer to it (page refs, tags, property values, embeds), grouped by page, each with its
+breadcrumb (the blocks it sits under)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from markdown_it.common.utils import escapeHtml
+
+from bmtools.model import BLOCK_EMBED, BLOCK_REF, NAMESPACE, PROPERTY, Page
+from bmtools.site.context import SiteContext
+from bmtools.site.search import plain
+
+_SKIP = (BLOCK_REF, BLOCK_EMBED, NAMESPACE, PROPERTY)
+CRUMB_CHARS = 60
+
+
+def backlink_index(ctx: SiteContext) -> dict[str, list[tuple[str, int]]]:
+    """target page name -> [(source page name, block index)], sources in site order."""
+    index: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    graph = ctx.graph
+    resolve = graph.resolve_name
+    paths = ctx.paths
+    for name in sorted(ctx.published):
+        page = graph.pages[name]
+        for block in page.blocks:
+            if not block.refs:
+                continue
+            seen = set()
+            for ref in block.refs:
+                if ref.kind in _SKIP:
+                    continue
+                target = resolve(ref.target)
+                if target == name or target in seen or target not in paths:
+                    continue
+                seen.add(target)
+                index[target].append((name, block.index))
+    return index
+
+
+def source_order(ctx: SiteContext, name: str) -> tuple:
+    """Journals newest first, then pages by title."""
+    page = ctx.graph.pages[name]
+    if page.journal_day is not None:
+        return (0, -page.journal_day.toordinal(), "")
+    return (1, 0, page.title.lower())
+
+
+def breadcrumb(page: Page, index: int) -> list[str]:
+    """Plain text of the blocks above a block, outermost first."""
+    out = []
+    block = page.blocks[index]
+    while block.parent is not None:
+        block = page.blocks[block.parent]
+        text = plain(block.title) or "…"
+        out.append(text if len(text) <= CRUMB_CHARS else text[: CRUMB_CHARS - 1] + "…")
+    return list(reversed(out))
+
+
+def backlinks_html(ctx: SiteContext, entries: list[tuple[str, int]], content, link) -> str:
+    """The linked-references section. ``content(page, index)`` gives a block's HTML,
+    ``link(name, title)`` a link to a page."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for src, idx in entries:
+        groups[src].append(idx)
+    out = []
+    for src in sorted(groups, key=lambda n: source_order(ctx, n)):
+        page = ctx.graph.pages[src]
+        out.append(f'<section class="backlink"><h3>{link(src, page.title)}</h3><ul>')
+        for idx in groups[src]:
+            crumbs = breadcrumb(page, idx)
+            nav = (
+                '<div class="crumbs">' + " › ".join(escapeHtml(c) for c in crumbs) + "</div>"
+                if crumbs
+                else ""
+            )
+            out.append(f'<li>{nav}<div class="block">{content(page, idx)}</div></li>')
+        out.append("</ul></section>")
+    return "".join(out)

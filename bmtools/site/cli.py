@@ -1,0 +1,106 @@
+"""``bmtools site``: publish a graph as a static HTML site (and preview it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from bmtools.site.build import SiteError, build_site
+
+
+def _today(ctx, param, value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from exc
+
+
+@click.command("site")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    default="site",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="The folder to write the site to (new, empty, or written by bmtools site before).",
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Publish every page, whatever public:: and config.edn say.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False),
+    help="A folder whose site/ files shadow the shipped theme, file by file "
+    "(default: :bmtools/templates in config.edn).",
+)
+@click.option("--title", help="The site's title (default: the graph folder's name).")
+@click.option(
+    "--base-url", metavar="URL", help="The site's public address, for absolute sitemap URLs."
+)
+@click.option(
+    "--today",
+    "today",
+    metavar="DATE",
+    callback=_today,
+    help="Treat DATE (YYYY-MM-DD) as today on roadmaps (default: today).",
+)
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Empty the folder first (only when it holds nothing but an earlier site).",
+)
+@click.option("--serve", is_flag=True, help="Serve the site on 127.0.0.1 and rebuild on change.")
+@click.option("--port", default=8000, show_default=True, help="Port for --serve (0: any free).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
+def site_command(
+    path, out, everything, templates, title, base_url, today, clean, serve, port, quiet
+) -> None:
+    """Write a static HTML site: one page per published page, indexes, search, roadmaps.
+
+    Pages with public:: true are published, or all of them with
+    :publishing/all-pages-public? true in logseq/config.edn, or with --all.
+    """
+    from bmtools.cli import graph_path, load
+    from bmtools.render.pages import templates_folder
+
+    root = graph_path(None, None, path)
+
+    def run(quiet_run: bool) -> str:
+        graph = load(root, quiet=quiet_run)
+        folder = templates_folder(graph, templates)
+        result = build_site(
+            graph,
+            out,
+            everything=everything,
+            templates=folder,
+            title=title,
+            base_url=base_url,
+            today=today,
+            clean=clean and not serve_state["built"],
+        )
+        serve_state["built"] = True
+        for problem in result.problems:
+            click.echo(problem, err=True)
+        return f"wrote {out}: {result.summary()}"
+
+    serve_state = {"built": False}
+    try:
+        click.echo(run(quiet))
+    except SiteError as exc:
+        click.echo(f"bmtools site: {exc}", err=True)
+        raise SystemExit(exc.code) from None
+    if serve:
+        from bmtools.site.serve import serve_site
+
+        serve_site(out, root, lambda: run(True), port=port, echo=click.echo)
+
+
+COMMANDS = [site_command]
