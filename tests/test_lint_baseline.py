@@ -102,3 +102,222 @@ def test_hidden_line_groups_by_code_with_thousands():
     assert hidden_infos(Report(diags).diagnostics) == (
         "+ 1,836 info findings hidden (BM408: 1,834, BM007: 2); use --show-info or -v to list them"
     )
+
+
+# -- baselines -----------------------------------------------------------------------------
+
+PLAN = """- [[Launch]] #milestone
+- meet (#urgent) today
+- call (#urgent) today
+- call (#urgent) today
+"""
+NOTES = "title:: Something else\n\n- a note\n"
+
+
+def history(tmp_path: Path) -> Path:
+    """A graph with years of findings: a BM401 error, three BM204 warnings (two alike), a BM105."""
+    return write(tmp_path / "g", {"pages/plan.md": PLAN, "pages/notes.md": NOTES})
+
+
+def codes(output: str) -> list[str]:
+    return sorted(
+        line.split(": ", 2)[1].split()[0] for line in output.splitlines() if ": BM" in line
+    )
+
+
+def test_write_baseline_then_nothing_known_fails(tmp_path):
+    history(tmp_path)
+    before = run("lint", "g", "--strict", cwd=tmp_path)
+    assert before.exit_code == 1 and "BM401" in before.stdout
+    result = run("lint", "g", "--strict", "--write-baseline", "baseline.json", cwd=tmp_path)
+    n = len(codes(before.stdout))
+    assert result.exit_code == 0
+    assert f"wrote {n} findings to baseline.json" in result.stderr
+    assert f"+ {n} known findings accepted by the baseline" in result.stdout
+    text = (tmp_path / "baseline.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["bmtools-baseline"] == 1
+    rows = data["findings"]
+    # one finding per line, sorted, paths relative to the baseline's folder, no line numbers
+    assert text.count("\n") == len(rows) + 5
+    assert rows == sorted(rows, key=lambda r: (r["file"], r["code"], r["fingerprint"]))
+    assert {r["file"] for r in rows} == {"g/pages/plan.md", "g/pages/notes.md"}
+    assert all(set(r) == {"code", "count", "file", "fingerprint", "message"} for r in rows)
+    assert sum(r["count"] for r in rows) == n
+    assert [r["count"] for r in rows if r["code"] == "BM204"] == [2, 1]  # two alike, counted
+    again = run("lint", "g", "--strict", "--baseline", "baseline.json", cwd=tmp_path)
+    assert again.exit_code == 0, again.output
+    assert codes(again.stdout) == [] and again.stderr == ""
+
+
+def test_lines_inserted_above_keep_known_findings_accepted(tmp_path):
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    page = tmp_path / "g/pages/plan.md"
+    # lines above, a re-indented finding (whitespace is collapsed), blocks in between
+    moved = PLAN.replace("- meet (#urgent) today", "- context\n\t- meet   (#urgent) today")
+    page.write_text("- intro\n- more intro\n\n- yet more\n" + moved, encoding="utf-8")
+    shown = run("lint", "g", "--strict", "--show-info", cwd=tmp_path)
+    assert "g/pages/plan.md:5:" in shown.stdout  # the findings did move down
+    result = run("lint", "g", "--strict", "--baseline", "baseline.json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert codes(result.stdout) == [] and "gone" not in result.stderr
+
+
+def test_a_new_finding_fails_and_is_the_only_one_shown(tmp_path):
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    page = tmp_path / "g/pages/plan.md"
+    page.write_text(PLAN + "- [[Beta]] #milestone\n", encoding="utf-8")
+    result = run("lint", "g", "--baseline", "baseline.json", cwd=tmp_path)
+    assert result.exit_code == 1
+    listed = [line for line in result.stdout.splitlines() if ": BM" in line]
+    assert listed and all("'Beta'" in line for line in listed), listed
+    assert all(line.startswith("g/pages/plan.md:5:") for line in listed)
+    assert "known findings accepted by the baseline" in result.stdout
+
+
+def test_one_more_identical_finding_is_new(tmp_path):
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    page = tmp_path / "g/pages/plan.md"
+    page.write_text(PLAN + "- call (#urgent) today\n", encoding="utf-8")  # a third alike
+    result = run("lint", "g", "--strict", "--baseline", "baseline.json", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert codes(result.stdout) == ["BM204"]
+
+
+def test_a_fixed_finding_is_reported_with_a_hint_and_does_not_fail(tmp_path):
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    (tmp_path / "g/pages/notes.md").write_text("- a note\n", encoding="utf-8")  # BM105 fixed
+    result = run("lint", "g", "--strict", "--baseline", "baseline.json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "bmtools: 1 finding of the baseline is gone (fixed); drop it from baseline.json "
+        "with --write-baseline baseline.json"
+    )
+    assert lines[1].startswith("  g/pages/notes.md: BM105 file name reads as page 'notes'")
+    assert len(lines) == 2
+    # refreshing drops it
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    assert "BM105" not in (tmp_path / "baseline.json").read_text(encoding="utf-8")
+    assert run("lint", "g", "--baseline", "baseline.json", cwd=tmp_path).stderr == ""
+
+
+def test_rules_and_files_not_linted_are_not_called_fixed(tmp_path):
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    for args in (["g", "--select", "BM4"], ["g/pages/plan.md"], ["g", "--ignore", "BM105"]):
+        result = run("lint", *args, "--strict", "--baseline", "baseline.json", cwd=tmp_path)
+        assert result.exit_code == 0 and result.stderr == "", (args, result.output)
+    # writing from a partial run keeps what that run did not look at
+    run("lint", "g/pages/plan.md", "--write-baseline", "baseline.json", cwd=tmp_path)
+    result = run("lint", "g", "--strict", "--baseline", "baseline.json", cwd=tmp_path)
+    assert result.exit_code == 0 and result.stderr == "", result.output
+
+
+def test_baseline_paths_do_not_depend_on_the_working_folder(tmp_path):
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "g/baseline.json", cwd=tmp_path)
+    rows = json.loads((tmp_path / "g/baseline.json").read_text(encoding="utf-8"))["findings"]
+    assert {r["file"] for r in rows} == {"pages/plan.md", "pages/notes.md"}
+    result = run("lint", ".", "--strict", "--baseline", "baseline.json", cwd=tmp_path / "g")
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    pages = tmp_path / "g/pages"
+    result = run("lint", "..", "--strict", "--baseline", "../baseline.json", cwd=pages)
+    assert result.exit_code == 0 and result.stderr == "", result.output
+
+
+def test_sarif_with_a_baseline_marks_new_results_and_fingerprints(tmp_path):
+    from importlib import resources
+
+    import jsonschema
+
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    page = tmp_path / "g/pages/plan.md"
+    page.write_text("- intro\n" + PLAN + "- [[Beta]] #milestone\n", encoding="utf-8")
+    args = ("lint", "g", "--format", "sarif")
+    log = json.loads(run(*args, "--baseline", "baseline.json", cwd=tmp_path).stdout)
+    schema = json.loads(
+        resources.files("bmtools.lint").joinpath("sarif-schema-2.1.0.json").read_text()
+    )
+    jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator)
+    results = log["runs"][0]["results"]
+    assert results and all(r["baselineState"] == "new" for r in results)
+    assert all("Beta" in r["message"]["text"] for r in results)
+    # without a baseline: every finding, fingerprints that ignore the line number
+    full = json.loads(run(*args, cwd=tmp_path).stdout)["runs"][0]["results"]
+    assert all("baselineState" not in r for r in full)
+    fps = [r["partialFingerprints"]["bmtoolsFingerprint/v1"] for r in full]
+    assert len(set(fps)) == len(fps)  # the two alike BM204 differ by their occurrence
+    page.write_text("- more\n- intro\n" + PLAN + "- [[Beta]] #milestone\n", encoding="utf-8")
+    moved = json.loads(run(*args, cwd=tmp_path).stdout)["runs"][0]["results"]
+    assert [r["partialFingerprints"] for r in moved] == [r["partialFingerprints"] for r in full]
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved]
+    assert lines != [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in full]
+
+
+def test_json_format_leaves_accepted_findings_out(tmp_path):
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    args = ("lint", "g", "--format", "json", "--baseline", "baseline.json")
+    assert json.loads(run(*args, cwd=tmp_path).stdout) == []
+
+
+def test_malformed_baselines_are_usage_errors(tmp_path):
+    history(tmp_path)
+    cases = {
+        '{"bmtools-baseline": 1, "findings": [}': "baseline.json:1:38: not a bmtools baseline "
+        "(invalid JSON",
+        "[]": 'not a bmtools baseline (no "bmtools-baseline" key)',
+        '{"bmtools-baseline": 7, "findings": []}': "baseline version 7; this bmtools reads "
+        "version 1",
+        '{"bmtools-baseline": 1}': '"findings" must be a list',
+        '{"bmtools-baseline": 1, "findings": [{"code": "BM401"}]}': "finding 1 is malformed",
+        '{"bmtools-baseline": 1, "findings": [{"code": "BM1", "file": "a", "fingerprint": "f",'
+        ' "count": 0}]}': "finding 1 is malformed",
+    }
+    for text, message in cases.items():
+        (tmp_path / "baseline.json").write_text(text, encoding="utf-8")
+        result = run("lint", "g", "--baseline", "baseline.json", cwd=tmp_path)
+        assert result.exit_code == 2, text
+        assert result.stdout == "" and message in result.stderr, (text, result.stderr)
+        assert result.stderr.startswith("bmtools: error: baseline.json")
+    result = run("lint", "g", "--baseline", "missing.json", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "missing.json: no such baseline file (write one with --write-baseline" in result.stderr
+
+
+def test_same_file_to_read_and_write_needs_no_file_yet(tmp_path):
+    history(tmp_path)
+    args = ("lint", "g", "--baseline", "b.json", "--write-baseline", "b.json")
+    result = run(*args, cwd=tmp_path)
+    assert result.exit_code == 0 and (tmp_path / "b.json").is_file(), result.output
+
+
+def test_message_changed_on_the_same_line_is_the_same_finding(tmp_path):
+    from bmtools.lint.baseline import apply, entries_for
+
+    page = write(tmp_path, {"pages/p.md": "- [[Launch]] #milestone\n- other\n"}) / "pages/p.md"
+    old = Diagnostic("BM401", "'Launch' has no due::, owner::", str(page), 1, 3, "error")
+    known = [e for _, e in entries_for([old], tmp_path)]
+    updated = Diagnostic("BM401", "'Launch' has no owner::", str(page), 1, 3, "error")
+    elsewhere = Diagnostic("BM401", "'Launch' has no owner::", str(page), 2, 3, "error")
+    outcome = apply(known, [updated, elsewhere], tmp_path)
+    assert outcome.accepted == 1 and outcome.new == [elsewhere] and outcome.fixed == []
+    outcome = apply(known, [], tmp_path)
+    assert outcome.fixed_count == 1 and outcome.fixed[0].file == "pages/p.md"
+
+
+def test_line_numbers_quoted_in_messages_do_not_count():
+    from bmtools.lint.baseline import normalise_message
+
+    assert normalise_message("4 items (lines 4-11) share one block") == (
+        "4 items (lines N) share one block"
+    )
+    assert normalise_message("also in pages/a.md:12:3 and line 7") == (
+        "also in pages/a.md:N and line N"
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -82,6 +84,18 @@ def _emit(text: str, output: str | None, color: bool | None = None) -> None:
     is_flag=True,
     help="List info findings one by one (text format; by default they are counted per rule).",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Accept the findings listed in FILE; only new ones are reported and fail.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write every finding to FILE as the baseline (then nothing fails).",
+)
 def lint_command(
     paths,
     select,
@@ -99,6 +113,8 @@ def lint_command(
     exit_zero,
     verbose,
     show_info,
+    baseline,
+    write_baseline,
 ):
     """Check graphs (or some of their files) against the rules; exit 1 on findings.
 
@@ -112,6 +128,15 @@ def lint_command(
     except (ConfigError, GraphRootError) as exc:
         click.echo(f"bmtools: error: {exc}", err=True)
         sys.exit(EXIT_FAILURE)
+    known = None
+    if baseline and not (write_baseline and _same_file(baseline, write_baseline)):
+        from bmtools.lint.baseline import BaselineError, load
+
+        try:  # before linting: a malformed baseline should not cost a run
+            known = load(baseline)
+        except BaselineError as exc:
+            click.echo(f"bmtools: error: {exc}", err=True)
+            sys.exit(EXIT_FAILURE)
 
     tty = sys.stdout.isatty() and not output
     bar = None
@@ -158,19 +183,105 @@ def lint_command(
             n = result.fixed
             click.echo(f"Would fix {n} problem{'s' if n != 1 else ''}.", err=True)
         sys.exit(EXIT_FINDINGS if result.diffs else EXIT_OK)
+    found, accepted = result.diagnostics, 0
+    if write_baseline or known is not None:
+        try:
+            found, accepted = _apply_baseline(
+                found, known, baseline, write_baseline, paths, (select, ignore, extend_select)
+            )
+        except (ConfigError, SelectorError) as exc:
+            click.echo(f"bmtools: error: {exc}", err=True)
+            sys.exit(EXIT_FAILURE)
+    fingerprints = None
+    if fmt == "sarif":
+        from bmtools.lint.baseline import sarif_fingerprints
+
+        fingerprints = sarif_fingerprints(found)
     report = Report(
-        result.diagnostics,
+        found,
         files_checked=result.files_checked,
         fixed=result.fixed,
         color=tty if color is None else color,
         unsafe_fixes=unsafe_fixes,
         show_info=show_info or verbose,
+        baselined=accepted if (write_baseline or known is not None) else None,
+        fingerprints=fingerprints,
     )
     if statistics and fmt == "text":
-        _emit(_statistics(result.diagnostics), output)
+        _emit(_statistics(found), output)
     else:
         _emit(render(fmt, report), output, report.color)
-    sys.exit(EXIT_OK if exit_zero else exit_code(result.diagnostics, strict))
+    sys.exit(EXIT_OK if exit_zero else exit_code(found, strict))
+
+
+FIXED_SHOWN = 10  # fixed baseline findings listed on stderr; the rest are counted
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _scope(paths: list[str], options: tuple):
+    """Whether a baseline entry is about a file and a rule this run looked at: only those
+    can be called fixed when they are not found, or be replaced when the baseline is
+    written again."""
+    from bmtools.lint.runner import find_root
+    from bmtools.lint.settings import load_settings
+
+    select, ignore, extend_select = options
+    targets = []
+    for path in paths:
+        root, scope = find_root(path)
+        settings = load_settings(root).with_overrides(select, ignore, extend_select)
+        targets.append((root, scope, settings, settings.enabled()))
+
+    def in_scope(entry, base: Path) -> bool:
+        full = (base / entry.file).resolve() if entry.file else None
+        for root, scope, settings, enabled in targets:
+            if entry.code not in enabled:
+                continue
+            if full is None:
+                return True
+            if not full.is_relative_to(root):
+                continue
+            rel = full.relative_to(root).as_posix()
+            if settings.excluded(rel):
+                continue
+            if scope is None or rel == scope or (scope.endswith("/") and rel.startswith(scope)):
+                return True
+        return False
+
+    return in_scope
+
+
+def _apply_baseline(found, known, read_from, write_to, paths, options):
+    """(the findings to report, how many the baseline accepted); writes the baseline with
+    --write-baseline and tells on stderr what it wrote or which known findings are gone."""
+    from bmtools.lint import baseline as bl
+
+    in_scope = _scope(paths, options)
+    if write_to:
+        base = Path(write_to).resolve().parent
+        kept = [e for e in bl.existing(write_to) if not in_scope(e, base)]
+        n = bl.write(write_to, found, kept)
+        click.echo(f"bmtools: wrote {n:,} finding{'s' if n != 1 else ''} to {write_to}", err=True)
+        return [], len(found)
+    base = Path(read_from).resolve().parent
+    outcome = bl.apply(known, found, base, lambda e: in_scope(e, base))
+    if outcome.fixed:
+        n = outcome.fixed_count
+        click.echo(
+            f"bmtools: {n:,} finding{'s' if n != 1 else ''} of the baseline "
+            f"{'are' if n != 1 else 'is'} gone (fixed); drop {'them' if n != 1 else 'it'} "
+            f"from {read_from} with --write-baseline {read_from}",
+            err=True,
+        )
+        for e in outcome.fixed[:FIXED_SHOWN]:
+            times = f" (x{e.count})" if e.count > 1 else ""
+            click.echo(f"  {e.file or '.'}: {e.code} {e.message}{times}", err=True)
+        if len(outcome.fixed) > FIXED_SHOWN:
+            click.echo(f"  ... and {len(outcome.fixed) - FIXED_SHOWN:,} more", err=True)
+    return outcome.new, outcome.accepted
 
 
 def _statistics(diagnostics) -> str:

@@ -24,6 +24,11 @@ class Report:
     # text format only: list info findings one by one (else one line counts them per code);
     # the machine formats always carry every finding
     show_info: bool = True
+    # with --baseline/--write-baseline: how many findings it accepted (they are not in
+    # ``diagnostics``); None when no baseline was used
+    baselined: int | None = None
+    # per diagnostic, an identity without line numbers (SARIF partialFingerprints)
+    fingerprints: list[str] | None = None
 
 
 def render(fmt: str, report: Report) -> str:

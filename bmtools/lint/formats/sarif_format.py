@@ -10,6 +10,7 @@ from bmtools.lint.registry import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+FINGERPRINT_KEY = "bmtoolsFingerprint/v1"
 
 
 def _rule(rule) -> dict:
@@ -27,12 +28,16 @@ def _rule(rule) -> dict:
     }
 
 
-def _result(d, index: dict[str, int]) -> dict:
+def _result(d, index: dict[str, int], fingerprint: str | None, baseline: bool) -> dict:
     result = {
         "ruleId": d.code,
         "level": _LEVEL.get(d.severity, "warning"),
         "message": {"text": d.message},
     }
+    if fingerprint:  # lets code scanning follow a finding that moved down the page
+        result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint}
+    if baseline:  # findings the baseline accepts are left out; the rest are new
+        result["baselineState"] = "new"
     if d.code in index:
         result["ruleIndex"] = index[d.code]
     if d.file:
@@ -55,6 +60,7 @@ def _result(d, index: dict[str, int]) -> dict:
 def render(report: Report) -> str:
     rules = list(all_rules().values())
     index = {r.code: i for i, r in enumerate(rules)}
+    fps = report.fingerprints
     log = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -67,7 +73,10 @@ def render(report: Report) -> str:
                         "rules": [_rule(r) for r in rules],
                     }
                 },
-                "results": [_result(d, index) for d in report.diagnostics],
+                "results": [
+                    _result(d, index, fps[i] if fps else None, report.baselined is not None)
+                    for i, d in enumerate(report.diagnostics)
+                ],
                 "columnKind": "unicodeCodePoints",
             }
         ],

@@ -38,6 +38,9 @@ def render(report: Report) -> str:
     hidden = len(report.diagnostics) - len(shown)
     if hidden:
         lines.append(hidden_infos(report.diagnostics))
+    if report.baselined:
+        n = report.baselined
+        lines.append(f"+ {n:,} known finding{'s' if n != 1 else ''} accepted by the baseline")
     lines.append(summary(report, shown))
     return "\n".join(lines) + "\n"
 
