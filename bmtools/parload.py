@@ -18,7 +18,9 @@ import os
 import select
 import time
 from collections.abc import Callable
+from dataclasses import fields
 from itertools import starmap
+from operator import attrgetter
 
 from bmtools.model import EMPTY, EMPTY_MAP, Block, Diagnostic, Macro, Page, Property, Ref, Timestamp
 from bmtools.syntax.inline import JOURNAL_REFS, JournalRefs
@@ -27,219 +29,228 @@ _MAGIC = b"BMPAR1"
 _date = dt.date.fromordinal
 
 
-def _ref(r: Ref) -> tuple:
-    return (r.kind, r.target, r.text, r.line, r.col, r.property)
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
-def _props(props, memo: dict) -> dict | list:
-    """A property dict or list, each Property as a tuple once (``memo`` keeps sharing)."""
+# The flat form of each model class is the tuple of its dataclass fields, in field order, as
+# ``attrgetter`` reads them (one C call) and the positional constructor takes them back. Fields
+# holding model objects or dates are converted by the functions named in _BLOCK_CODEC and
+# _PAGE_CODEC; every other field travels as it is, so a new plain field needs no change here.
+_REF_FIELDS = _names(Ref)
+_PROPERTY_FIELDS = _names(Property)
+_MACRO_FIELDS = _names(Macro)
+_BLOCK_FIELDS = _names(Block)
+_PAGE_FIELDS = _names(Page)
+_DIAG_FIELDS = _names(Diagnostic)
+_ref_tuple = attrgetter(*_REF_FIELDS)
+_prop_values = attrgetter(*_PROPERTY_FIELDS)
+_macro_tuple = attrgetter(*_MACRO_FIELDS)
+_block_values = attrgetter(*_BLOCK_FIELDS)
+_page_values = attrgetter(*_PAGE_FIELDS)
+_diag_values = attrgetter(*_DIAG_FIELDS)
+_PROP_REFS = _PROPERTY_FIELDS.index("refs")
+
+
+class _Memo:
+    """One page's codec context: shared objects once (by id) and the page's own properties."""
+
+    __slots__ = ("seen", "page_props")
+
+    def __init__(self) -> None:
+        self.seen: dict = {}
+        self.page_props: object = None
+
+
+# -- encoding ------------------------------------------------------------------------------
+
+
+def _prop(p: Property, memo: _Memo) -> tuple:
+    seen = memo.seen
+    t = seen.get(id(p))
+    if t is None:
+        refs = []
+        for r in p.refs:
+            rt = seen.get(id(r))
+            if rt is None:
+                rt = seen[id(r)] = _ref_tuple(r)
+            refs.append(rt)
+        values = list(_prop_values(p))
+        values[_PROP_REFS] = refs
+        t = seen[id(p)] = tuple(values)
+    return t
+
+
+def _props(props, memo: _Memo) -> dict | list:
+    """A property dict or list, each Property as a tuple once (so sharing survives)."""
     if isinstance(props, dict):
         return {k: _prop(p, memo) for k, p in props.items()}
     return [_prop(p, memo) for p in props]
 
 
-def _prop(p: Property, memo: dict) -> tuple:
-    t = memo.get(id(p))
-    if t is None:
-        refs = []
-        for r in p.refs:
-            rt = memo.get(id(r))
-            if rt is None:
-                rt = memo[id(r)] = _ref(r)
-            refs.append(rt)
-        t = memo[id(p)] = (p.key, p.raw_key, p.raw, p.value, p.line, p.col, refs)
-    return t
+def _enc_block_props(props, memo: _Memo):
+    if props is EMPTY_MAP:
+        return None
+    if props is memo.page_props:
+        return 1
+    return _props(props, memo)
 
 
-def _ts(t: Timestamp | None) -> tuple | None:
+def _enc_prop_seq(props, memo: _Memo):
+    return props if props is EMPTY else _props(props, memo)
+
+
+def _enc_refs(refs: list[Ref], memo: _Memo) -> list:
+    seen = memo.seen
+    if seen:
+        return [seen.get(id(r)) or _ref_tuple(r) for r in refs]
+    return list(map(_ref_tuple, refs))
+
+
+def _enc_macros(macros, memo: _Memo):
+    return macros if macros is EMPTY else list(map(_macro_tuple, macros))
+
+
+def _enc_ts(t: Timestamp | None, memo: _Memo) -> tuple | None:
     return None if t is None else (t.date.toordinal(), t.time, t.repeater, t.line)
 
 
-def encode_page(page: Page) -> tuple:
-    """``page`` as nested tuples/lists of str, int, bool and None (``marshal``-able)."""
-    memo: dict = {}
-    page_props = page.properties
-    pprops = _props(page_props, memo)
-    pinvalid = _props(page.invalid_properties, memo)
-    blocks = []
-    for b in page.blocks:
-        props = b.properties
-        if props is EMPTY_MAP:
-            eprops = None
-        elif props is page_props:
-            eprops = 1
-        else:
-            eprops = _props(props, memo)
-        inv = b.invalid_properties
-        ign = b.ignored_properties
-        if memo:
-            refs = [memo.get(id(r)) or _ref(r) for r in b.refs]
-        else:
-            refs = [(r.kind, r.target, r.text, r.line, r.col, r.property) for r in b.refs]
-        macros = b.macros
-        blocks.append(
-            (
-                b.index,
-                b.line,
-                b.end_line,
-                b.start,
-                b.end,
-                b.indent,
-                b.level,
-                b.parent,
-                b.children,
-                b.content,
-                b.title,
-                b.body_lines,
-                b.heading,
-                b.marker,
-                b.priority,
-                eprops,
-                inv if inv is EMPTY else _props(inv, memo),
-                ign if ign is EMPTY else _props(ign, memo),
-                refs,
-                macros if macros is EMPTY else [(m.name, m.args, m.line, m.col) for m in macros],
-                b.uuid,
-                _ts(b.scheduled),
-                _ts(b.deadline),
-                b.collapsed,
-                b.pre_block,
-            )
-        )
-    day = page.journal_day
-    return (
-        page.name,
-        page.title,
-        page.file,
-        page.kind,
-        page.source,
-        page.bom,
-        page.format,
-        blocks,
-        pprops,
-        pinvalid,
-        page.aliases,
-        page.tags,
-        page.namespace,
-        None if day is None else day.toordinal(),
-        page.title_source,
-        page.front_matter,
-        page.newline,
-    )
+def _enc_blocks(blocks: list[Block], memo: _Memo) -> list:
+    specials = _BLOCK_ENCODERS
+    out = []
+    for b in blocks:
+        values = list(_block_values(b))
+        for i, fn in specials:
+            values[i] = fn(values[i], memo)
+        out.append(values)
+    return out
 
 
-def _dprops(props, memo: dict):
+def _enc_page_props(props, memo: _Memo):
+    memo.page_props = props
+    return _props(props, memo)
+
+
+def _enc_day(day, memo: _Memo):
+    return None if day is None else day.toordinal()
+
+
+# -- decoding ------------------------------------------------------------------------------
+
+
+def _dprop(t: tuple, memo: _Memo) -> Property:
+    seen = memo.seen
+    p = seen.get(id(t))
+    if p is None:
+        refs = []
+        for rt in t[_PROP_REFS]:
+            r = seen.get(id(rt))
+            if r is None:
+                r = seen[id(rt)] = Ref(*rt)
+            refs.append(r)
+        values = list(t)
+        values[_PROP_REFS] = refs
+        p = seen[id(t)] = Property(*values)
+    return p
+
+
+def _dprops(props, memo: _Memo):
     if isinstance(props, dict):
         return {k: _dprop(t, memo) for k, t in props.items()}
     return [_dprop(t, memo) for t in props]
 
 
-def _dprop(t: tuple, memo: dict) -> Property:
-    p = memo.get(id(t))
-    if p is None:
-        refs = []
-        for rt in t[6]:
-            r = memo.get(id(rt))
-            if r is None:
-                r = memo[id(rt)] = Ref(*rt)
-            refs.append(r)
-        p = memo[id(t)] = Property(t[0], t[1], t[2], t[3], t[4], t[5], refs)
-    return p
+def _dec_block_props(eprops, memo: _Memo):
+    if eprops is None:
+        return EMPTY_MAP
+    if eprops == 1:
+        return memo.page_props
+    return _dprops(eprops, memo)
 
 
-def _dts(t: tuple | None) -> Timestamp | None:
+def _dec_prop_seq(props, memo: _Memo):
+    return props if props is EMPTY else _dprops(props, memo)
+
+
+def _dec_refs(refs: list, memo: _Memo) -> list[Ref]:
+    seen = memo.seen
+    if seen:
+        return [seen.get(id(rt)) or Ref(*rt) for rt in refs]
+    return list(starmap(Ref, refs))
+
+
+def _dec_macros(macros, memo: _Memo):
+    return macros if macros is EMPTY else list(starmap(Macro, macros))
+
+
+def _dec_ts(t: tuple | None, memo: _Memo) -> Timestamp | None:
     return None if t is None else Timestamp(_date(t[0]), t[1], t[2], t[3])
 
 
-def decode_page(t: tuple) -> Page:
+def _dec_blocks(blocks: list, memo: _Memo) -> list[Block]:
+    specials = _BLOCK_DECODERS
+    out = []
+    append = out.append
+    for values in blocks:
+        for i, fn in specials:
+            values[i] = fn(values[i], memo)
+        append(Block(*values))
+    return out
+
+
+def _dec_page_props(props, memo: _Memo):
+    memo.page_props = decoded = _dprops(props, memo)
+    return decoded
+
+
+def _dec_day(day, memo: _Memo):
+    return None if day is None else _date(day)
+
+
+# Field -> (encode, decode), in the order they must run: properties before the refs that share
+# their objects, the page's properties before the blocks (the pre-block's are the page's).
+_BLOCK_CODEC = {
+    "properties": (_enc_block_props, _dec_block_props),
+    "invalid_properties": (_enc_prop_seq, _dec_prop_seq),
+    "ignored_properties": (_enc_prop_seq, _dec_prop_seq),
+    "refs": (_enc_refs, _dec_refs),
+    "macros": (_enc_macros, _dec_macros),
+    "scheduled": (_enc_ts, _dec_ts),
+    "deadline": (_enc_ts, _dec_ts),
+}
+_PAGE_CODEC = {
+    "properties": (_enc_page_props, _dec_page_props),
+    "invalid_properties": (_enc_prop_seq, _dec_prop_seq),
+    "blocks": (_enc_blocks, _dec_blocks),
+    "journal_day": (_enc_day, _dec_day),
+}
+_BLOCK_ENCODERS = [(_BLOCK_FIELDS.index(k), enc) for k, (enc, _) in _BLOCK_CODEC.items()]
+_BLOCK_DECODERS = [(_BLOCK_FIELDS.index(k), dec) for k, (_, dec) in _BLOCK_CODEC.items()]
+_PAGE_ENCODERS = [(_PAGE_FIELDS.index(k), enc) for k, (enc, _) in _PAGE_CODEC.items()]
+_PAGE_DECODERS = [(_PAGE_FIELDS.index(k), dec) for k, (_, dec) in _PAGE_CODEC.items()]
+
+
+def encode_page(page: Page) -> list:
+    """``page`` as nested lists/tuples of str, int, bool and None (``marshal``-able)."""
+    memo = _Memo()
+    values = list(_page_values(page))
+    for i, enc in _PAGE_ENCODERS:
+        values[i] = enc(values[i], memo)
+    return values
+
+
+def decode_page(values: list) -> Page:
     """The :class:`Page` that :func:`encode_page` flattened, sharing as the parser does."""
-    memo: dict = {}
-    pprops = _dprops(t[8], memo)
-    blocks = []
-    append = blocks.append
-    for b in t[7]:
-        eprops = b[15]
-        if eprops is None:
-            props = EMPTY_MAP
-        elif eprops == 1:
-            props = pprops
-        else:
-            props = _dprops(eprops, memo)
-        inv = b[16]
-        ign = b[17]
-        macros = b[19]
-        sched = b[21]
-        dead = b[22]
-        if memo:
-            refs = [memo.get(id(rt)) or Ref(*rt) for rt in b[18]]
-        else:
-            refs = list(starmap(Ref, b[18]))
-        append(
-            Block(
-                b[0],
-                b[1],
-                b[2],
-                b[3],
-                b[4],
-                b[5],
-                b[6],
-                b[7],
-                b[8],
-                b[9],
-                b[10],
-                b[11],
-                b[12],
-                b[13],
-                b[14],
-                props,
-                inv if inv is EMPTY else _dprops(inv, memo),
-                ign if ign is EMPTY else _dprops(ign, memo),
-                refs,
-                macros if macros is EMPTY else list(starmap(Macro, macros)),
-                b[20],
-                None if sched is None else _dts(sched),
-                None if dead is None else _dts(dead),
-                b[23],
-                b[24],
-            )
-        )
-    day = t[13]
-    return Page(
-        t[0],
-        t[1],
-        t[2],
-        t[3],
-        t[4],
-        t[5],
-        t[6],
-        blocks,
-        pprops,
-        _dprops(t[9], memo),
-        t[10],
-        t[11],
-        t[12],
-        None if day is None else _date(day),
-        t[14],
-        t[15],
-        t[16],
-    )
+    memo = _Memo()
+    for i, dec in _PAGE_DECODERS:
+        values[i] = dec(values[i], memo)
+    return Page(*values)
 
 
 def _diag(d: Diagnostic) -> tuple:
     if d.fix is not None:
         raise ValueError("a reading diagnostic with a fix cannot be sent")
-    return (
-        d.code,
-        d.message,
-        d.file,
-        d.line,
-        d.col,
-        d.severity,
-        d.name,
-        None,
-        d.end_line,
-        d.end_col,
-    )
+    return _diag_values(d)
 
 
 def encode_results(results: list) -> bytes:
