@@ -79,6 +79,7 @@ def parse_config(text: str, file: str | None = CONFIG_PATH) -> tuple[Config, lis
     for key, attr in (
         ("journals-directory", "journals_directory"),
         ("pages-directory", "pages_directory"),
+        ("whiteboards-directory", "whiteboards_directory"),
     ):
         if isinstance(data.get(key), str):
             setattr(config, attr, data[key])

@@ -35,6 +35,7 @@ from bmtools.safeio import (
 )
 from bmtools.syntax.inline import JOURNAL_REFS, JournalRefs
 from bmtools.syntax.outline import parse_outline
+from bmtools.whiteboard import is_whiteboard_file, parse_whiteboard
 
 PAGE_SUFFIXES = (".md", ".markdown")
 ORG_SUFFIX = ".org"
@@ -96,7 +97,11 @@ def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[
                     continue
             else:
                 lower = name.lower()
-                if not (lower.endswith(PAGE_SUFFIXES) or lower.endswith(ORG_SUFFIX)):
+                if not (
+                    lower.endswith(PAGE_SUFFIXES)
+                    or lower.endswith(ORG_SUFFIX)
+                    or is_whiteboard_file(rel, config.whiteboards_directory)
+                ):
                     continue
                 if _hidden(rel, hidden):
                     continue
@@ -227,6 +232,11 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
             )
         )
         text = data.decode("utf-8", errors="replace")
+    if is_whiteboard_file(rel, config.whiteboards_directory):
+        parse_whiteboard(page, text, diagnostics)
+        _finish_identity(page, config)
+        page.namespace = None  # a board named a/b has no parent page a (as in Logseq)
+        return page, diagnostics
     page.source = text
     if "\r\n" in text:
         page.newline = "\r\n"
@@ -478,7 +488,7 @@ def index_page(graph: Graph, page: Page, ids: list[tuple[int, str, int]]) -> Non
         graph.dropped_ids.append((page.name, index, uuid))
         if index < len(page.blocks):
             page.blocks[index].uuid = None
-    for parent in namespace_parents(page.name):
+    for parent in page.namespace and namespace_parents(page.name) or ():
         if parent not in graph.pages:
             title = page.title[: len(parent)] if len(page.title) >= len(parent) else parent
             implied = Page(name=parent, title=title, file=None, kind=KIND_IMPLIED)

@@ -230,6 +230,7 @@ class Config:
     journal_title_format: str = "MMM do, yyyy"
     journals_directory: str = "journals"
     pages_directory: str = "pages"
+    whiteboards_directory: str = "whiteboards"
     raw: dict = field(default_factory=dict)  # the whole config, keys as strings without ':'
     file: str | None = None
 

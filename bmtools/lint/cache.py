@@ -97,6 +97,7 @@ LOCAL_CODES = frozenset(
         "BM020",
         "BM021",
         "BM022",
+        "BM023",
         "BM105",
         "BM201",
         "BM202",

@@ -41,6 +41,7 @@ CODES: dict[str, str] = {
     "BM020": "front_matter_dropped",
     "BM021": "title_ignored",
     "BM022": "file_name_not_utf8",
+    "BM023": "whiteboard_unreadable",
     "BM030": "config_unreadable",
     "BM101": "missing_page_ref",
     "BM102": "missing_embed",

@@ -1,0 +1,163 @@
+"""Whiteboards (``whiteboards/*.edn``): pages whose blocks are the board's shapes.
+
+Logseq 0.10 stores a whiteboard as EDN: ``{:blocks (…) :pages (…)}``, one block per shape
+(its uuid is ``:block/uuid``, or the shape's ``:id``). What the board refers to comes from its
+*portals* only: a ``logseq-portal`` shape shows a page (``:blockType "P"``, ``:pageId`` its
+name) or a block (``"B"``, ``:pageId`` its uuid); Logseq reads no references from a shape's
+text (checked against its own parser on public graphs: 231 of 231 blocks agree). The page is
+named by the board's ``:pages`` entry (``:block/original-name``), else after its file, and is
+no namespace page (``a___b.edn`` is the board
+``a/b``, with no parent ``a``). A shape's text is Logseq's: its own ``:block/content``, else
+``[[page]]`` or ``((uuid))`` for a portal, a text shape's text, ``whiteboard arrow: LABEL``,
+or ``whiteboard TYPE``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bmtools.model import BLOCK_REF, PAGE_REF, Block, Diagnostic, Page, Ref
+from bmtools.names import page_name
+
+WHITEBOARD_FORMAT = "whiteboard"  # Page.format of a whiteboard
+PORTAL = "logseq-portal"
+
+
+def is_whiteboard_file(rel: str, whiteboards_directory: str) -> bool:
+    folder = whiteboards_directory.strip("/") or "whiteboards"
+    return rel.lower().endswith(".edn") and rel.startswith(folder + "/")
+
+
+def parse_whiteboard(page: Page, text: str, diagnostics: list[Diagnostic]) -> None:
+    """Fill ``page`` (named already, from its file) with the blocks of the board in ``text``;
+    an unreadable board is a page without blocks and a diagnostic (BM023), as in Logseq."""
+    page.format = WHITEBOARD_FORMAT
+    page.source = text
+    try:
+        data = _plain(text)
+    except Exception as exc:  # edn_format raises several unrelated types; deep nesting too
+        line = _line_of_error(str(exc))
+        diagnostics.append(
+            Diagnostic(
+                "BM023",
+                f"whiteboard could not be read as EDN ({_short(exc)}); it has no blocks",
+                page.file,
+                line,
+                0,
+                "warning",
+                "whiteboard-unreadable",
+            )
+        )
+        return
+    named = data.get("pages") if isinstance(data, dict) else None
+    for entry in named if isinstance(named, list) else ():
+        title = entry.get("block/original-name") if isinstance(entry, dict) else None
+        if isinstance(title, str) and title.strip():  # the board's own name wins (Logseq)
+            page.title, page.name, page.title_source = title, page_name(title), "whiteboard"
+            break
+    shapes = data.get("blocks") if isinstance(data, dict) else None
+    if not isinstance(shapes, list):
+        shapes = []
+    lines = _LineIndex(text)
+    position = 0
+    for raw in shapes:
+        if not isinstance(raw, dict):
+            continue
+        props = raw.get("block/properties")
+        shape = props.get("logseq.tldraw.shape") if isinstance(props, dict) else None
+        shape = shape if isinstance(shape, dict) else {}
+        uuid = raw.get("block/uuid") or shape.get("id")
+        uuid = str(uuid).lower() if uuid else None
+        content = raw.get("block/content")
+        if not isinstance(content, str):
+            content = shape_text(shape)
+        # Spans tile the text in order (Page.reassemble gives the file back): each block
+        # starts where its shape's id is written, or where the previous block starts.
+        offset = text.find(uuid, position) if uuid else -1
+        if offset >= 0:
+            position = offset
+        line, _ = lines.position(offset)
+        block = Block(
+            index=len(page.blocks),
+            line=line,
+            end_line=line,
+            start=position,
+            end=position,
+            indent=0,
+            level=1,
+            parent=None,
+            content=content,
+            title=content.split("\n", 1)[0],
+            uuid=uuid,
+        )
+        target = shape.get("pageId")
+        if shape.get("type") == PORTAL and isinstance(target, str) and target.strip():
+            at_line, at_col = lines.position(text.find(target, position))
+            if shape.get("blockType") == "B":
+                block.refs.append(Ref(BLOCK_REF, target.lower(), target, at_line, at_col))
+            else:
+                block.refs.append(Ref(PAGE_REF, page_name(target), target, at_line, at_col))
+        page.blocks.append(block)
+    blocks = page.blocks
+    if blocks:
+        blocks[0].start = 0
+        for block, after in zip(blocks, blocks[1:], strict=False):
+            block.end = after.start
+        blocks[-1].end = len(text)
+
+
+def shape_text(shape: dict) -> str:
+    """The text Logseq gives a shape's block: a portal's ref, a text's text, else the type."""
+    kind = shape.get("type")
+    if kind == PORTAL:
+        target = shape.get("pageId")
+        if not isinstance(target, str):
+            return ""
+        return f"(({target}))" if shape.get("blockType") == "B" else f"[[{target}]]"
+    if kind == "text":
+        text = shape.get("text")
+        return text if isinstance(text, str) else ""
+    if kind == "line":
+        label = shape.get("label")
+        return "whiteboard arrow" + (f": {label}" if isinstance(label, str) else "")
+    return f"whiteboard {kind}" if isinstance(kind, str) else ""
+
+
+def _plain(text: str) -> Any:
+    import edn_format  # 40 ms to import: only for graphs that have whiteboards
+
+    from bmtools.config import to_python
+
+    return to_python(edn_format.loads(text))
+
+
+class _LineIndex:
+    """1-based (line, column) of character offsets, by bisection over line starts."""
+
+    def __init__(self, text: str):
+        self.starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            self.starts.append(i + 1)
+            i = find("\n", i + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if offset < 0:
+            return 1, 1
+        from bisect import bisect_right
+
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:160]
+
+
+def _line_of_error(message: str) -> int:
+    import re
+
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else 0
