@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bmtools.lint.engine import lint_graph, sort_key
-from bmtools.lint.fix import apply_edits
+from bmtools.lint.fix import apply_edits, verified_edits
 from bmtools.lint.settings import Settings, load_settings
 from bmtools.loader import load_graph
 from bmtools.model import Diagnostic, Graph
@@ -135,6 +135,19 @@ def run(
                         f"not fixing {_display(root, file)}: it has invalid UTF-8 (BM002)"
                     )
                     continue
+                # Read the page again as each fix leaves it: a fix that would change more than
+                # it means (a ref, a property, the block structure) is not applied.
+                fixes = [
+                    (d, d.fix)
+                    for d in diags
+                    if d.file == file and d.fix is not None and d.fix.applies(unsafe_fixes)
+                ]
+                file_edits, refusals = verified_edits(page, fixes, graph.config)
+                for d, why in refusals:
+                    result.refused.append(
+                        f"fix for {d.code} at {_display(root, file)}:{d.line} not applied: "
+                        f"would change {why}"
+                    )
                 new_text, applied = apply_edits(page.source, file_edits)
                 if new_text == page.source:
                     continue

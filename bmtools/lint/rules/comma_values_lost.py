@@ -32,7 +32,7 @@ reference.
 import re
 
 from bmtools.lint.context import reporter
-from bmtools.lint.fix import UNSAFE, Edit, Fix
+from bmtools.lint.fix import UNSAFE, Edit, Fix, Means
 from bmtools.model import PAGE_EMBED, PAGE_REF, TAG
 from bmtools.syntax.inline import refs_in
 from bmtools.syntax.properties import COMMA_KEYS, is_unparsed_key
@@ -143,7 +143,11 @@ def check(ctx):
                         Edit(page.file, value_start + a, value_start + b, f"[[{t}]]")
                         for a, b, t in lost
                     )
-                    fix = Fix(edits, UNSAFE, f"Wrap {names} in [[...]]")
+                    means = Means(
+                        refs_added=tuple((PAGE_REF, t) for _, _, t in lost),
+                        properties=((prop.line, prop.key),),
+                    )
+                    fix = Fix(edits, UNSAFE, f"Wrap {names} in [[...]]", means)
                 yield report(
                     f"'{prop.key}::' mixes references and comma-separated text: Logseq keeps "
                     f"only the references and drops {names}",

@@ -24,7 +24,7 @@ The fix removes the brackets. It is safe: it gives exactly the names the author 
 """
 
 from bmtools.lint.context import reporter
-from bmtools.lint.fix import SAFE, Fix
+from bmtools.lint.fix import SAFE, Fix, Means
 
 CODE = "BM206"
 NAME = "front-matter-list-value"
@@ -54,5 +54,13 @@ def check(ctx):
                 page.file,
                 prop.line,
                 prop.col,
-                Fix.replace(page.file, start, start + len(raw), inner, SAFE, "Remove the brackets"),
+                Fix.replace(
+                    page.file,
+                    start,
+                    start + len(raw),
+                    inner,
+                    SAFE,
+                    "Remove the brackets",
+                    Means(property_refs=((prop.line, prop.key),)),
+                ),
             )

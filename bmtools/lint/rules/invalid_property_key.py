@@ -27,8 +27,8 @@ queries and may collide with another property.
 import re
 
 from bmtools.lint.context import reporter
-from bmtools.lint.fix import UNSAFE, Fix
-from bmtools.syntax.properties import is_valid_key
+from bmtools.lint.fix import UNSAFE, Fix, Means
+from bmtools.syntax.properties import is_valid_key, normalize_key
 
 CODE = "BM201"
 NAME = "invalid-property-key"
@@ -63,6 +63,8 @@ def check(ctx):
                     new_key,
                     UNSAFE,
                     f"Rename '{prop.raw_key}::' to '{new_key}::'",
+                    # the property is read from now on, under its new key, with its value's refs
+                    Means(property_refs=((prop.line, normalize_key(new_key)),)),
                 )
             yield report(
                 f"property key '{prop.raw_key}' is invalid in Logseq (it contains one of "

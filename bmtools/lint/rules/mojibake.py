@@ -29,7 +29,7 @@ Spanish `“éxito”`, is never touched, even though `“é` happens to be vali
 import unicodedata
 
 from bmtools.lint.context import reporter
-from bmtools.lint.fix import SAFE, Fix
+from bmtools.lint.fix import SAFE, Fix, Means
 
 CODE = "BM205"
 NAME = "mojibake"
@@ -70,6 +70,7 @@ def check(ctx):
                     mb.repaired,
                     SAFE,
                     f"Replace '{visible(mb.text)}' by '{mb.repaired}'",
+                    Means(substitutes=((mb.text, mb.repaired),)),
                 )
                 yield report(
                     f"mojibake '{visible(mb.text)}' (UTF-8 read as {enc}); it should read "

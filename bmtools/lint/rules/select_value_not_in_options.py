@@ -26,7 +26,7 @@ It is unsafe: a close option is not always the intended one.
 import difflib
 
 from bmtools.lint.context import reporter
-from bmtools.lint.fix import UNSAFE, Fix
+from bmtools.lint.fix import UNSAFE, Fix, Means
 from bmtools.lint.itemfields import field_values, item_label
 from bmtools.model import PROPERTY
 from bmtools.values import parse_select
@@ -75,6 +75,7 @@ def check(ctx):
                         best,
                         UNSAFE,
                         f"Replace '{prop.raw}' by '{best}'",
+                        Means(properties=((prop.line, prop.key),)),  # no reference changes
                     )
             yield report(
                 f"{item_label(item)}: {fs.name}:: '{value}' is not one of: "

@@ -24,7 +24,7 @@ is tagged with (that is its purpose, but queries on the old tag change too).
 import re
 
 from bmtools.lint.context import reporter
-from bmtools.lint.fix import UNSAFE, Fix
+from bmtools.lint.fix import UNSAFE, Fix, Means
 from bmtools.model import TAG
 
 CODE = "BM204"
@@ -62,6 +62,7 @@ def check(ctx):
                         f"#[[{intended}]]",
                         UNSAFE,
                         f"Write '#[[{intended}]]'",
+                        Means(refs_added=((TAG, intended),), refs_removed=((TAG, text),)),
                     )
                 yield report(
                     f"tag '#{text}' includes the closing bracket: Logseq tags the page "
