@@ -182,7 +182,8 @@ def _generated_pages(ctx: SiteContext) -> None:
         if "/" in name:
             titles = page.title.split("/")
             for k, parent in enumerate(namespace_parents(name), 1):
-                if parent not in ctx.paths and parent not in graph.pages:
+                known = graph.pages.get(parent)
+                if parent not in ctx.paths and (known is None or known.file is None):
                     ctx.add_generated(parent, "/".join(titles[:k]), KIND_NAMESPACE)
 
 
@@ -235,9 +236,13 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
                 tagged.setdefault(target, []).append(name)
 
     def content(page: Page, idx: int) -> str:
-        hit = site.content.get((page.name, idx))
+        """A referring block's own HTML; an embed in it is shown as a link, not expanded."""
+        block = page.blocks[idx]
+        hit = None if block.macros else site.content.get((page.name, idx))
         if hit is None:
-            hit = r.block_html(page, page.blocks[idx], _env())
+            env = _env()
+            env["inline_only"] = True
+            hit = r.block_html(page, block, env)
         return hit
 
     def link(name: str, title: str) -> str:

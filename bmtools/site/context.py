@@ -57,7 +57,7 @@ class SiteContext:
 
     def title_of(self, name: str) -> str:
         page = self.graph.pages.get(name)
-        if page is not None:
+        if page is not None and page.file is not None:
             return page.title
         gen = self.generated.get(name)
         return gen.title if gen is not None else name
@@ -80,6 +80,5 @@ class SiteContext:
         """``linked``, ``unpublished`` (a page exists but is not on the site) or ``missing``."""
         if name in self.paths:
             return "linked"
-        if name in self.graph.pages:
-            return "unpublished"
-        return "missing"
+        page = self.graph.pages.get(name)
+        return "unpublished" if page is not None and page.file is not None else "missing"

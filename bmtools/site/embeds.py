@@ -62,6 +62,11 @@ def macro_html(r: HtmlRenderer, name: str, args: str, raw: str, env: dict) -> st
         return f'<span class="macro">{escapeHtml(raw)}</span>'
     args = args.strip()
     if env.get("inline_only") or "_embeds" not in env:
+        if args.startswith("[["):
+            hit0 = match_page_ref(args, 0)
+            if hit0:
+                link = r.page_link(r.ctx.target(hit0[1]), hit0[1], env)
+                return f'<span class="embed-inline">embed: {link}</span>'
         return f'<span class="macro embed-inline">{escapeHtml(raw)}</span>'
     if args.startswith("[["):
         hit = match_page_ref(args, 0)
@@ -132,8 +137,9 @@ def page_embed_html(r: HtmlRenderer, name: str, written: str, env: dict) -> str:
     title = escapeHtml(ctx.title_of(name) if name in ctx.paths else written)
     page = ctx.page_of(name)
     if page is None:
-        status = "not published" if name in ctx.graph.pages else "does not exist"
-        cls = "unpublished" if name in ctx.graph.pages else "missing"
+        cls = ctx.status(name)
+        cls = "missing" if cls == "linked" else cls  # a tag or namespace page: no outline
+        status = "not published" if cls == "unpublished" else "does not exist"
         return (
             f'<div class="embed embed-page {cls}"><p class="embed-note">Embedded page '
             f'<span class="ref {cls}">{title}</span> {status}.</p></div>'

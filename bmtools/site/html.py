@@ -67,7 +67,7 @@ _PAGE_LINK = re.compile(r"\[\[(.+)\]\]")
 _BLOCK_LINK = re.compile(r"\(\(\s*([0-9a-fA-F-]{36})\s*\)\)")
 _IMAGE_ATTRS = re.compile(r"(!\[[^\]\n]*\]\([^)\n]*\))\{:[^}\n]*\}")
 # The fast path: one line free of everything markdown-it would read as structure.
-_FAST_UNSAFE = re.compile(r"[`$<>\\*_~&!|=^{}\n\r\t]|\]\(|\(\(|://|\[(?!\[)|^[\s#>+\-0-9]")
+_FAST_UNSAFE = re.compile(r"[`$<>\\*_~&!|=^{}\n\r\t]|\]\(|\(\(|://|(?<!\[)\[(?!\[)|^[\s#>+\-0-9]")
 _MATHML_ATTR = re.compile(r'\s([a-zA-Z:-]+)="')
 _MATHML_ALLOWED_ATTRS = frozenset(
     {
