@@ -321,3 +321,83 @@ def test_line_numbers_quoted_in_messages_do_not_count():
     assert normalise_message("also in pages/a.md:12:3 and line 7") == (
         "also in pages/a.md:N and line N"
     )
+
+
+# -- the GitHub Action ---------------------------------------------------------------------
+
+ACTION = Path(__file__).resolve().parent.parent / "action.yml"
+
+
+def action() -> dict:
+    import yaml
+
+    return yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+
+
+def test_action_is_composite_and_never_splices_inputs_into_scripts():
+    data = action()
+    assert data["runs"]["using"] == "composite"
+    steps = data["runs"]["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    assert any(u.startswith("actions/setup-python@") for u in uses)
+    assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
+    text = ACTION.read_text(encoding="utf-8")
+    for step in steps:
+        assert "${{" not in step.get("run", ""), step["name"]  # inputs come through env
+        if "run" in step:
+            assert step["shell"] == "bash"
+    for name in data["inputs"]:
+        assert f"inputs.{name}" in text, f"input {name} is never used"
+
+
+def run_lint_step(tmp_path: Path, **inputs: str) -> dict[str, str]:
+    """Run the action's lint step as the runner would: bash, inputs in env, GITHUB_OUTPUT."""
+    import subprocess
+    import sys
+
+    step = next(s for s in action()["runs"]["steps"] if s.get("id") == "lint")
+    shim = tmp_path / "bin" / "bmtools"
+    shim.parent.mkdir(exist_ok=True)
+    shim.write_text(
+        f'#!/bin/sh\nexec "{sys.executable}" -c '
+        "'import sys; from bmtools.cli import main; sys.exit(main())' \"$@\"\n",
+        encoding="utf-8",
+    )
+    shim.chmod(0o755)
+    out = tmp_path / "github_output"
+    out.write_text("", encoding="utf-8")
+    defaults = {k: str(v.get("default", "")) for k, v in action()["inputs"].items()}
+    values = {**defaults, **inputs}
+    env = dict(os.environ)
+    for key, expr in step["env"].items():
+        env[key] = values[expr.split("inputs.")[1].rstrip(" }")]
+    env["GITHUB_OUTPUT"] = str(out)
+    env["PATH"] = f"{shim.parent}{os.pathsep}{env['PATH']}"
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr  # the step itself never fails; a later one does
+    pairs = (line.split("=", 1) for line in out.read_text(encoding="utf-8").splitlines())
+    return {**dict(pairs), "log": done.stdout + done.stderr}
+
+
+def test_action_lint_step_with_a_baseline(tmp_path):
+    history(tmp_path)
+    run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
+    clean = run_lint_step(tmp_path, path="g", baseline="baseline.json", args="--strict")
+    assert clean["exit-code"] == "0", clean["log"]
+    assert json.loads((tmp_path / "bmtools.sarif").read_text())["runs"][0]["results"] == []
+    (tmp_path / "g/pages/plan.md").write_text(PLAN + "- [[Beta]] #milestone\n", "utf-8")
+    found = run_lint_step(tmp_path, path="g", baseline="baseline.json")
+    assert found["exit-code"] == "1" and found["sarif-file"] == "bmtools.sarif"
+    assert "'Beta'" in found["log"]
+    results = json.loads((tmp_path / "bmtools.sarif").read_text())["runs"][0]["results"]
+    assert results and all("Beta" in r["message"]["text"] for r in results)
+
+
+def test_action_lint_step_on_a_folder_that_is_no_graph(tmp_path):
+    write(tmp_path / "docs", {"README.md": "# docs\n"})
+    result = run_lint_step(tmp_path, path="docs")
+    assert result["exit-code"] == "2" and result["sarif-file"] == ""
+    assert "docs is not a Logseq graph" in result["log"]
+    assert not (tmp_path / "bmtools.sarif").exists()
