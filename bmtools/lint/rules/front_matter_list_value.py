@@ -1,9 +1,11 @@
 """## What it does
-Reports a YAML front-matter value written as a list (`tags: [a, b]`).
+Reports a YAML front-matter list (`tags: [a, b]`) for a key whose value Logseq splits into
+page names: `tags`, `alias`, `aliases` and the keys of `:property/separated-by-commas`.
 
 ## Why is this bad?
-Logseq reads front-matter values as raw strings split on commas: `tags: [a, b]` tags the page
-with `[a` and `b]`, two pages nobody meant.
+Logseq reads front-matter values as raw strings, and splits those keys' values on commas:
+`tags: [a, b]` tags the page with `[a` and `b]`, two pages nobody meant. Other keys keep the
+text as written (`title: [WIP]` names the page `[WIP]`), so they are not reported.
 
 ## Example
 ```markdown
@@ -25,6 +27,7 @@ The fix removes the brackets. It is safe: it gives exactly the names the author 
 
 from bmtools.lint.context import reporter
 from bmtools.lint.fix import SAFE, Fix, Means
+from bmtools.syntax.properties import COMMA_KEYS
 
 CODE = "BM206"
 NAME = "front-matter-list-value"
@@ -34,10 +37,13 @@ report = reporter(CODE, NAME, SEVERITY)
 
 
 def check(ctx):
+    split = COMMA_KEYS | ctx.graph.config.separated_by_commas
     for page in ctx.file_pages:
         if not page.front_matter:
             continue
         for prop in page.properties.values():
+            if prop.key not in split:
+                continue  # kept as written: '[WIP]' is a title, not a list
             raw = prop.raw
             if not (len(raw) >= 2 and raw.startswith("[") and raw.endswith("]")):
                 continue
