@@ -69,7 +69,13 @@ def _emit(text: str, output: str | None, color: bool | None = None) -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes (atomically, in place).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Show the fixes as a unified diff; write nothing.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write .bmtools_cache/.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the lint cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="BMTOOLS_CACHE_DIR",
+    help="Where lint caches live (default: the user's cache directory).",
+)
 @click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
@@ -108,6 +114,7 @@ def lint_command(
     unsafe_fixes,
     diff,
     no_cache,
+    cache_dir,
     color,
     statistics,
     exit_zero,
@@ -165,6 +172,7 @@ def lint_command(
             unsafe_fixes=unsafe_fixes,
             diff=diff,
             use_cache=not no_cache,
+            cache_dir=cache_dir,
             progress=progress,
             log=(lambda line: click.echo(f"bmtools: {line}", err=True)) if verbose else None,
         )
