@@ -15,7 +15,7 @@ from bmtools.render.new import (
     parse_assignments,
 )
 from bmtools.render.pages import RenderError, render_graph
-from bmtools.render.regions import RegionError
+from bmtools.render.regions import RegionError, find_regions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -225,7 +225,9 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
     total = len(plan.pages) + failed
     not_rendered = f", {failed} not rendered" if failed else ""
     if check:
-        if plan.up_to_date:
+        if plan.up_to_date and not any(find_regions(p.old) for p in plan.pages):
+            click.echo(f"no managed region in this graph ({total} artifact and class pages)")
+        elif plan.up_to_date:
             click.echo(f"{total} {'page' if total == 1 else 'pages'} up to date")
         else:
             click.echo(
