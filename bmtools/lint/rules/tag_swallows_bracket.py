@@ -11,14 +11,16 @@ and the intended page (`urgent`) misses the backlink.
 - Call the supplier (#urgent)
 ```
 
-Use instead:
+Use instead (a space ends the tag):
 ```markdown
-- Call the supplier (#[[urgent]])
+- Call the supplier (#urgent )
 ```
+`#[[urgent]])` does not help: Logseq reads the tag `[[urgent]])` there as well as `urgent`.
 
 ## Fix safety
-The fix rewrites `#urgent)` as `#[[urgent]])`. It is unsafe: it changes which page the block
-is tagged with (that is its purpose, but queries on the old tag change too).
+The fix puts a space after the tag's name: `#urgent)` becomes `#urgent )`. It is unsafe: it
+changes which page the block is tagged with (that is its purpose, but queries on the old tag
+change too).
 """
 
 import re
@@ -30,7 +32,7 @@ from bmtools.model import TAG
 CODE = "BM204"
 NAME = "tag-swallows-bracket"
 SEVERITY = "warning"
-FIX_TITLE = "Write the tag as #[[name]]"
+FIX_TITLE = "End the tag with a space before the bracket"
 report = reporter(CODE, NAME, SEVERITY)
 
 
@@ -54,19 +56,22 @@ def check(ctx):
                 intended = text.rstrip(")]")
                 fix = None
                 if intended:
-                    start = ctx.offset(page, ref.line, ref.col)
+                    end = ctx.offset(page, ref.line, ref.col) + 1 + len(intended)
                     fix = Fix.replace(
                         page.file,
-                        start,
-                        start + 1 + len(intended),
-                        f"#[[{intended}]]",
+                        end,
+                        end,
+                        " ",
                         UNSAFE,
-                        f"Write '#[[{intended}]]'",
+                        f"Write '#{intended} {text[len(intended) :]}'",
                         Means(refs_added=((TAG, intended),), refs_removed=((TAG, text),)),
                     )
+                    said = f"tag '#{text}' includes the closing bracket: Logseq tags the page "
+                    said += f"'{text}', not '{intended}'"
+                else:
+                    said = f"tag '#{text}' is only closing brackets: Logseq tags the page '{text}'"
                 yield report(
-                    f"tag '#{text}' includes the closing bracket: Logseq tags the page "
-                    f"'{text}', not '{intended}'",
+                    said,
                     page.file,
                     ref.line,
                     ref.col,
