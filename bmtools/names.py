@@ -189,3 +189,37 @@ def journal_day(title: str, fmt: str = "MMM do, yyyy") -> dt.date | None:
         or _match_date(_ISO_DASH, title)
         or _match_date(_ISO_LOW, title)
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Names of pages bmtools creates (``new``, ``milestones --write-page``): one check for all.
+
+MAX_FILE_NAME_BYTES = 255  # what ext4, APFS, NTFS and most other file systems allow
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_MACRO_OR_REF = ("[[", "]]", "{{", "}}", "((", "))")
+
+
+def check_new_page_name(title: str, name_format: str = TRIPLE_LOWBAR) -> str:
+    """``title`` when a page of that name can be created and referred to; else ValueError
+    saying why. The file name it gets must fit the file system, and the name must survive
+    inside ``[[…]]`` and ``{{embed [[…]]}}``."""
+    if not title or title != title.strip():
+        raise ValueError(f"page name {title!r}: empty or surrounded by spaces")
+    if _CONTROL_CHARS.search(title):
+        raise ValueError(f"page name {title!r}: line breaks, tabs and control characters")
+    bad = [m for m in _MACRO_OR_REF if m in title]
+    if bad:
+        raise ValueError(
+            f"page name {title!r}: {' and '.join(repr(m) for m in bad)} would end a reference "
+            "or macro around it"
+        )
+    parts = title.replace("\\", "/").split("/")
+    if any(p.strip() in ("", ".", "..") for p in parts) or title.startswith("~"):
+        raise ValueError(f"page name {title!r}: would leave the graph or has an empty part")
+    size = len((file_stem_from_title(title, name_format) + ".md").encode("utf-8", "replace"))
+    if size > MAX_FILE_NAME_BYTES:
+        raise ValueError(
+            f"page name {title[:40]!r}…: its file name would be {size} bytes, over the "
+            f"{MAX_FILE_NAME_BYTES} a file system allows"
+        )
+    return title

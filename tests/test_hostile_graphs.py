@@ -141,6 +141,8 @@ def test_cache_round_trips_every_field_of_the_bundled_graph(tmp_path):
     assert token == data["facts_id"] and len(facts) > 20
     _, second = cache.cached_lint(root, Settings(select=["ALL"]))
     assert second == first and any(d.fix is not None for d in first)
+    means = [d.fix.means for d in first if d.fix is not None]
+    assert [d.fix.means for d in second if d.fix is not None] == means  # not part of ==
 
 
 def test_cache_schema_names_every_model_field():
@@ -149,8 +151,9 @@ def test_cache_schema_names_every_model_field():
         "Diagnostic": tuple(cachefile.DIAGNOSTIC_FIELDS),
         "Property": ("key", "raw_key", "raw", "value", "line", "col", "refs"),
         "Ref": ("kind", "target", "text", "line", "col", "property"),
-        "Fix": ("edits", "applicability", "title"),
+        "Fix": ("edits", "applicability", "title", "means"),
         "Edit": ("file", "start_offset", "end_offset", "replacement"),
+        "Means": ("substitutes", "refs_added", "refs_removed", "properties", "property_refs"),
     }
 
 
@@ -322,10 +325,11 @@ def test_config_edn_linked_out_of_the_graph_is_not_read(tmp_path):
 
 
 class Typist:
-    """Appends a line to a page every few milliseconds, as Logseq does while one types."""
+    """Appends a line to a page every ``pause`` seconds (100 saves a second by default, far
+    more often than Logseq saves while one types)."""
 
-    def __init__(self, path: Path, prefix: str):
-        self.path, self.prefix = path, prefix
+    def __init__(self, path: Path, prefix: str, pause: float = 0.01):
+        self.path, self.prefix, self.pause = path, prefix, pause
         self.typed: list[str] = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -339,7 +343,7 @@ class Typist:
                 fh.write(line)
             self.typed.append(line)
             n += 1
-            time.sleep(0.002)
+            time.sleep(self.pause)
 
     def __enter__(self):
         self.thread.start()
@@ -373,6 +377,44 @@ def test_lint_fix_never_loses_what_an_author_types(tmp_path):
         assert len(t.typed) > 10
     fixed = [p for p in (root / "pages").glob("p*.md") if "café" in p.read_text()]
     assert len(fixed) >= 30  # the pages nobody typed in were fixed: writes did happen
+
+
+def test_render_never_loses_what_an_author_types(tmp_path):
+    """`render` re-plans a page that changed under it instead of writing over the change."""
+    import shutil
+
+    from tests.conftest import BUNDLED_GRAPH
+
+    root = tmp_path / "bundled"
+    shutil.copytree(BUNDLED_GRAPH, root)
+    cls = root / "pages" / "milestone.md"
+    info = root / "pages" / "milestones___info.md"
+    typists = [Typist(cls, "class"), Typist(info, "info")]
+    said = "What will be true when the milestone is reached, in one or two sentences."
+    for n in range(4):  # each round changes a field's description: both pages are re-rendered
+        text = cls.read_text(encoding="utf-8")
+        new = f"What is true once the milestone is reached (round {n})."
+        cls.write_text(text.replace(said, new), encoding="utf-8")
+        said = new
+        for t in typists:
+            t.stop.clear()
+            t.thread = threading.Thread(target=t.run, daemon=True)
+            t.thread.start()
+        try:
+            result = run_cli("render", str(root))
+        finally:
+            for t in typists:
+                t.stop.set()
+                t.thread.join()
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+        assert "updated pages/milestone.md" in result.stdout or "not written" in result.stderr
+    for t in typists:
+        text = t.path.read_text(encoding="utf-8")
+        assert all(line in text for line in t.typed), f"{t.path.name} lost typed lines"
+        assert len(t.typed) > 10
+    assert run_cli("render", str(root)).returncode == 0  # the author stopped: it is written
+    check = run_cli("render", str(root), "--check")
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_write_refuses_bytes_it_did_not_read(tmp_path):

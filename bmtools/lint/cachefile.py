@@ -21,13 +21,16 @@ from typing import Any
 
 import msgspec
 
-from bmtools.lint.fix import Edit, Fix
+from bmtools.lint.fix import Edit, Fix, Means
 from bmtools.model import Config, Diagnostic, Property, Ref
 
 FORMAT = 6  # bump on any change of what the files hold
 
 EditT = tuple[str, int, int, str]
-FixT = tuple[tuple[EditT, ...], str, str]
+PairsT = tuple[tuple[str, str], ...]
+LinesT = tuple[tuple[int, str], ...]
+MeansT = tuple[PairsT, PairsT, PairsT, LinesT, LinesT]
+FixT = tuple[tuple[EditT, ...], str, str, MeansT | None]
 DiagT = tuple[str, str, str | None, int, int, str, str, FixT | None, int, int]
 RefT = tuple[str, str, str, int, int, str | None]
 ValueT = str | int | float | bool | list[str] | None
@@ -101,6 +104,7 @@ def diag_out(d: Diagnostic) -> tuple:
             tuple((e.file, e.start_offset, e.end_offset, e.replacement) for e in fix.edits),
             fix.applicability,
             fix.title,
+            None if fix.means is None else _means_out(fix.means),
         )
     return (
         d.code,
@@ -119,9 +123,18 @@ def diag_out(d: Diagnostic) -> tuple:
 def diag_in(t: tuple) -> Diagnostic:
     code, message, file, line, col, severity, name, fix, end_line, end_col = t
     if fix is not None:
-        edits, applicability, title = fix
-        fix = Fix(tuple(Edit(*e) for e in edits), applicability, title)
+        edits, applicability, title, means = fix
+        fix = Fix(
+            tuple(Edit(*e) for e in edits),
+            applicability,
+            title,
+            None if means is None else Means(*means),
+        )
     return Diagnostic(code, message, file, line, col, severity, name, fix, end_line, end_col)
+
+
+def _means_out(m: Means) -> tuple:
+    return (m.substitutes, m.refs_added, m.refs_removed, m.properties, m.property_refs)
 
 
 def _prop_out(p: Property) -> tuple:
@@ -250,5 +263,5 @@ def model_fields() -> dict[str, tuple[str, ...]]:
     """The model's field names, in order, that the tuple types above spell out."""
     return {
         cls.__name__: tuple(f.name for f in fields(cls))
-        for cls in (Diagnostic, Property, Ref, Fix, Edit)
+        for cls in (Diagnostic, Property, Ref, Fix, Edit, Means)
     }

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from bmtools.loader import MAX_FILE_BYTES
 from bmtools.milestones.budget import totals
 from bmtools.milestones.cpm import CpmResult
 from bmtools.milestones.formats.mermaid import generate_mermaid
@@ -24,9 +25,10 @@ from bmtools.milestones.model import Milestone, unscheduled
 from bmtools.milestones.review import ReviewRule, agenda
 from bmtools.milestones.schedule import overdue
 from bmtools.model import Graph
-from bmtools.names import file_stem_from_title
+from bmtools.names import check_new_page_name, file_stem_from_title
 from bmtools.render.regions import new_page_with_regions, update_page_regions
-from bmtools.writer import write_text
+from bmtools.safeio import read_graph_file
+from bmtools.writer import ChangedOnDiskError, UnsafePathError, write_bytes
 
 REGION_ID = "milestones-roadmap"
 
@@ -179,6 +181,10 @@ def page_file(graph: Graph, name: str) -> tuple[str, bool]:
     return f"{graph.config.pages_directory}/{stem}.md", False
 
 
+WRITE_TRIES = 8  # the page changed under us (an author typing): read it again this often
+BOM = b"\xef\xbb\xbf"
+
+
 def write_roadmap_page(
     graph: Graph,
     name: str,
@@ -189,23 +195,50 @@ def write_roadmap_page(
     group_by: str = "tactic",
     force: bool = False,
 ) -> WriteResult:
+    """Write the roadmap region of page ``name`` (made if missing), never over an edit made
+    since the page was read; a problem is a WriteResult with ``conflict`` set, not an error."""
     body = roadmap_body(milestones, today, cpm, rule, group_by)
     rel, exists = page_file(graph, name)
-    target = Path(graph.root) / rel
-    if exists and target.is_file():
-        old = target.read_text(encoding="utf-8")
-        res = update_page_regions(old, {REGION_ID: body}, force=force, append_missing=True)
-        if res.conflicts:
-            c = res.conflicts[0]
-            return WriteResult(
-                rel,
-                False,
-                True,
-                f"{rel}:{c.line}: {c.reason}; not written (use --force to overwrite it)",
-            )
-        text = res.text
-    else:
-        text = new_page_with_regions({"page-type": "[[roadmap]]"}, [(REGION_ID, body)])
-    changed = write_text(rel, text, root=graph.root)
-    verb = "wrote" if changed else "unchanged:"
-    return WriteResult(rel, changed, False, f"{verb} {rel} ({len(milestones)} milestones)")
+    if not exists:
+        try:
+            check_new_page_name(name, graph.config.file_name_format)
+        except ValueError as exc:
+            return WriteResult(rel, False, True, f"--write-page: {exc}; nothing written")
+    for attempt in range(WRITE_TRIES):
+        try:
+            raw: bytes | None = read_graph_file(graph.root, rel, MAX_FILE_BYTES)
+        except FileNotFoundError:
+            raw = None
+        except OSError as exc:
+            return WriteResult(rel, False, True, f"{rel}: {exc.strerror or exc}; not written")
+        if raw is None:
+            text = new_page_with_regions({"page-type": "[[roadmap]]"}, [(REGION_ID, body)])
+            data = text.encode("utf-8")
+        else:
+            head = BOM if raw.startswith(BOM) else b""
+            try:
+                old = raw[len(head) :].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return WriteResult(
+                    rel, False, True, f"{rel}: not valid UTF-8 (byte {exc.start}); not written"
+                )
+            res = update_page_regions(old, {REGION_ID: body}, force=force, append_missing=True)
+            if res.conflicts:
+                c = res.conflicts[0]
+                return WriteResult(
+                    rel,
+                    False,
+                    True,
+                    f"{rel}:{c.line}: {c.reason}; not written (use --force to overwrite it)",
+                )
+            data = head + res.text.encode("utf-8")
+        try:
+            changed = write_bytes(rel, data, root=graph.root, expected=raw)
+        except ChangedOnDiskError:
+            time.sleep(0.01 * (attempt + 1))  # an author is saving: read the page again
+            continue
+        except UnsafePathError as exc:
+            return WriteResult(rel, False, True, f"{rel}: refusing to write ({exc})")
+        verb = "wrote" if changed else "unchanged:"
+        return WriteResult(rel, changed, False, f"{verb} {rel} ({len(milestones)} milestones)")
+    return WriteResult(rel, False, True, f"{rel}: changed on disk again and again; not written")

@@ -209,7 +209,8 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
                 "bmtools-managed:: <id> to have it rendered)",
                 err=True,
             )
-        if page.changed:
+        writing = not (check or dry_run)
+        if page.changed and (not writing or page.file in plan.written):
             ids = ", ".join(page.changed_ids)
             if check:
                 verb = "out of date"
@@ -221,6 +222,8 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
             if show_diff:
                 click.echo(page.diff(), nl=False)
     changed, conflicts = len(plan.changed), len(plan.conflicts)
+    if not (check or dry_run):
+        changed = len(plan.written)  # a page an author kept editing was not written
     failed = len(plan.errors)
     total = len(plan.pages) + failed
     not_rendered = f", {failed} not rendered" if failed else ""

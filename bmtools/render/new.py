@@ -19,7 +19,7 @@ from jinja2 import TemplateError
 from bmtools.loader import MAX_FILE_BYTES, load_graph
 from bmtools.metamodel import ARTIFACT_TYPE, load_metamodel, page_types
 from bmtools.model import Graph, Page
-from bmtools.names import file_stem_from_title, page_name
+from bmtools.names import TRIPLE_LOWBAR, check_new_page_name, file_stem_from_title, page_name
 from bmtools.render.engine import (
     describe_template_error,
     make_environment,
@@ -39,7 +39,7 @@ from bmtools.render.pages import (
 from bmtools.render.regions import detect_indent, reindent
 from bmtools.safeio import read_graph_file
 from bmtools.syntax.outline import parse_outline
-from bmtools.writer import UnsafePathError, inside, write_text
+from bmtools.writer import ChangedOnDiskError, UnsafePathError, inside, write_text
 
 
 class NewError(Exception):
@@ -94,23 +94,21 @@ def graph_indent(graph: Graph) -> str:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] != "\t", kv[0]))[0][0]
 
 
-def check_title(title: str) -> str:
-    """A page title fit for a new file, or NewError."""
-    if title != title.strip() or not title:
-        raise NewError(f"page name {title!r}: empty or surrounded by spaces")
-    if any(ch in title for ch in "\n\r\t\x00") or "[[" in title or "]]" in title:
-        raise NewError(f"page name {title!r}: line breaks, tabs, '[[' and ']]' are not allowed")
+def check_title(title: str, name_format: str = TRIPLE_LOWBAR) -> str:
+    """A page title fit for a new file, or NewError (the check every command shares:
+    :func:`bmtools.names.check_new_page_name`, plus no lone bracket)."""
+    try:
+        check_new_page_name(title, name_format)
+    except ValueError as exc:
+        raise NewError(str(exc)) from None
     if clean_page_name(title) != title:
         raise NewError(f"page name {title!r}: brackets cannot be used in a page name")
-    parts = title.replace("\\", "/").split("/")
-    if any(p in ("", ".", "..") for p in parts) or title.startswith("~"):
-        raise NewError(f"page name {title!r}: would leave the graph or has an empty part")
     return title
 
 
 def page_file(graph: Graph, title: str) -> str:
     """The relative file of a new page named ``title`` (per :file/name-format), checked."""
-    check_title(title)
+    check_title(title, graph.config.file_name_format)
     existing = graph.resolve(title)
     if existing is not None and existing.file is not None:
         raise NewError(f"page '{title}' already exists: {existing.file} (not overwritten)")
@@ -130,7 +128,12 @@ def _write_new(graph: Graph, rel: str, text: str, dry_run: bool) -> Created:
         target = inside(graph.root, rel)
         if target.exists():  # a race with another writer: still never overwrite
             raise NewError(f"{rel} already exists (not overwritten)")
-        write_text(rel, text, root=graph.root)
+        try:  # expected=None: a file that appears meanwhile is never replaced
+            write_text(rel, text, root=graph.root, expected=None)
+        except ChangedOnDiskError:
+            raise NewError(
+                f"{rel} appeared while bmtools was writing it (not overwritten)"
+            ) from None
     return Created(rel, text)
 
 
@@ -389,5 +392,10 @@ def new_item(
         add = newline + add
     text = old + add
     if not dry_run:
-        write_text(rel, ("\ufeff" if bom else "") + text, root=graph.root)
+        try:  # only over the bytes read: an author may be typing on that page
+            write_text(rel, ("\ufeff" if bom else "") + text, root=graph.root, expected=data)
+        except ChangedOnDiskError:
+            raise NewError(
+                f"{rel} changed while bmtools wrote it; the item was not appended (run again)"
+            ) from None
     return Created(rel, text, appended=add)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from bmtools.render.engine import (
 from bmtools.render.escape import clean_page_name
 from bmtools.render.regions import Conflict, extract_regions, update_page_regions
 from bmtools.safeio import read_graph_file
-from bmtools.writer import UnsafePathError, write_bytes
+from bmtools.writer import ChangedOnDiskError, UnsafePathError, write_bytes
 
 DEFAULT_ARTIFACT_ICON = "🧿"
 DEFAULT_CLASS_ICON = "🔷"
@@ -83,6 +84,8 @@ class PageRender:
     changed_ids: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     missing_ids: list[str] = field(default_factory=list)
+    regions: dict[str, str] = field(default_factory=dict)  # what the templates generated
+    force: bool = False
 
     @property
     def changed(self) -> bool:
@@ -380,7 +383,8 @@ def plan_render(
         except PageReadError as exc:
             plan.problems.append(RenderProblem(exc.file, exc.line, exc.message))
             continue
-        result = update_page_regions(old, extract_regions(generated), force=force)
+        regions = extract_regions(generated)
+        result = update_page_regions(old, regions, force=force)
         plan.pages.append(
             PageRender(
                 file=page.file,
@@ -391,20 +395,59 @@ def plan_render(
                 changed_ids=result.changed_ids,
                 conflicts=result.conflicts,
                 missing_ids=result.missing_ids,
+                regions=regions,
+                force=force,
             )
         )
     return plan
 
 
+REPLAN_TRIES = 8  # an author typing fast: plan a page again this often before giving up
+REPLAN_PAUSE = 0.01  # seconds, times the try: a save in progress is given time to end
+
+
+def _replan(page: PageRender, root: str) -> None:
+    """``page`` planned again from the text its file holds now (an author edited it)."""
+    old, bom = read_page_text(root, page.file)
+    result = update_page_regions(old, page.regions, force=page.force)
+    page.old, page.new, page.bom = old, result.text, bom
+    page.changed_ids, page.conflicts = result.changed_ids, result.conflicts
+    page.missing_ids = result.missing_ids
+
+
 def apply_plan(plan: RenderPlan) -> list[str]:
     """Write the pages of ``plan`` that change (atomically, inside the root); their files."""
     for page in plan.changed:
-        data = (b"\xef\xbb\xbf" if page.bom else b"") + page.new.encode("utf-8")
-        try:
-            if write_bytes(page.file, data, root=plan.root):
-                plan.written.append(page.file)
-        except UnsafePathError as exc:  # e.g. a symlinked folder pointing out of the graph
-            raise RenderError(f"{page.file}: refusing to write outside the graph ({exc})") from exc
+        for tries in range(REPLAN_TRIES):
+            head = b"\xef\xbb\xbf" if page.bom else b""
+            try:  # only over the bytes the plan read: an author may be typing in the page
+                if write_bytes(
+                    page.file,
+                    head + page.new.encode("utf-8"),
+                    root=plan.root,
+                    expected=head + page.old.encode("utf-8"),
+                ):
+                    plan.written.append(page.file)
+                break
+            except ChangedOnDiskError:
+                time.sleep(REPLAN_PAUSE * (tries + 1))  # let the author's save finish
+                try:
+                    _replan(page, plan.root)
+                except PageReadError as exc:
+                    plan.problems.append(RenderProblem(exc.file, exc.line, exc.message))
+                    break
+                if not page.changed:
+                    break
+            except UnsafePathError as exc:  # e.g. a symlinked folder pointing out of the graph
+                raise RenderError(
+                    f"{page.file}: refusing to write outside the graph ({exc})"
+                ) from exc
+        else:
+            plan.problems.append(
+                RenderProblem(
+                    page.file, 0, "changed on disk while rendering, again and again: not written"
+                )
+            )
     return plan.written
 
 
