@@ -496,3 +496,39 @@ def test_file_name_not_utf8_is_a_diagnostic_and_exports_still_work(tmp_path):
     assert any("caf\ufffd" in json.dumps(n, ensure_ascii=False) for n in data["nodes"])
     lint = run_cli("lint", str(root), "--no-cache")
     assert "BM022" in lint.stdout and "Traceback" not in lint.stderr
+
+
+BAD_NAMES = [
+    "two\nlines",
+    "ends]] here",
+    "a {{ x }} macro",
+    "x" * 300,  # longer than a file name may be
+    "../outside",
+    "",
+]
+
+
+@pytest.mark.parametrize(
+    "name", BAD_NAMES, ids=["newline", "brackets", "macro", "long", "up", "empty"]
+)
+def test_new_page_names_are_checked_by_every_command(tmp_path, name):
+    import shutil
+
+    from tests.conftest import BUNDLED_GRAPH
+
+    root = tmp_path / "bundled"
+    shutil.copytree(BUNDLED_GRAPH, root)
+    before = sorted(p.name for p in (root / "pages").iterdir())
+    runs = [
+        ["new", "artifact", name, "--graph", str(root)],
+        ["new", "class", name, "--graph", str(root)],
+        ["new", "example", "milestones", name, "--graph", str(root)],
+        ["milestones", str(root), "--write-page", name],
+    ]
+    for args in runs:
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code != 0, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        assert "page name" in result.output, (args, result.output)
+        assert "internal error" not in result.output
+    assert sorted(p.name for p in (root / "pages").iterdir()) == before  # nothing created

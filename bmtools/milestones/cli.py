@@ -227,7 +227,7 @@ def milestones_command(
         for d in cpm.diagnostics:
             click.echo(str(d), err=True)
 
-    if page_name:
+    if page_name is not None:
         result = roadmap.write_roadmap_page(
             graph, page_name, ms, today, cpm, rule, group_by=group_by, force=force
         )
