@@ -97,14 +97,13 @@ def test_outline_properties_tasks_and_namespace(bundled_site):
     assert "page-type" in text_of(props) and "example" in text_of(props)
     crumbs = doc.find(".//nav[@class='breadcrumbs']")
     assert [a.get("href") for a in crumbs.iter("a")] == [
-        "../../../p/milestones.html",
-        "../../../p/milestones/examples.html",
+        "../../milestones.html",
+        "../../milestones/examples.html",
     ]
     assert "milestones/examples" in text_of(crumbs)
     markers = [text_of(m) for m in doc.iter("span") if "marker" in (m.get("class") or "")]
     assert "DONE" in markers
-    done = [m for m in doc.iter("span") if m.get("class") == "marker done"]
-    assert done[0].find("input").get("checked") is not None
+    assert any(m.get("class") == "marker done" for m in doc.iter("span"))
     # a namespace page lists its children
     ns = dom(bundled_site / "p/milestones/examples.html")
     kids = [text_of(a) for a in ns.find(".//section[@class='children']").iter("a")]
@@ -139,7 +138,7 @@ def test_artifact_page_shows_item_classes_and_items_per_example(bundled_site):
     rows = tables[0].find("tbody").findall("tr")
     assert text_of(rows[0].find("th")) == "Event planner interviews on exotic animal demand"
     link = rows[0].find("th/a").get("href")
-    assert link.startswith("../../p/milestones/examples/exotic_pet_rental.html#b")
+    assert link.startswith("examples/exotic_pet_rental.html#b")
 
 
 def test_roadmap_per_example_with_svg_critical_path_and_ics(bundled_site):
@@ -163,7 +162,7 @@ def test_backlinks_with_block_and_breadcrumb(bundled_site):
     assert re.fullmatch(r"\d+ linked references", heading)
     groups = section.findall("section")
     assert "milestones/examples/Space X" in [text_of(g.find("h3")) for g in groups]
-    blocks = [text_of(b) for b in section.iter("div") if b.get("class") == "block"]
+    blocks = [text_of(b) for b in section.iter("li")]
     assert any("Falcon 1 first launch" in b for b in blocks)
 
 
@@ -221,7 +220,7 @@ def test_publishing_follows_public_and_config(tmp_path):
     assert res.pages == 1
     assert not (out / urls.page_path("closed")).exists()
     html = page_html(out, "open")
-    assert '<span class="ref unpublished">closed</span>' in html
+    assert '<span class="unpublished">closed</span>' in html
     out, res = build(tmp_path / "2", files)
     assert (out / urls.page_path("closed")).exists() and not (out / urls.page_path("no")).exists()
     out, res = build(tmp_path / "3", files, config="{}\n", everything=True)
@@ -245,10 +244,10 @@ def test_refs_tags_missing_pages(tmp_path):
         },
     )
     html = page_html(out, "a")
-    assert '<a class="ref" href="../p/b.html">B</a>' in html
-    assert '<span class="ref missing">Nowhere</span>' in html
-    assert '<a class="ref tag" href="../p/topic.html">#topic</a>' in html
-    assert '<a class="ref tag" href="../p/two_words.html">#two words</a>' in html
+    assert '<a href="b.html">B</a>' in html
+    assert '<span class="missing">Nowhere</span>' in html
+    assert '<a class="tag" href="topic.html">#topic</a>' in html
+    assert '<a class="tag" href="two_words.html">#two words</a>' in html
     tag = page_html(out, "topic")
     assert "Tag: pages and blocks tagged #topic" in tag and "1 linked reference" in tag
 
@@ -273,7 +272,7 @@ def test_block_refs_and_nested_embeds_resolved_in_place(tmp_path):
     assert text_of(embeds[0]).count("its child") == 2
     refs = [e for e in doc.iter("span") if e.get("class") == "block-ref"]
     assert text_of(refs[0]).startswith("the referenced block")
-    assert refs[0].find("a").get("href") == f"../p/source.html#b-{uid}"
+    assert refs[0].find("a").get("href") == f"source.html#b-{uid}"
     assert "Embedded page ghost does not exist" in text_of(doc)
     assert "6560d3a2-0000-4000-8000-00000000dead))" in text_of(doc) and "does not exist" in html
     src = html5lib.parse(page_html(out, "source"), namespaceHTMLElements=False)

@@ -14,6 +14,7 @@ from bmtools.site.search import plain
 
 _SKIP = (BLOCK_REF, BLOCK_EMBED, NAMESPACE, PROPERTY)
 CRUMB_CHARS = 60
+MAX_BLOCKS = 10  # referring blocks shown in full; the other source pages are listed
 
 
 def backlink_index(ctx: SiteContext) -> dict[str, list[tuple[str, int]]]:
@@ -59,22 +60,38 @@ def breadcrumb(page: Page, index: int) -> list[str]:
 
 
 def backlinks_html(ctx: SiteContext, entries: list[tuple[str, int]], content, link) -> str:
-    """The linked-references section. ``content(page, index)`` gives a block's HTML,
-    ``link(name, title)`` a link to a page."""
+    """The linked-references section: the first :data:`MAX_BLOCKS` referring blocks (by
+    source page, journals newest first), then the other source pages with their counts.
+    ``content(page, index)`` gives a block's HTML, ``link(name, title)`` a page link."""
     groups: dict[str, list[int]] = defaultdict(list)
     for src, idx in entries:
         groups[src].append(idx)
     out = []
+    rest = []
+    shown = 0
     for src in sorted(groups, key=lambda n: source_order(ctx, n)):
         page = ctx.graph.pages[src]
+        if shown >= MAX_BLOCKS:
+            rest.append(f"{link(src, page.title)} ({len(groups[src])})")
+            continue
         out.append(f'<section class="backlink"><h3>{link(src, page.title)}</h3><ul>')
-        for idx in groups[src]:
+        mine = groups[src][: MAX_BLOCKS - shown]
+        for idx in mine:
             crumbs = breadcrumb(page, idx)
             nav = (
                 '<div class="crumbs">' + " › ".join(escapeHtml(c) for c in crumbs) + "</div>"
                 if crumbs
                 else ""
             )
-            out.append(f'<li>{nav}<div class="block">{content(page, idx)}</div></li>')
+            out.append(f"<li>{nav}{content(page, idx)}</li>")
+        shown += len(mine)
+        hidden = len(groups[src]) - len(mine)
+        if hidden:
+            out.append(f'<li class="more-refs">and {hidden} more on this page</li>')
         out.append("</ul></section>")
+    if rest:
+        out.append(
+            f'<p class="more-refs">Also referred to from {len(rest)} more page'
+            f"{'s' if len(rest) != 1 else ''}: {', '.join(rest)}.</p>"
+        )
     return "".join(out)

@@ -33,9 +33,10 @@ from bmtools.site import business, search, urls
 from bmtools.site.assets import read_asset
 from bmtools.site.context import KIND_NAMESPACE, KIND_TAG, SiteContext
 from bmtools.site.html import Env, HtmlRenderer
+from bmtools.site.output import write_output
 from bmtools.site.publish import published_names, why_nothing
 from bmtools.site.theme import SEARCH_SCRIPT, STYLESHEET, Theme, safe
-from bmtools.writer import UnsafePathError, inside, write_bytes
+from bmtools.writer import UnsafePathError, inside
 
 MARKER = ".bmtools-site"
 MAX_SITEMAP_URLS = 50_000
@@ -500,7 +501,7 @@ def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: 
         if data is None:
             continue
         try:
-            if write_bytes(rel, data, root=out, follow_links=False):
+            if write_output(out, rel, data):
                 result.written.append(rel)
         except UnsafePathError as exc:
             raise SiteError(f"{out}: refusing to write {rel}: {exc}") from exc
@@ -515,4 +516,4 @@ def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: 
         "svg": svg,
         "digest": hashlib.sha1("\n".join(sorted(kept)).encode()).hexdigest(),
     }
-    write_bytes(MARKER, json.dumps(state, indent=1).encode(), root=out, follow_links=False)
+    write_output(out, MARKER, json.dumps(state, indent=1).encode())

@@ -68,6 +68,7 @@ _BLOCK_LINK = re.compile(r"\(\(\s*([0-9a-fA-F-]{36})\s*\)\)")
 _IMAGE_ATTRS = re.compile(r"(!\[[^\]\n]*\]\([^)\n]*\))\{:[^}\n]*\}")
 # The fast path: one line free of everything markdown-it would read as structure.
 _FAST_UNSAFE = re.compile(r"[`$<>\\*_~&!|=^{}\n\r\t]|\]\(|\(\(|://|(?<!\[)\[(?!\[)|^[\s#>+\-0-9]")
+_FAST_REF = re.compile(r"\[\[|#")
 _MATHML_ATTR = re.compile(r'\s([a-zA-Z:-]+)="')
 _MATHML_ALLOWED_ATTRS = frozenset(
     {
@@ -143,8 +144,13 @@ def _math(tex: str, display: bool) -> str:
     return f'<{tag} class="{cls} tex">{escapeHtml(delim[0] + tex + delim[1])}</{tag}>'
 
 
+_FORMATTER = None
+_LEXERS: dict[str, object] = {}
+
+
 def highlight(code: str, lang: str) -> str:
     """Pygments HTML (``<div class="highlight"><pre>``) for a code block."""
+    global _FORMATTER
     from pygments import highlight as pyg_highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import TextLexer, get_lexer_by_name
@@ -152,11 +158,17 @@ def highlight(code: str, lang: str) -> str:
 
     if len(code) > MAX_CODE_CHARS:
         return f'<pre class="code"><code>{escapeHtml(code)}</code></pre>\n'
-    try:
-        lexer = get_lexer_by_name(lang) if lang else TextLexer()
-    except ClassNotFound:
-        lexer = TextLexer()
-    return pyg_highlight(code, lexer, HtmlFormatter(cssclass="highlight"))
+    if _FORMATTER is None:
+        _FORMATTER = HtmlFormatter(cssclass="highlight")
+    key = lang.lower()[:40]
+    lexer = _LEXERS.get(key)
+    if lexer is None:
+        try:
+            lexer = get_lexer_by_name(key) if key else TextLexer()
+        except ClassNotFound:
+            lexer = TextLexer()
+        _LEXERS[key] = lexer
+    return pyg_highlight(code, lexer, _FORMATTER)
 
 
 class HtmlRenderer:
@@ -169,6 +181,7 @@ class HtmlRenderer:
         extra = {str(k).lower() for k in hidden} if isinstance(hidden, list) else set()
         self.hidden = HIDDEN_PROPERTIES | extra
         self.guard = embeds.EmbedGuard()
+        self.hrefs: dict[str, str] = {}  # page name -> URL (quoted: no character to escape)
         self.cards: dict = {}  # (page name, block index) -> milestone (bmtools.site.business)
         self.card = None  # card(renderer, milestone, env) -> HTML
 
@@ -251,21 +264,34 @@ class HtmlRenderer:
     # -- links ----------------------------------------------------------------------------
 
     def page_href(self, name: str, env: dict, fragment: str = "") -> str | None:
+        if not fragment:
+            hit = self.hrefs.get(name)
+            if hit is not None or name not in self.ctx.paths:
+                return hit
         path = self.ctx.paths.get(name)
         if path is None:
             return None
-        return urls.href(path, fragment)
+        url = urls.href(path, fragment)
+        if not fragment:
+            self.hrefs[name] = url
+        return url
 
     def page_link(self, name: str, label: str, env: dict, cls: str = "") -> str:
-        """A link to a page of the site, or the label marked missing / not published."""
-        env.setdefault("links", set()).add(name)
-        url = self.page_href(name, env)
+        """A link to a page of the site (``<a>``, class ``tag`` for a tag), or the label in
+        a ``<span>`` of class ``missing`` or ``unpublished`` when the site has no such page."""
+        links = env.get("links")
+        if links is None:
+            links = env["links"] = set()
+        links.add(name)
+        url = self.hrefs.get(name) or self.page_href(name, env)
         text = escapeHtml(label)
         if url is None:
-            return f'<span class="{_classes("ref", self.ctx.status(name), cls)}">{text}</span>'
+            return f'<span class="{self.ctx.status(name)}{" " + cls if cls else ""}">{text}</span>'
         if env.get("_links") or env.get("no_links"):  # inside a link label: no nested link
-            return f'<span class="{_classes("ref", cls)}">{text}</span>'
-        return f'<a class="{_classes("ref", cls)}" href="{escapeHtml(url)}">{text}</a>'
+            return f'<span class="{cls or "ref"}">{text}</span>'
+        if cls:
+            return f'<a class="{cls}" href="{url}">{text}</a>'
+        return f'<a href="{url}">{text}</a>'
 
     def link_target(self, href: str, env: dict, image: bool = False) -> tuple[str | None, str]:
         """(URL, class) for a link or image destination; URL None when it is not kept."""
@@ -309,7 +335,7 @@ class HtmlRenderer:
         """Block-level Markdown (paragraphs, lists, code, tables) as HTML."""
         fast = self.fast(text, env)
         if fast is not None:
-            return f"<p>{fast}</p>\n"
+            return fast
         text = _IMAGE_ATTRS.sub(r"\1", text)
         env.pop("_links", None)
         return self.md.render(text, env)
@@ -333,26 +359,24 @@ class HtmlRenderer:
             return escapeHtml(text)
         out = []
         pos = 0
-        i = 0
-        n = len(text)
-        while i < n:
-            c = text[i]
-            if c == "[" and text.startswith("[[", i):
+        target = self.ctx.target
+        for m in _FAST_REF.finditer(text):
+            i = m.start()
+            if i < pos:
+                continue
+            if m.group() == "[[":
                 hit = match_page_ref(text, i)
                 if hit is None:
                     return None
                 out.append(escapeHtml(text[pos:i]))
-                out.append(self.page_link(self.ctx.target(hit[1]), hit[1], env))
-                pos = i = hit[0]
-                continue
-            if c == "#":
+                out.append(self.page_link(target(hit[1]), hit[1], env))
+                pos = hit[0]
+            else:
                 hit = match_tag(text, i)
                 if hit is not None:
                     out.append(escapeHtml(text[pos:i]))
-                    out.append(self.page_link(self.ctx.target(hit[1]), f"#{hit[1]}", env, "tag"))
-                    pos = i = hit[0]
-                    continue
-            i += 1
+                    out.append(self.page_link(target(hit[1]), f"#{hit[1]}", env, "tag"))
+                    pos = hit[0]
         out.append(escapeHtml(text[pos:]))
         return "".join(out)
 
@@ -371,7 +395,9 @@ class HtmlRenderer:
         else:
             first = block.title if block.marker or block.priority or block.heading else lines[0]
         rest = [ln for k, ln in enumerate(lines[1:], 1) if block.line + k not in skip]
-        body = textwrap.dedent("\n".join(rest)) if rest else ""
+        body = "\n".join(rest)
+        if body and body[0] in " \t":
+            body = textwrap.dedent(body)
         if not first:
             return body
         if block.heading:
@@ -388,11 +414,7 @@ class HtmlRenderer:
         badges = []
         if block.marker:
             m = block.marker
-            checked = " checked" if m == "DONE" else ""
-            badges.append(
-                f'<span class="marker {m.lower()}"><input type="checkbox" disabled'
-                f'{checked} aria-label="{m}">{m}</span> '
-            )
+            badges.append(f'<span class="marker {m.lower()}">{m}</span> ')
         if block.priority:
             badges.append(
                 f'<span class="priority p-{block.priority.lower()}">{block.priority}</span> '
@@ -462,21 +484,20 @@ class HtmlRenderer:
         return "".join(out)
 
     def block_li(self, page: Page, block: Block, env: dict, ids: bool, cache=None) -> str:
-        anchor = f' id="{block_anchor(block)}"' if ids else ""
+        anchor = f' id="{block_anchor(block)}"' if ids and self.needs_anchor(page, block) else ""
         own = self.block_html(page, block, env)
         if cache is not None:
             cache[(page.name, block.index)] = own
-        content = f'<div class="block">{own}</div>'
         if not block.children:
-            return f"<li{anchor}>{content}</li>"
+            return f"<li{anchor}>{own}</li>"
         kids = self.outline(page, page.children(block), env, ids, cache)
         if block.collapsed:
-            return f"<li{anchor}><details><summary>{content}</summary>{kids}</details></li>"
-        return f"<li{anchor}>{content}{kids}</li>"
+            return f"<li{anchor}><details><summary>{own}</summary>{kids}</details></li>"
+        return f"<li{anchor}>{own}{kids}</li>"
 
-
-def _classes(*names: str) -> str:
-    return " ".join(n for n in names if n)
+    def needs_anchor(self, page: Page, block: Block) -> bool:
+        """Whether a block gets an id: one a ref, embed, backlink or item table links to."""
+        return bool(block.uuid or block.refs or (page.name, block.index) in self.cards)
 
 
 def block_anchor(block: Block) -> str:
@@ -489,4 +510,6 @@ def _prefix_first(html: str, prefix: str) -> str:
     m = re.match(r"<(p|h[1-6])>", html)
     if m:
         return html[: m.end()] + prefix + html[m.end() :]
+    if not html.startswith("<"):
+        return prefix + html
     return f"<p>{prefix}</p>" + html

@@ -18,6 +18,7 @@ readable and is injective, so two pages never share a file:
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from urllib.parse import quote
 
@@ -93,7 +94,13 @@ def quote_path(path: str) -> str:
 
 
 def relative(html: str, from_path: str) -> str:
-    """``html`` with every :data:`ROOT` made relative to the page at ``from_path``."""
+    """``html`` with every :data:`ROOT` made relative to the page at ``from_path`` (links
+    between pages of one folder are the bare file name: the most common case, kept short)."""
+    folder = posixpath.dirname(from_path)
+    if folder:
+        html = html.replace(ROOT + quote(folder, safe="/~-_.") + "/", "")
+    if folder.startswith(PAGES_DIR + "/"):
+        html = html.replace(ROOT + PAGES_DIR + "/", "../" * folder.count("/"))
     return html.replace(ROOT, root_prefix(from_path))
 
 
