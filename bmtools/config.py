@@ -41,11 +41,11 @@ def parse_config(text: str, file: str | None = CONFIG_PATH) -> tuple[Config, lis
     try:
         data = to_python(edn_format.loads(text))
     except Exception as exc:  # edn_format raises several unrelated types
-        line = _error_line(str(exc))
+        line = error_line(str(exc))
         return config, [
             Diagnostic(
                 "BM030",
-                f"config.edn could not be read ({_short(exc)}); using Logseq's defaults",
+                f"config.edn could not be read ({short_error(exc)}); using Logseq's defaults",
                 file,
                 line,
                 0,
@@ -112,11 +112,13 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def _short(exc: Exception) -> str:
+def short_error(exc: Exception) -> str:
+    """The first line of a reader's error message, bounded (for a one-line diagnostic)."""
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:160]
 
 
-def _error_line(message: str) -> int:
+def error_line(message: str) -> int:
+    """The line a reader's error message names (0 when it names none)."""
     m = re.search(r"line (\d+)", message)
     return int(m.group(1)) if m else 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bmtools.config import error_line, short_error, to_python
 from bmtools.model import BLOCK_REF, PAGE_REF, Block, Diagnostic, Page, Ref
 from bmtools.names import page_name
 
@@ -36,11 +37,11 @@ def parse_whiteboard(page: Page, text: str, diagnostics: list[Diagnostic]) -> No
     try:
         data = _plain(text)
     except Exception as exc:  # edn_format raises several unrelated types; deep nesting too
-        line = _line_of_error(str(exc))
+        line = error_line(str(exc))
         diagnostics.append(
             Diagnostic(
                 "BM023",
-                f"whiteboard could not be read as EDN ({_short(exc)}); it has no blocks",
+                f"whiteboard could not be read as EDN ({short_error(exc)}); it has no blocks",
                 page.file,
                 line,
                 0,
@@ -126,8 +127,6 @@ def shape_text(shape: dict) -> str:
 def _plain(text: str) -> Any:
     import edn_format  # 40 ms to import: only for graphs that have whiteboards
 
-    from bmtools.config import to_python
-
     return to_python(edn_format.loads(text))
 
 
@@ -149,15 +148,3 @@ class _LineIndex:
 
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:160]
-
-
-def _line_of_error(message: str) -> int:
-    import re
-
-    m = re.search(r"line (\d+)", message)
-    return int(m.group(1)) if m else 0
