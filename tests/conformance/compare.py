@@ -494,6 +494,8 @@ def _compare_page(cmp: Comparison, name: str, lpage: dict, bpage: dict, texts: d
                     lpar is not None and to_bm.get(lpar) == bb["parent"]
                 )
                 lval = None if lpar is None else lblocks[lpar]["content"].split("\n", 1)[0]
+                if lpar is not None and lblocks[lpar]["pre"]:
+                    lval = "(pre-block) " + lval
                 bpar = bb["parent"]
                 bval = None if bpar is None else bblocks[bpar]["content"].split("\n", 1)[0]
             else:
@@ -538,6 +540,8 @@ def _context(content: str, name: str) -> str:
         return "((uuid))"
     low = content.lower()
     n = name.lower()
+    if "](" in n:
+        return "#tag in a link label"  # the tag ran on into the link's "](…"
     lines = low.split("\n")
     fence = False
     begin = False
@@ -676,6 +680,14 @@ def classify(
         if b.startswith(a):
             return "block.content: bmtools' block goes on further"
         return "block.content: text differs"
+    if f == "block.parent":
+        if str(d.logseq).startswith("(pre-block) ") and d.bmtools is None:
+            return "block.parent: Logseq hangs it under the page-properties block"
+        if d.logseq is None:
+            return "block.parent: top level for Logseq only"
+        if d.bmtools is None:
+            return "block.parent: top level for bmtools only"
+        return "block.parent: another parent"
     if f == "page.title":
         a, b = str(d.logseq), str(d.bmtools)
         if a.lower() == b.lower():
@@ -726,10 +738,13 @@ def _ref_sites(view: dict) -> dict[str, str]:
     """Each referenced name → how the first block that refs it writes it."""
     out: dict[str, str] = {}
     for page in view["pages"].values():
+        file = page["file"] or ""
+        where = " in an .org page" if file.endswith(".org") else ""
+        where = " in a whiteboard" if file.endswith(".edn") else where
         for b in page["blocks"]:
             for name in b["refs"]:
                 if name not in out:
-                    out[name] = _context(b["content"], name)
+                    out[name] = _context(b["content"], name) + where
     return out
 
 
