@@ -33,40 +33,17 @@ def _names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-# The flat form of each model class is the tuple of its dataclass fields, in field order, as
-# ``attrgetter`` reads them (one C call) and the positional constructor takes them back. Fields
-# holding model objects or dates are converted by the functions named in _BLOCK_CODEC and
-# _PAGE_CODEC; every other field travels as it is, so a new plain field needs no change here.
-_REF_FIELDS = _names(Ref)
-_PROPERTY_FIELDS = _names(Property)
-_MACRO_FIELDS = _names(Macro)
-_BLOCK_FIELDS = _names(Block)
-_PAGE_FIELDS = _names(Page)
-_DIAG_FIELDS = _names(Diagnostic)
-_ref_tuple = attrgetter(*_REF_FIELDS)
-_prop_values = attrgetter(*_PROPERTY_FIELDS)
-_macro_tuple = attrgetter(*_MACRO_FIELDS)
-_block_values = attrgetter(*_BLOCK_FIELDS)
-_page_values = attrgetter(*_PAGE_FIELDS)
-_diag_values = attrgetter(*_DIAG_FIELDS)
-_PROP_REFS = _PROPERTY_FIELDS.index("refs")
+_ref_tuple = attrgetter(*_names(Ref))
+_macro_tuple = attrgetter(*_names(Macro))
+_diag_values = attrgetter(*_names(Diagnostic))
+# A Property travels as its fields with ``refs`` (converted) last, where the model has it.
+if _names(Property)[-1] != "refs":
+    raise ImportError("bmtools.parload expects Property.refs to be its last field")
+_prop_head = attrgetter(*_names(Property)[:-1])
 
 
-class _Memo:
-    """One page's codec context: shared objects once (by id) and the page's own properties."""
-
-    __slots__ = ("seen", "page_props")
-
-    def __init__(self) -> None:
-        self.seen: dict = {}
-        self.page_props: object = None
-
-
-# -- encoding ------------------------------------------------------------------------------
-
-
-def _prop(p: Property, memo: _Memo) -> tuple:
-    seen = memo.seen
+def _prop(p: Property, seen: dict) -> tuple:
+    """A Property as a tuple of its fields, once per object (``seen``: by id)."""
     t = seen.get(id(p))
     if t is None:
         refs = []
@@ -75,176 +52,145 @@ def _prop(p: Property, memo: _Memo) -> tuple:
             if rt is None:
                 rt = seen[id(r)] = _ref_tuple(r)
             refs.append(rt)
-        values = list(_prop_values(p))
-        values[_PROP_REFS] = refs
-        t = seen[id(p)] = tuple(values)
+        t = seen[id(p)] = (*_prop_head(p), refs)
     return t
 
 
-def _props(props, memo: _Memo) -> dict | list:
+def _props(props, seen: dict) -> dict | list:
     """A property dict or list, each Property as a tuple once (so sharing survives)."""
     if isinstance(props, dict):
-        return {k: _prop(p, memo) for k, p in props.items()}
-    return [_prop(p, memo) for p in props]
+        return {k: _prop(p, seen) for k, p in props.items()}
+    return [_prop(p, seen) for p in props]
 
 
-def _enc_block_props(props, memo: _Memo):
-    if props is EMPTY_MAP:
-        return None
-    if props is memo.page_props:
-        return 1
-    return _props(props, memo)
-
-
-def _enc_prop_seq(props, memo: _Memo):
-    return props if props is EMPTY else _props(props, memo)
-
-
-def _enc_refs(refs: list[Ref], memo: _Memo) -> list:
-    seen = memo.seen
-    if seen:
-        return [seen.get(id(r)) or _ref_tuple(r) for r in refs]
-    return list(map(_ref_tuple, refs))
-
-
-def _enc_macros(macros, memo: _Memo):
-    return macros if macros is EMPTY else list(map(_macro_tuple, macros))
-
-
-def _enc_ts(t: Timestamp | None, memo: _Memo) -> tuple | None:
-    return None if t is None else (t.date.toordinal(), t.time, t.repeater, t.line)
-
-
-def _enc_blocks(blocks: list[Block], memo: _Memo) -> list:
-    specials = _BLOCK_ENCODERS
-    out = []
-    for b in blocks:
-        values = list(_block_values(b))
-        for i, fn in specials:
-            values[i] = fn(values[i], memo)
-        out.append(values)
-    return out
-
-
-def _enc_page_props(props, memo: _Memo):
-    memo.page_props = props
-    return _props(props, memo)
-
-
-def _enc_day(day, memo: _Memo):
-    return None if day is None else day.toordinal()
-
-
-# -- decoding ------------------------------------------------------------------------------
-
-
-def _dprop(t: tuple, memo: _Memo) -> Property:
-    seen = memo.seen
+def _dprop(t: tuple, seen: dict) -> Property:
     p = seen.get(id(t))
     if p is None:
         refs = []
-        for rt in t[_PROP_REFS]:
+        for rt in t[-1]:
             r = seen.get(id(rt))
             if r is None:
                 r = seen[id(rt)] = Ref(*rt)
             refs.append(r)
-        values = list(t)
-        values[_PROP_REFS] = refs
-        p = seen[id(t)] = Property(*values)
+        p = seen[id(t)] = Property(*t[:-1], refs)
     return p
 
 
-def _dprops(props, memo: _Memo):
+def _dprops(props, seen: dict):
     if isinstance(props, dict):
-        return {k: _dprop(t, memo) for k, t in props.items()}
-    return [_dprop(t, memo) for t in props]
+        return {k: _dprop(t, seen) for k, t in props.items()}
+    return [_dprop(t, seen) for t in props]
 
 
-def _dec_block_props(eprops, memo: _Memo):
-    if eprops is None:
-        return EMPTY_MAP
-    if eprops == 1:
-        return memo.page_props
-    return _dprops(eprops, memo)
+def _ts(t: Timestamp) -> tuple:
+    return (t.date.toordinal(), t.time, t.repeater, t.line)
 
 
-def _dec_prop_seq(props, memo: _Memo):
-    return props if props is EMPTY else _dprops(props, memo)
+def _dts(t: tuple) -> Timestamp:
+    return Timestamp(_date(t[0]), t[1], t[2], t[3])
 
 
-def _dec_refs(refs: list, memo: _Memo) -> list[Ref]:
-    seen = memo.seen
-    if seen:
-        return [seen.get(id(rt)) or Ref(*rt) for rt in refs]
-    return list(starmap(Ref, refs))
-
-
-def _dec_macros(macros, memo: _Memo):
-    return macros if macros is EMPTY else list(starmap(Macro, macros))
-
-
-def _dec_ts(t: tuple | None, memo: _Memo) -> Timestamp | None:
-    return None if t is None else Timestamp(_date(t[0]), t[1], t[2], t[3])
-
-
-def _dec_blocks(blocks: list, memo: _Memo) -> list[Block]:
-    specials = _BLOCK_DECODERS
-    out = []
-    append = out.append
-    for values in blocks:
-        for i, fn in specials:
-            values[i] = fn(values[i], memo)
-        append(Block(*values))
-    return out
-
-
-def _dec_page_props(props, memo: _Memo):
-    memo.page_props = decoded = _dprops(props, memo)
-    return decoded
-
-
-def _dec_day(day, memo: _Memo):
-    return None if day is None else _date(day)
-
-
-# Field -> (encode, decode), in the order they must run: properties before the refs that share
-# their objects, the page's properties before the blocks (the pre-block's are the page's).
+# The flat form of a Block or Page is the tuple of its dataclass fields in field order; the
+# positional constructor takes it back. Fields holding model objects or dates have an encode
+# and a decode expression (``{v}`` is the value; ``seen`` maps ids to what was already
+# converted, so shared objects stay shared; ``page_props`` is the page's property dict), run
+# in the order listed: a block's properties before the refs that share their objects, the
+# page's properties before its blocks (the pre-block's are the page's). Every other field
+# travels as it is, so a new plain field needs no change here. The two functions per class are
+# generated from these (as dataclasses generates ``__init__``): no call per plain field.
 _BLOCK_CODEC = {
-    "properties": (_enc_block_props, _dec_block_props),
-    "invalid_properties": (_enc_prop_seq, _dec_prop_seq),
-    "ignored_properties": (_enc_prop_seq, _dec_prop_seq),
-    "refs": (_enc_refs, _dec_refs),
-    "macros": (_enc_macros, _dec_macros),
-    "scheduled": (_enc_ts, _dec_ts),
-    "deadline": (_enc_ts, _dec_ts),
+    "properties": (
+        "None if {v} is EMPTY_MAP else 1 if {v} is page_props else _props({v}, seen)",
+        "EMPTY_MAP if {v} is None else page_props if {v} == 1 else _dprops({v}, seen)",
+    ),
+    "invalid_properties": (
+        "{v} if {v} is EMPTY else _props({v}, seen)",
+        "{v} if {v} is EMPTY else _dprops({v}, seen)",
+    ),
+    "ignored_properties": (
+        "{v} if {v} is EMPTY else _props({v}, seen)",
+        "{v} if {v} is EMPTY else _dprops({v}, seen)",
+    ),
+    "refs": (
+        "[seen.get(id(r)) or _ref_tuple(r) for r in {v}] if seen else list(map(_ref_tuple, {v}))",
+        "[seen.get(id(r)) or Ref(*r) for r in {v}] if seen else list(starmap(Ref, {v}))",
+    ),
+    "macros": (
+        "{v} if {v} is EMPTY else list(map(_macro_tuple, {v}))",
+        "{v} if {v} is EMPTY else list(starmap(Macro, {v}))",
+    ),
+    "scheduled": ("None if {v} is None else _ts({v})", "None if {v} is None else _dts({v})"),
+    "deadline": ("None if {v} is None else _ts({v})", "None if {v} is None else _dts({v})"),
 }
 _PAGE_CODEC = {
-    "properties": (_enc_page_props, _dec_page_props),
-    "invalid_properties": (_enc_prop_seq, _dec_prop_seq),
-    "blocks": (_enc_blocks, _dec_blocks),
-    "journal_day": (_enc_day, _dec_day),
+    "properties": ("_props({v}, seen)", "_dprops({v}, seen)"),
+    "invalid_properties": ("_props({v}, seen)", "_dprops({v}, seen)"),
+    "blocks": ("_encode_blocks({v}, seen, page_props)", "_decode_blocks({v}, seen, page_props)"),
+    "journal_day": (
+        "None if {v} is None else {v}.toordinal()",
+        "None if {v} is None else _date({v})",
+    ),
 }
-_BLOCK_ENCODERS = [(_BLOCK_FIELDS.index(k), enc) for k, (enc, _) in _BLOCK_CODEC.items()]
-_BLOCK_DECODERS = [(_BLOCK_FIELDS.index(k), dec) for k, (_, dec) in _BLOCK_CODEC.items()]
-_PAGE_ENCODERS = [(_PAGE_FIELDS.index(k), enc) for k, (enc, _) in _PAGE_CODEC.items()]
-_PAGE_DECODERS = [(_PAGE_FIELDS.index(k), dec) for k, (_, dec) in _PAGE_CODEC.items()]
 
 
-def encode_page(page: Page) -> list:
-    """``page`` as nested lists/tuples of str, int, bool and None (``marshal``-able)."""
-    memo = _Memo()
-    values = list(_page_values(page))
-    for i, enc in _PAGE_ENCODERS:
-        values[i] = enc(values[i], memo)
-    return values
+_NAMESPACE: dict = {
+    "EMPTY": EMPTY,
+    "EMPTY_MAP": EMPTY_MAP,
+    "Block": Block,
+    "Macro": Macro,
+    "Page": Page,
+    "Ref": Ref,
+    "_date": _date,
+    "_dprops": _dprops,
+    "_dts": _dts,
+    "_macro_tuple": _macro_tuple,
+    "_props": _props,
+    "_ref_tuple": _ref_tuple,
+    "_ts": _ts,
+    "starmap": starmap,
+}
 
 
-def decode_page(values: list) -> Page:
+def _generate(cls: type, codec: dict[str, tuple[str, str]], prefix: str) -> tuple:
+    """``_encode_{prefix}s(objs, seen, page_props)`` (objects to a list of tuples) and
+    ``_decode_{prefix}s(rows, seen, page_props)`` (back), generated from ``cls``'s fields."""
+    names = _names(cls)
+    is_special = {names.index(k) for k in codec}
+    special = [(names.index(k), k, enc, dec) for k, (enc, dec) in codec.items()]
+    enc_lines = [f"def _encode_{prefix}s(objs, seen, page_props):", "    out = []"]
+    enc_lines.append("    for o in objs:")
+    for i, k, enc, _ in special:
+        enc_lines.append(f"        v{i} = " + enc.format(v=f"o.{k}"))
+        if k == "properties" and cls is Page:
+            enc_lines.append(f"        page_props = o.{k}")
+    values = [f"v{i}" if i in is_special else f"o.{n}" for i, n in enumerate(names)]
+    enc_lines.append(f"        out.append(({', '.join(values)},))")
+    enc_lines.append("    return out")
+    dec_lines = [f"def _decode_{prefix}s(rows, seen, page_props):", "    out = []"]
+    dec_lines.append("    for t in rows:")
+    for i, k, _, dec in special:
+        dec_lines.append(f"        v{i} = " + dec.format(v=f"t[{i}]"))
+        if k == "properties" and cls is Page:
+            dec_lines.append(f"        page_props = v{i}")
+    values = [f"v{i}" if i in is_special else f"t[{i}]" for i in range(len(names))]
+    dec_lines.append(f"        out.append({cls.__name__}({', '.join(values)}))")
+    dec_lines.append("    return out")
+    exec("\n".join(enc_lines + dec_lines), _NAMESPACE)  # our own field names, nothing read
+    return _NAMESPACE[f"_encode_{prefix}s"], _NAMESPACE[f"_decode_{prefix}s"]
+
+
+_encode_blocks, _decode_blocks = _generate(Block, _BLOCK_CODEC, "block")
+_encode_pages, _decode_pages = _generate(Page, _PAGE_CODEC, "page")
+
+
+def encode_page(page: Page) -> tuple:
+    """``page`` as nested tuples/lists of str, int, bool and None (``marshal``-able)."""
+    return _encode_pages((page,), {}, None)[0]
+
+
+def decode_page(t: tuple) -> Page:
     """The :class:`Page` that :func:`encode_page` flattened, sharing as the parser does."""
-    memo = _Memo()
-    for i, dec in _PAGE_DECODERS:
-        values[i] = dec(values[i], memo)
-    return Page(*values)
+    return _decode_pages((t,), {}, None)[0]
 
 
 def _diag(d: Diagnostic) -> tuple:
