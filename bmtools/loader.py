@@ -154,20 +154,7 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
         )
     page = Page(name=page_name(title), title=title, file=rel)
     if suffix.lower() == ORG_SUFFIX:
-        page.format = "org"
-        diagnostics.append(
-            Diagnostic(
-                "BM007",
-                "Org-mode file: listed, not read (bmtools reads Markdown)",
-                rel,
-                0,
-                0,
-                "info",
-                "org-file-not-read",
-            )
-        )
-        _finish_identity(page, config)
-        return page, diagnostics
+        page.format = "org"  # read by the Org line rules (bmtools.syntax.blocks.org)
     path = os.path.join(root, rel)  # os, not pathlib: 10k files, a few µs each
     try:
         data = read_regular(path, MAX_FILE_BYTES)

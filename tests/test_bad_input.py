@@ -117,10 +117,11 @@ def test_real_config_with_comments_sets_and_functions(tmp_path):
     assert graph.pages["a.b"].blocks[0].refs == []  # status is excluded from property pages
 
 
-def test_org_files_are_listed_not_read(tmp_path):
+def test_org_files_are_read_as_pages(tmp_path):
     graph = load(write_graph(tmp_path, {**GOOD, "pages/notes.org": "* TODO x"}))
-    assert ("BM007", "pages/notes.org") in codes(graph)
-    assert graph.pages["notes"].format == "org" and graph.pages["notes"].blocks == []
+    assert not [d for d in graph.diagnostics if d.file == "pages/notes.org"]
+    notes = graph.pages["notes"]
+    assert notes.format == "org" and [(b.title, b.marker) for b in notes.blocks] == [("x", "TODO")]
 
 
 def test_excluded_folders(tmp_path):

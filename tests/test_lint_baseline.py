@@ -38,54 +38,60 @@ def run(*args: str, cwd: Path):
 
 
 def info_graph(tmp_path: Path) -> Path:
-    """Three Org pages (BM007, info when selected) and one page with a BM105 warning."""
+    """Three pages of legacy multi-item blocks (BM408, info) and one with a BM105 warning."""
     return write(
         tmp_path / "g",
         {
-            "pages/a.org": "* one\n",
-            "pages/b.org": "* two\n",
-            "journals/2024_01_02.org": "* three\n",
+            "pages/a.md": LEGACY,
+            "pages/b.md": LEGACY,
+            "journals/2024_01_02.md": LEGACY,
             "pages/notes.md": "title:: Something else\n\n- a note\n",
         },
     )
 
 
+LEGACY = (
+    "- #milestone [[Prototype ready]]\n  Build the first working prototype.\n"
+    "  #milestone [[First customers]]\n  Reach ten paying customers.\n"
+)
+
+
 def test_info_findings_are_counted_not_listed_by_default(tmp_path):
     info_graph(tmp_path)
-    result = run("lint", "g", "--extend-select", "BM007", cwd=tmp_path)
+    result = run("lint", "g", cwd=tmp_path)
     lines = result.stdout.splitlines()
     assert result.exit_code == 0
-    assert not any("BM007" in line and "(info)" in line for line in lines)
+    assert not any("BM408" in line and "(info)" in line for line in lines)
     assert any(line.startswith("g/pages/notes.md:1:") and "BM105" in line for line in lines)
-    assert "+ 3 info findings hidden (BM007: 3); use --show-info or -v to list them" in lines
+    assert "+ 3 info findings hidden (BM408: 3); use --show-info or -v to list them" in lines
     assert lines[-1] == "Found 1 problem (1 warning)."
 
 
 def test_show_info_and_verbose_list_them(tmp_path):
     info_graph(tmp_path)
     for flag in ("--show-info", "-v"):
-        result = run("lint", "g", "--extend-select", "BM007", flag, cwd=tmp_path)
-        listed = [line for line in result.stdout.splitlines() if "BM007" in line]
+        result = run("lint", "g", flag, cwd=tmp_path)
+        listed = [line for line in result.stdout.splitlines() if "BM408" in line]
         assert len(listed) == 3 and all(line.endswith("(info)") for line in listed), flag
         assert "hidden" not in result.stdout
         assert result.stdout.splitlines()[-1] == "Found 4 problems (1 warning, 3 info)."
 
 
 def test_only_infos_hidden_still_passes(tmp_path):
-    write(tmp_path / "g", {"pages/a.org": "* one\n"})
-    result = run("lint", "g", "--extend-select", "BM007", cwd=tmp_path)
+    write(tmp_path / "g", {"pages/a.md": LEGACY})
+    result = run("lint", "g", cwd=tmp_path)
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "+ 1 info finding hidden (BM007: 1); use --show-info or -v to list them",
+        "+ 1 info finding hidden (BM408: 1); use --show-info or -v to list them",
         "All checks passed!",
     ]
 
 
 def test_machine_formats_carry_every_info(tmp_path):
     info_graph(tmp_path)
-    args = ("lint", "g", "--extend-select", "BM007", "--format")
+    args = ("lint", "g", "--format")
     data = json.loads(run(*args, "json", cwd=tmp_path).stdout)
-    assert sorted(d["code"] for d in data) == ["BM007"] * 3 + ["BM105"]
+    assert sorted(d["code"] for d in data) == ["BM105"] + ["BM408"] * 3
     sarif = json.loads(run(*args, "sarif", cwd=tmp_path).stdout)
     levels = sorted(r["level"] for r in sarif["runs"][0]["results"])
     assert levels == ["note", "note", "note", "warning"]
@@ -97,10 +103,10 @@ def test_machine_formats_carry_every_info(tmp_path):
 
 def test_hidden_line_groups_by_code_with_thousands():
     diags = [Diagnostic("BM408", "legacy", "p.md", i + 1, 1, "info") for i in range(1834)]
-    diags += [Diagnostic("BM007", "org", f"{i}.org", 0, 0, "info") for i in range(2)]
+    diags += [Diagnostic("BM023", "board", f"{i}.edn", 0, 0, "info") for i in range(2)]
     diags.append(Diagnostic("BM401", "missing", "p.md", 1, 1, "error"))
     assert hidden_infos(Report(diags).diagnostics) == (
-        "+ 1,836 info findings hidden (BM408: 1,834, BM007: 2); use --show-info or -v to list them"
+        "+ 1,836 info findings hidden (BM408: 1,834, BM023: 2); use --show-info or -v to list them"
     )
 
 

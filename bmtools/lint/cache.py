@@ -93,7 +93,6 @@ LOCAL_CODES = frozenset(
         "BM003",
         "BM004",
         "BM005",
-        "BM007",
         "BM020",
         "BM021",
         "BM022",

@@ -32,7 +32,6 @@ CODES: dict[str, str] = {
     "BM004": "binary_file",
     "BM005": "unclosed_code_fence",
     "BM006": "symlink_loop",
-    "BM007": "org_file_not_read",
     "BM008": "link_outside_graph",
     "BM009": "not_a_regular_file",
     "BM010": "duplicate_block_id",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from bmtools.model import Config, Diagnostic, Page
 from bmtools.syntax.blocks.body import set_page_property
 from bmtools.syntax.blocks.markdown import MARKDOWN, front_matter
+from bmtools.syntax.blocks.org import ORG, org_links
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
 from bmtools.syntax.blocks.state import OutlineState
 from bmtools.syntax.properties import make_property
@@ -26,7 +27,8 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
     """Fill ``page.blocks`` and the page-level properties from ``page.source``."""
     s = OutlineState(page, config, diagnostics)
     first = len(diagnostics)
-    run(s, MARKDOWN)
+    org = page.format == "org"
+    run(s, ORG if org else MARKDOWN)
     s.finish()
     if s.unclosed_fence > 0:
         diagnostics.insert(  # before what the blocks reported, as a reading of the whole page
@@ -54,6 +56,10 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
             st.excluded,
         )
         set_page_property(page, prop, source="directive")
+        if page.blocks and page.blocks[0].pre_block:
+            page.blocks[0].refs.extend(prop.refs)  # as a drawer's properties are
+    if org:
+        org_links(page)
 
 
 def run(s: OutlineState, ruler: Ruler) -> None:

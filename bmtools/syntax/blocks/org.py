@@ -1,0 +1,98 @@
+"""The line rules of an Org-mode page (``*.org``): the second rule list over the same state.
+
+As Logseq 0.10.15 reads an Org page (checked with its parser): a headline (``*``, ``**`` …)
+starts a block nested by its number of stars; every other line belongs to the block before it
+and keeps its indentation in the content; the lines before the first headline are the
+pre-block, whose ``#+KEY: value`` directives are the page properties (``#+TITLE:`` names the
+page); ``:PROPERTIES:`` drawers, ``SCHEDULED:``/``DEADLINE:``, task markers and priorities
+are read by the same body rules as in Markdown; a headline's trailing ``:tag1:tag2:`` are
+tags; a ``- `` line is text, not a block; ``#+BEGIN_X … #+END_X`` lines are opaque.
+References inside a line are Logseq's (``[[page]]``, ``#tag``, ``((uuid))``, embeds), with
+Org's ``[[target][label]]`` link read as a reference to ``target`` unless it is a URL.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bmtools.model import PAGE_REF, TAG, Page, Ref
+from bmtools.names import page_name
+from bmtools.syntax.blocks.body import title_line
+from bmtools.syntax.blocks.markdown import begin, directive, line_of_block
+from bmtools.syntax.blocks.ruler import LineRule, Ruler
+from bmtools.syntax.blocks.state import OutlineState
+
+_HEADLINE = re.compile(r"(\*+)(?:[ \t]+|$)")
+_HEADLINE_TAGS = re.compile(r"[ \t]+:((?:[^\s:]+:)+)[ \t]*$")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, file: … (not a page)
+
+
+def headline(s: OutlineState, k: int, text: str) -> int:
+    """``** Title``: a new block, child of the nearest earlier headline with fewer stars."""
+    m = _HEADLINE.match(text)
+    if m is None:
+        return 0
+    stars = len(m.group(1))
+    stack = s.stack
+    while stack and stack[-1][0] >= stars:
+        stack.pop()
+    parent = stack[-1][1] if stack else None
+    blocks = s.blocks
+    idx = len(blocks)
+    if parent is None:
+        level = 1
+    else:
+        up = blocks[parent]
+        level = up.level + 1
+        if up.children:
+            up.children.append(idx)  # type: ignore[attr-defined]
+        else:
+            up.children = [idx]
+    block = s.open_block(k, 0, level, parent, 0)  # continuation lines keep their indentation
+    stack.append((stars, idx))
+    col = m.end()
+    first = text[col:]
+    title_line(s, block, k, first, col)
+    tags = _HEADLINE_TAGS.search(first)
+    if tags is not None:
+        at = col + tags.start(1)
+        for name in tags.group(1).strip(":").split(":"):
+            block.refs.append(Ref(TAG, name.lower(), name, k + 1, at + 1))
+            at += len(name) + 1
+    return k + 1
+
+
+def org_links(page: Page) -> None:
+    """Org's ``[[target][label]]``: a reference to ``target`` (none for a URL). The inline
+    scanner reads Logseq's ``[[name]]``, so it saw ``target][label`` as one name: mend it."""
+    for block in page.blocks:
+        refs = block.refs
+        if not any("][" in r.text for r in refs if r.kind == PAGE_REF):
+            continue
+        kept = []
+        for r in refs:
+            if r.kind == PAGE_REF and "][" in r.text:
+                target = r.text.split("][", 1)[0].strip()
+                if not target or _URL.match(target):
+                    continue
+                r = Ref(PAGE_REF, page_name(target), target, r.line, r.col, r.property)
+            kept.append(r)
+        block.refs[:] = kept
+
+
+def text(s: OutlineState, k: int, text: str) -> int:
+    """Any other line: the pre-block's, or the next line of the block being read."""
+    line_of_block(s, k, text)
+    return k + 1
+
+
+ORG = Ruler(
+    [
+        LineRule("begin", begin, "#"),
+        LineRule("directive", directive, "#"),
+        LineRule("headline", headline, "*"),
+        LineRule("text", text),
+    ]
+)
+
+__all__ = ["ORG", "headline", "org_links", "text"]
