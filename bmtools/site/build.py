@@ -9,7 +9,7 @@ written, so its modification time stays), and refused when it would land outside
 folder (a symbolic link to elsewhere inside it). Files a previous build wrote that this
 build does not make are removed, and only those.
 
-Rendering is cached per page in ``.bmtools-site/cache`` inside the output folder: a page's
+Rendering is cached per page in ``.bmtools-site-cache.msgpack`` in the output folder: a page's
 HTML is re-rendered only when a page it shows changed (the page itself, pages it embeds or
 refers to, pages whose blocks refer to it) or the set of pages on the site changed.
 """
@@ -30,7 +30,9 @@ from bmtools.model import TAG, Graph, Page
 from bmtools.names import namespace_parents
 from bmtools.site import backlinks as bl
 from bmtools.site import business, search, urls
+from bmtools.site.assets import output_path as assets_output
 from bmtools.site.assets import read_asset
+from bmtools.site.cache import CACHE_FILE, BuildCache, digest, encode_cache, read_cache
 from bmtools.site.context import KIND_NAMESPACE, KIND_TAG, SiteContext
 from bmtools.site.html import Env, HtmlRenderer
 from bmtools.site.output import write_output
@@ -38,7 +40,7 @@ from bmtools.site.publish import published_names, why_nothing
 from bmtools.site.theme import SEARCH_SCRIPT, STYLESHEET, Theme, safe
 from bmtools.writer import UnsafePathError, inside
 
-MARKER = ".bmtools-site"
+MARKER = ".bmtools-site.json"
 MAX_SITEMAP_URLS = 50_000
 
 
@@ -133,7 +135,7 @@ def clean_output(out: Path) -> list[str]:
     for dirpath, dirnames, filenames in os.walk(out):
         for fn in filenames:
             rel = os.path.relpath(os.path.join(dirpath, fn), out).replace(os.sep, "/")
-            if rel != MARKER and not rel.startswith(".bmtools-site/") and rel not in previous:
+            if rel != MARKER and rel not in previous:
                 foreign.append(rel)
         for dn in dirnames:
             if os.path.islink(os.path.join(dirpath, dn)):
@@ -162,6 +164,12 @@ class Site:
     base_url: str | None
     biz: business.Business
     outputs: dict[str, bytes | None] = field(default_factory=dict)  # None: keep the file
+    cache: BuildCache = field(default_factory=BuildCache)
+    new_cache: BuildCache = field(default_factory=BuildCache)
+    sources: dict[str, str] = field(default_factory=dict)  # page name -> digest of its text
+    has_journals: bool = False
+    out: Path = Path(".")
+    rendered: int = 0
     content: dict[tuple[str, int], str] = field(default_factory=dict)  # block html cache
 
 
@@ -249,7 +257,19 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
     def link(name: str, title: str) -> str:
         return _link(site, name, title)
 
+    cache, new = site.cache, site.new_cache
     for name, path in sorted(ctx.paths.items()):
+        entries = index.get(name, [])
+        old = cache.pages.get(path)
+        refs_key = digest(new.site_key, *(f"{s}:{i}" for s, i in entries))
+        if old is not None and (site.out / path).is_file():
+            fingerprint = new.fingerprint(refs_key, old[1], site.sources)
+            if fingerprint == old[0]:
+                site.outputs[path] = None  # unchanged since the last build
+                new.pages[path] = old
+                for rel in old[2]:
+                    ctx.assets[rel] = assets_output(rel)
+                continue
         page = ctx.page_of(name)
         env = _env()
         if page is not None:
@@ -264,7 +284,6 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
             outline = props = artifact = ""
             title = gen.title
             kind = gen.kind
-        entries = index.get(name, [])
         back = bl.backlinks_html(ctx, entries, content, link) if entries else ""
         roadmap = site.biz.roadmaps.get(name)
         tags = [ctx.target(t) for t in page.tags] if page is not None else []
@@ -291,6 +310,13 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
             },
         )
         site.outputs[path] = urls.relative(html, path).encode("utf-8")
+        site.rendered += 1
+        deps = sorted({name} | env["deps"] | {src for src, _ in entries})
+        new.pages[path] = [
+            new.fingerprint(refs_key, deps, site.sources),
+            deps,
+            sorted(env["assets"]),
+        ]
 
 
 def _site_vars(site: Site, path: str) -> dict[str, Any]:
@@ -305,9 +331,7 @@ def _site_vars(site: Site, path: str) -> dict[str, Any]:
         "search_index": prefix + search.INDEX_FILE,
         "all_pages": prefix + "all-pages.html",
         "journals": prefix + "journals.html",
-        "has_journals": any(
-            site.ctx.graph.pages[n].journal_day is not None for n in site.ctx.published
-        ),
+        "has_journals": site.has_journals,
     }
 
 
@@ -361,10 +385,20 @@ def _index_outputs(site: Site) -> None:
     for name in sorted(ctx.paths):
         page = ctx.page_of(name)
         title = ctx.title_of(name)
-        text = search.page_text(page) if page is not None else title
-        entries.append(
-            [title, urls.quote_path(ctx.paths[name]), _description(page, ""), search.words(text)]
-        )
+        key = digest(site.sources.get(name, ""), ctx.paths[name], title)
+        cached = site.cache.search.get(name)
+        if cached is not None and cached[0] == key:
+            entry = cached[1]
+        else:
+            text = search.page_text(page) if page is not None else title
+            entry = [
+                title,
+                urls.quote_path(ctx.paths[name]),
+                _description(page, ""),
+                search.words(text),
+            ]
+        site.new_cache.search[name] = [key, entry]
+        entries.append(entry)
     site.outputs[search.INDEX_FILE] = search.index_js(entries)
     site.outputs[f"{urls.STATIC_DIR}/{STYLESHEET}"] = site.theme.static(STYLESHEET).encode()
     site.outputs[f"{urls.STATIC_DIR}/{SEARCH_SCRIPT}"] = site.theme.static(SEARCH_SCRIPT).encode()
@@ -471,6 +505,13 @@ def build_site(
         base_url,
         biz,
     )
+    site.out = out_path
+    site.has_journals = any(graph.pages[n].journal_day is not None for n in published)
+    site.sources = {n: digest(graph.pages[n].source) for n in published}
+    site.cache = read_cache(out_path) if previous else BuildCache()
+    site.new_cache.site_key = _site_key(site, theme, everything)
+    if site.cache.site_key != site.new_cache.site_key:
+        site.cache = BuildCache(search=site.cache.search)
     index = bl.backlink_index(ctx)
     _page_outputs(site, index)
     _index_outputs(site)
@@ -482,9 +523,35 @@ def build_site(
             site.outputs[dest] = read_asset(graph.root, src)
         except OSError as exc:
             result.problems.append(f"{src}: not copied ({exc.strerror or exc})")
+    site.outputs[CACHE_FILE] = encode_cache(site.new_cache)
     _write(out_path, site, previous, result, svg_keys)
     result.removed = removed_first + result.removed
     return result
+
+
+def _site_key(site: Site, theme: Theme, everything: bool) -> str:
+    """Everything every page shows besides the pages it reads (see bmtools.site.cache)."""
+    from bmtools import __version__
+
+    ctx = site.ctx
+    graph = ctx.graph
+    shown = [
+        (n, p, ctx.title_of(n), sorted(graph.pages[n].tags) if n in ctx.published else "")
+        for n, p in sorted(ctx.paths.items())
+    ]
+    classes = json.dumps(site.biz.mm.to_dict()["classes"], sort_keys=True, default=str)
+    return digest(
+        __version__,
+        everything,
+        site.title,
+        site.base_url,
+        site.today,
+        theme.digest(),
+        json.dumps(graph.config.raw, sort_keys=True, default=str),
+        json.dumps(shown, ensure_ascii=False),
+        classes,
+        sorted(site.biz.roadmaps),
+    )
 
 
 def _read_state(out: Path) -> dict:
@@ -497,6 +564,11 @@ def _read_state(out: Path) -> dict:
 
 def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    for folder in sorted({posixpath.dirname(rel) for rel in site.outputs} - {""}):
+        try:
+            inside(out, folder)  # a folder that leads out of the site: nothing is written
+        except UnsafePathError as exc:
+            raise SiteError(f"{out}: refusing to write into {folder}: {exc}") from exc
     for rel, data in sorted(site.outputs.items()):
         if data is None:
             continue

@@ -140,6 +140,9 @@ def artifact_section(r: HtmlRenderer, biz: Business, page: Page, env: dict) -> s
     names = [artifact_name(page)] + ([spec.metamodel_id] if spec.metamodel_id else [])
     found = [ctx.graph.resolve(e["title"]) for e in examples_of(ctx.graph, *names)]
     examples = [p for p in found if p is not None and p.name in ctx.published]
+    deps = env.setdefault("deps", set())
+    deps.update(ex.name for ex in examples)
+    deps.update(c.name for c in classes)
     out.append('<h2 id="examples">Examples</h2>')
     if not examples:
         out.append("<p>No published example.</p>")

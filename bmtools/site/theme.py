@@ -56,6 +56,21 @@ class Theme:
         template = self.env.get_template(f"{THEME_DIR}/{TEMPLATES[kind]}")
         return template.render(**context)
 
+    def digest(self) -> str:
+        """A digest of every theme file this build uses (shipped or the user's)."""
+        import hashlib
+
+        h = hashlib.blake2b(digest_size=16)
+        names = [f"{THEME_DIR}/{n}" for n in ("base.html.j2", *TEMPLATES.values())]
+        names += [f"{THEME_DIR}/{STYLESHEET}", f"{THEME_DIR}/{SEARCH_SCRIPT}"]
+        for name in names:
+            try:
+                source, filename, _ = self.loader.get_source(self.env, name)
+            except Exception:  # a missing template fails later, where it is used
+                continue
+            h.update(f"{name}\0{filename}\0{source}\0".encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
     def static(self, name: str) -> str:
         """The text of a static file of the theme (stylesheet, search script)."""
         source, _, _ = self.loader.get_source(self.env, f"{THEME_DIR}/{name}")

@@ -1,0 +1,108 @@
+"""Rebuilding a site after an edit writes only the files whose bytes changed, and renders
+only the pages that show the edited page; the result equals a fresh build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import bmtools
+from bmtools.site import build_site, urls
+from tests.conftest import write_graph
+
+PUBLIC = "{:publishing/all-pages-public? true :file/name-format :triple-lowbar}\n"
+TODAY = dt.date(2026, 11, 22)
+FILES = {
+    "pages/a.md": "- the text of a\n- more of a\n",
+    "pages/refers.md": "- a link to [[a]]\n",
+    "pages/embeds.md": "- {{embed [[a]]}}\n",
+    "pages/other.md": "- unrelated [[refers]]\n",
+    "pages/ns___child.md": "- a child page\n",
+}
+
+
+def build(root: Path, out: Path):
+    return build_site(bmtools.load_graph(root), out, today=TODAY)
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and not p.name.startswith(".bmtools-site")
+    }
+
+
+def test_unchanged_graph_writes_nothing(tmp_path):
+    root = write_graph(tmp_path / "g", FILES, PUBLIC)
+    out = tmp_path / "out"
+    first = build(root, out)
+    assert len(first.written) == first.files
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    again = build(root, out)
+    assert again.written == [] and again.removed == []
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.html")} == mtimes
+
+
+def test_one_page_edit_writes_that_page_and_its_embedders_and_the_index(tmp_path):
+    root = write_graph(tmp_path / "g", FILES, PUBLIC)
+    out = tmp_path / "out"
+    build(root, out)
+    (root / "pages" / "a.md").write_text("- the new text of a\n- more of a\n")
+    result = build(root, out)
+    assert set(result.written) == {
+        urls.page_path("a"),
+        urls.page_path("embeds"),
+        "search-index.js",
+        "all-pages.html",  # a's summary is its first line
+        ".bmtools-site-cache.msgpack",
+    }
+    assert "the new text of a" in (out / urls.page_path("embeds")).read_text()
+    fresh = tmp_path / "fresh"
+    build(root, fresh)
+    assert files_of(out) == files_of(fresh)
+
+
+def test_a_new_reference_updates_the_target_backlinks_only(tmp_path):
+    root = write_graph(tmp_path / "g", FILES, PUBLIC)
+    out = tmp_path / "out"
+    build(root, out)
+    (root / "pages" / "other.md").write_text("- unrelated [[refers]]\n- and now [[a]]\n")
+    result = build(root, out)
+    assert set(result.written) == {
+        urls.page_path("other"),
+        urls.page_path("a"),
+        "search-index.js",
+        ".bmtools-site-cache.msgpack",
+    }
+    assert "3 linked references" in (out / urls.page_path("a")).read_text()
+    fresh = tmp_path / "fresh"
+    build(root, fresh)
+    assert files_of(out) == files_of(fresh)
+
+
+def test_page_added_and_removed(tmp_path):
+    root = write_graph(tmp_path / "g", FILES, PUBLIC)
+    out = tmp_path / "out"
+    build(root, out)
+    (root / "pages" / "new.md").write_text("- brand new [[a]]\n")
+    os.remove(root / "pages" / "ns___child.md")
+    result = build(root, out)
+    assert urls.page_path("new") in result.written
+    assert set(result.removed) == {urls.page_path("ns/child"), urls.page_path("ns")}
+    fresh = tmp_path / "fresh"
+    build(root, fresh)
+    assert files_of(out) == files_of(fresh)
+
+
+def test_a_damaged_cache_means_a_full_build_with_the_same_result(tmp_path):
+    root = write_graph(tmp_path / "g", FILES, PUBLIC)
+    out = tmp_path / "out"
+    build(root, out)
+    (out / ".bmtools-site-cache.msgpack").write_bytes(b"\x00garbage")
+    (root / "pages" / "a.md").write_text("- changed\n")
+    build(root, out)
+    fresh = tmp_path / "fresh"
+    build(root, fresh)
+    assert files_of(out) == files_of(fresh)
