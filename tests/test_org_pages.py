@@ -125,3 +125,15 @@ def test_org_journals_and_refs_into_org_pages_resolve(tmp_path):
     assert day.blocks[1].parent == 0
     found = {d.code for d in lint_graph(graph, Settings(select=["BM101", "BM102", "BM103"]))}
     assert "BM103" not in found  # ((…a002)) is the id of an Org block
+
+
+def test_a_deeper_first_headline_hangs_under_the_page_properties(tmp_path):
+    about = "#+TITLE: About\n\n** Hi there\n*** deeper\n* top again\n** under top\n"
+    root = write_graph(tmp_path / "g", {"pages/about.org": about}, "{}\n")
+    page = load(root).pages["about"]
+    parents = [
+        (b.content.split("\n")[0], None if b.parent is None else page.blocks[b.parent].title)
+        for b in page.blocks
+    ]
+    assert [p for _, p in parents] == [None, "", "Hi there", None, "top again"]
+    assert page.blocks[1].parent == 0 and page.blocks[0].pre_block

@@ -28,16 +28,19 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, file: … (no
 
 
 def headline(s: OutlineState, k: int, text: str) -> int:
-    """``** Title``: a new block, child of the nearest earlier headline with fewer stars."""
+    """``** Title``: a new block, child of the nearest earlier headline with fewer stars (the
+    page-properties block counts as one star: a first ``**`` headline is its child)."""
     m = _HEADLINE.match(text)
     if m is None:
         return 0
     stars = len(m.group(1))
     stack = s.stack
+    blocks = s.blocks
+    if len(blocks) == 1 and blocks[0].pre_block and not stack:
+        stack.append((1, 0))  # the page-properties block stands where a '*' headline would
     while stack and stack[-1][0] >= stars:
         stack.pop()
     parent = stack[-1][1] if stack else None
-    blocks = s.blocks
     idx = len(blocks)
     if parent is None:
         level = 1
