@@ -1,6 +1,7 @@
 """## What it does
 Reports mojibake: UTF-8 text that was decoded once as Mac Roman, Latin-1 or Windows-1252 and
-saved again, like `üßø` for the emoji `🧿` (a page exported on a Mac) or `cafÃ©` for `café`.
+saved again, like `üßø` for the emoji `🧿` (a page exported on a Mac; the first
+character is Mac Roman's Apple logo, U+F8FF, invisible in most fonts) or `cafÃ©` for `café`.
 
 ## Why is this bad?
 The page shows garbage instead of the emoji or accented letters, page names built from it
@@ -8,7 +9,7 @@ do not match, and every further save makes the damage harder to undo.
 
 ## Example
 ```markdown
-- ## üîç Definition
+- ## üîç Definition
 ```
 
 Use instead:
