@@ -26,7 +26,7 @@ class _Handler(SimpleHTTPRequestHandler):
         root = os.path.realpath(self.directory)
         real = os.path.realpath(local)
         if real != root and not real.startswith(root + os.sep):
-            return os.path.join(root, "\x00missing")
+            return os.path.join(root, ".bmtools-refused", "missing")  # a 404
         return local
 
     def list_directory(self, path):  # type: ignore[override]
