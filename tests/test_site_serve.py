@@ -7,7 +7,6 @@ import datetime as dt
 import http.client
 import threading
 import time
-from pathlib import Path
 
 import bmtools
 from bmtools.site import build_site
