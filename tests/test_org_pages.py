@@ -137,3 +137,18 @@ def test_a_deeper_first_headline_hangs_under_the_page_properties(tmp_path):
     ]
     assert [p for _, p in parents] == [None, "", "Hi there", None, "top again"]
     assert page.blocks[1].parent == 0 and page.blocks[0].pre_block
+
+
+def test_a_headline_that_opens_a_drawer_holds_its_properties(tmp_path):
+    """`** :PROPERTIES:` (seen in Logseq's own docs): the headline line starts the drawer."""
+    text = (
+        "* Parent\n** :PROPERTIES:\n:id: 6571f2d0-0000-4000-8000-00000000b001\n:END:\n"
+        "3. Time tracker\n"
+    )
+    md = "- see {{embed ((6571f2d0-0000-4000-8000-00000000b001))}}\n"
+    root = write_graph(tmp_path / "g", {"pages/t.org": text, "pages/m.md": md}, "{}\n")
+    graph = load(root)
+    block = graph.pages["t"].blocks[1]
+    assert block.uuid == "6571f2d0-0000-4000-8000-00000000b001" and block.parent == 0
+    assert {k: p.value for k, p in block.properties.items()} == {"id": block.uuid}
+    assert [d.code for d in lint_graph(graph, Settings(select=["BM102", "BM103"]))] == []

@@ -17,7 +17,7 @@ import re
 
 from bmtools.model import PAGE_REF, TAG, Page, Ref
 from bmtools.names import page_name
-from bmtools.syntax.blocks.body import title_line
+from bmtools.syntax.blocks.body import ORG_DRAWER_START, body, title_line
 from bmtools.syntax.blocks.markdown import begin, directive, line_of_block
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
 from bmtools.syntax.blocks.state import OutlineState
@@ -55,6 +55,10 @@ def headline(s: OutlineState, k: int, text: str) -> int:
     stack.append((stars, idx))
     col = m.end()
     first = text[col:]
+    if ORG_DRAWER_START.match(first):  # '** :PROPERTIES:': the drawer starts on the headline
+        block.content = first
+        body(s, k, first, col, ":")
+        return k + 1
     title_line(s, block, k, first, col)
     tags = _HEADLINE_TAGS.search(first)
     if tags is not None:
