@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
+from typing import Any, NoReturn
 
 import click
 
 from bmtools import __version__
-from bmtools.loader import GraphRootError, load_graph
-from bmtools.model import Graph
+from bmtools.cliopts import (
+    EXIT_FAILURE,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_PIPE_CLOSED,
+    common_options,
+    emit,
+    exit_codes,
+    format_option,
+    graph_argument,
+    graph_path,
+    graph_then,
+    load,
+    output_option,
+)
+from bmtools.loader import GraphRootError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+__all__ = ["EXIT_FAILURE", "EXIT_FINDINGS", "EXIT_OK", "graph_path", "load", "main"]
 
 
 class BmtoolsGroup(click.Group):
@@ -32,12 +48,31 @@ class BmtoolsGroup(click.Group):
             _register(module)
         return sorted(self.commands)
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """click's main, then a flush of what is still buffered for stdout: a reader that
+        stopped early (``| head``) ends the run quietly with 141, even at that last flush."""
+        try:
+            result = super().main(*args, **kwargs)
+        except SystemExit:
+            _flush_stdout()
+            raise
+        _flush_stdout()
+        return result
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:  # `bmtools --help | head -1` writes while parsing
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _pipe_closed()
+
     def invoke(self, ctx: click.Context):
         _escape_unencodable_output()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            _pipe_closed()
         except GraphRootError as exc:
             click.echo(f"bmtools: error: {exc}", err=True)
             ctx.exit(EXIT_FAILURE)
@@ -50,6 +85,31 @@ class BmtoolsGroup(click.Group):
                 err=True,
             )
             ctx.exit(EXIT_FAILURE)
+
+
+def _pipe_closed() -> NoReturn:
+    """Python's documented recipe for SIGPIPE: whatever is still buffered goes to /dev/null
+    (so the interpreter's last flush cannot fail), and the run ends with 141 and no message,
+    as a shell reports `cat` cut off by `| head`; 141, not 0, so that `set -o pipefail`
+    never takes a cut-off run of `bmtools lint` for a clean one."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass  # not a real file (click's test runner): nothing is left to flush
+    os.close(devnull)
+    raise click.exceptions.Exit(EXIT_PIPE_CLOSED)
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        try:
+            _pipe_closed()
+        except click.exceptions.Exit as exc:
+            raise SystemExit(exc.exit_code) from None
 
 
 def _escape_unencodable_output() -> None:
@@ -65,72 +125,58 @@ def _escape_unencodable_output() -> None:
                 pass
 
 
-def graph_path(ctx: click.Context | None, param: click.Parameter | None, value: str) -> str:
-    """The graph root a command's PATH names (itself, or the graph its bmtools.toml names);
-    a folder that is no Logseq graph is an error (exit 2). Also a click callback."""
-    from bmtools.lint.settings import graph_folder
+CONVENTIONS = """Every command names the graph by its first argument, PATH (default: the
+current folder; a folder whose bmtools.toml names a graph stands for it), accepts -q/--quiet
+and --color/--no-color (NO_COLOR is honoured), and says 'wrote FILE' on stderr for each
+-o FILE. A run whose reader closes the output early (bmtools lint | head) ends quietly.
 
-    return graph_folder(value)
-
-
-def load(path: str, quiet: bool = False) -> Graph:
-    graph = load_graph(graph_path(None, None, path))
-    if not quiet:
-        for d in graph.diagnostics:
-            if d.severity != "info":
-                click.echo(str(d), err=True)
-    return graph
+Exit status: 0 ok; 1 findings or problems (each command's --help says which); 2 usage error
+or failure; 141 the reader of the output closed it early."""
 
 
-path_argument = click.argument("path", default=".", type=click.Path(file_okay=False))
-
-
-@click.group(cls=BmtoolsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=BmtoolsGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=CONVENTIONS,
+)
 @click.version_option(__version__, prog_name="bmtools")
 def main() -> None:
     """Read, lint, render and run Logseq graphs of business-model artifacts."""
 
 
-@main.command("graph")
-@path_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "graphml", "gexf", "dot"]),
-    default="json",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+READ_FAILURE = "usage error, or PATH is no readable Logseq graph"
+
+
+@main.command("graph", epilog=exit_codes("written", None, READ_FAILURE + ", or FILE not written"))
+@graph_argument
+@format_option(["json", "graphml", "gexf", "dot"], "json")
+@output_option()
 @click.option("--blocks", is_flag=True, help="Add a node per block (large graphs get big).")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
-def graph_command(path: str, fmt: str, output: str | None, blocks: bool, quiet: bool) -> None:
+@common_options()
+def graph_command(
+    path: str, fmt: str, output: str | None, blocks: bool, quiet: bool, color: bool | None
+) -> None:
     """Export the page graph (Gephi: gexf/graphml, Graphviz: dot)."""
     from bmtools.graph import to_networkx
     from bmtools.readwrite import FORMATS
-    from bmtools.writer import write_bytes
 
     G = to_networkx(load(path, quiet), blocks=blocks)
     if output:
-        import io
-
         buf = io.BytesIO()
         FORMATS[fmt](G, buf)
-        write_bytes(output, buf.getvalue())
-        click.echo(
-            f"wrote {output}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", err=True
-        )
+        size = f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges"
+        emit(buf.getvalue(), output, quiet=quiet, detail=size)
     else:
         FORMATS[fmt](G, sys.stdout.buffer)
         sys.stdout.flush()
 
 
-@main.command("stats")
-@path_argument
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@main.command("stats", epilog=exit_codes("counted", None, READ_FAILURE))
+@graph_argument
+@format_option(["text", "json"], "text")
 @click.option("--top", default=10, show_default=True, help="How many most-linked pages.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
-def stats_command(path: str, fmt: str, top: int, quiet: bool) -> None:
+@common_options()
+def stats_command(path: str, fmt: str, top: int, quiet: bool, color: bool | None) -> None:
     """Count pages, journals, blocks, refs, orphans and missing pages."""
     from bmtools.graph import to_networkx
     from bmtools.inspect import format_stats, graph_stats
@@ -142,21 +188,18 @@ def stats_command(path: str, fmt: str, top: int, quiet: bool) -> None:
     )
 
 
-@main.command("show")
-@click.argument("path", type=click.Path(file_okay=False))
-@click.argument("page", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
-def show_command(path: str, page: str | None, fmt: str, quiet: bool) -> None:
+@main.command("show", epilog=exit_codes("shown", "no page of that name", READ_FAILURE))
+@graph_then(("PAGE", "page"))
+@format_option(["text", "json"], "text")
+@common_options()
+def show_command(path: str, page: str, fmt: str, quiet: bool, color: bool | None) -> None:
     """Show one page: title, file, properties, outline and backlinks.
 
-    With one argument, PATH is the current directory and the argument is the page.
+    PATH may be left out: with one argument, it is the page, in the current folder's graph.
     """
     from bmtools.graph import to_networkx
     from bmtools.inspect import format_page_view, page_view
 
-    if page is None:
-        path, page = ".", path
     graph = load(path, quiet)
     found = graph.resolve(page)
     if found is None:

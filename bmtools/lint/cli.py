@@ -9,11 +9,23 @@ from pathlib import Path
 
 import click
 
-from bmtools.cli import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK
+from bmtools.cliopts import (
+    EXIT_FAILURE,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    common_options,
+    emit,
+    exit_codes,
+    format_option,
+    graph_argument,
+    load,
+    output_option,
+    use_color,
+)
 from bmtools.lint.formats import FORMATS, Report, render
 from bmtools.lint.registry import all_rules, get_rule
 from bmtools.lint.selector import SelectorError, split_codes
-from bmtools.lint.settings import ConfigError, graph_folder, lint_path
+from bmtools.lint.settings import ConfigError, lint_path
 from bmtools.loader import GraphRootError
 
 PROGRESS_MIN_FILES = 2000
@@ -30,16 +42,18 @@ def exit_code(diagnostics, strict: bool) -> int:
     return EXIT_OK
 
 
-def _emit(text: str, output: str | None, color: bool | None = None) -> None:
-    if output:
-        from bmtools.writer import write_text
-
-        write_text(output, text)
-    else:
-        click.echo(text, nl=False, color=color)
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-@click.command("lint")
+LINT_EXIT = exit_codes(
+    "no finding that fails (with --exit-zero: always)",
+    "findings that fail: errors, and warnings too with --strict; with --diff, fixes to show",
+    "usage error, bad configuration, selector or baseline, or a PATH in no Logseq graph",
+)
+
+
+@click.command("lint", epilog=LINT_EXIT)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--select",
@@ -56,15 +70,8 @@ def _emit(text: str, output: str | None, color: bool | None = None) -> None:
     metavar="CODES",
     help="Rules to enable on top of the selected ones.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@format_option(FORMATS, "text")
+@output_option()
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (atomically, in place).")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply (or show) unsafe fixes.")
@@ -76,7 +83,6 @@ def _emit(text: str, output: str | None, color: bool | None = None) -> None:
     envvar="BMTOOLS_CACHE_DIR",
     help="Where lint caches live (default: the user's cache directory).",
 )
-@click.option("--color/--no-color", default=None, help="Colour (default: on a terminal).")
 @click.option("--statistics", is_flag=True, help="Count the findings per rule instead.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings.")
 @click.option(
@@ -102,6 +108,10 @@ def _emit(text: str, output: str | None, color: bool | None = None) -> None:
     metavar="FILE",
     help="Write every finding to FILE as the baseline (then nothing fails).",
 )
+@common_options(
+    colour=True,
+    quiet_help="Print the findings and errors only: no progress, 'wrote FILE' or baseline notes.",
+)
 def lint_command(
     paths,
     select,
@@ -122,6 +132,7 @@ def lint_command(
     show_info,
     baseline,
     write_baseline,
+    quiet,
 ):
     """Check graphs (or some of their files) against the rules; exit 1 on findings.
 
@@ -145,10 +156,9 @@ def lint_command(
             click.echo(f"bmtools: error: {exc}", err=True)
             sys.exit(EXIT_FAILURE)
 
-    tty = sys.stdout.isatty() and not output
     bar = None
     progress = None
-    if fmt == "text" and sys.stderr.isatty():
+    if fmt == "text" and sys.stderr.isatty() and not quiet:
         bar_state = {"bar": None}
 
         def progress(code, pages):  # one step per rule, on long runs only
@@ -186,8 +196,8 @@ def lint_command(
         click.echo(f"bmtools: {why}", err=True)
     if diff:
         text = "".join(result.diffs)
-        _emit(text, output)
-        if fmt == "text" and not output and result.fixed:
+        emit(text, output, quiet=quiet, detail=_plural(len(result.diffs), "diff"))
+        if fmt == "text" and not output and result.fixed and not quiet:
             n = result.fixed
             click.echo(f"Would fix {n} problem{'s' if n != 1 else ''}.", err=True)
         sys.exit(EXIT_FINDINGS if result.diffs else EXIT_OK)
@@ -195,7 +205,13 @@ def lint_command(
     if write_baseline or known is not None:
         try:
             found, accepted = _apply_baseline(
-                found, known, baseline, write_baseline, paths, (select, ignore, extend_select)
+                found,
+                known,
+                baseline,
+                write_baseline,
+                paths,
+                (select, ignore, extend_select),
+                quiet,
             )
         except (ConfigError, SelectorError) as exc:
             click.echo(f"bmtools: error: {exc}", err=True)
@@ -209,16 +225,14 @@ def lint_command(
         found,
         files_checked=result.files_checked,
         fixed=result.fixed,
-        color=tty if color is None else color,
+        color=use_color(color, output),
         unsafe_fixes=unsafe_fixes,
         show_info=show_info or verbose,
         baselined=accepted if (write_baseline or known is not None) else None,
         fingerprints=fingerprints,
     )
-    if statistics and fmt == "text":
-        _emit(_statistics(found), output)
-    else:
-        _emit(render(fmt, report), output, report.color)
+    text = _statistics(found) if statistics and fmt == "text" else render(fmt, report)
+    emit(text, output, quiet=quiet, color=report.color, detail=_plural(len(found), "finding"))
     sys.exit(EXIT_OK if exit_zero else exit_code(found, strict))
 
 
@@ -262,7 +276,7 @@ def _scope(paths: list[str], options: tuple):
     return in_scope
 
 
-def _apply_baseline(found, known, read_from, write_to, paths, options):
+def _apply_baseline(found, known, read_from, write_to, paths, options, quiet=False):
     """(the findings to report, how many the baseline accepted); writes the baseline with
     --write-baseline and tells on stderr what it wrote or which known findings are gone."""
     from bmtools.lint import baseline as bl
@@ -272,11 +286,12 @@ def _apply_baseline(found, known, read_from, write_to, paths, options):
         base = Path(write_to).resolve().parent
         kept = [e for e in bl.existing(write_to) if not in_scope(e, base)]
         n = bl.write(write_to, found, kept)
-        click.echo(f"bmtools: wrote {n:,} finding{'s' if n != 1 else ''} to {write_to}", err=True)
+        if not quiet:
+            click.echo(f"bmtools: wrote {_plural(n, 'finding')} to {write_to}", err=True)
         return [], len(found)
     base = Path(read_from).resolve().parent
     outcome = bl.apply(known, found, base, lambda e: in_scope(e, base))
-    if outcome.fixed:
+    if outcome.fixed and not quiet:
         n = outcome.fixed_count
         click.echo(
             f"bmtools: {n:,} finding{'s' if n != 1 else ''} of the baseline "
@@ -306,9 +321,10 @@ def _statistics(diagnostics) -> str:
     )
 
 
-@click.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_command(fmt):
+@click.command("rules", epilog=exit_codes("listed", None, "usage error"))
+@format_option(["text", "json"], "text")
+@common_options()
+def rules_command(fmt, quiet, color):
     """List every rule: code, name, default severity, on/off by default, summary."""
     rules = all_rules()
     if fmt == "json":
@@ -324,9 +340,10 @@ def rules_command(fmt):
         click.echo(f"  {r.code}  {r.name:<28} {r.severity:<8}{state:<4}{fix:<4} {r.summary}")
 
 
-@click.command("rule")
+@click.command("rule", epilog=exit_codes("explained", None, "usage error, or no rule CODE"))
 @click.argument("code")
-def rule_command(code):
+@common_options()
+def rule_command(code, quiet, color):
     """Explain one rule (CODE or name): what it does, why, a bad and a good example."""
     r = get_rule(code)
     if r is None:
@@ -341,15 +358,21 @@ def rule_command(code):
     click.echo(r.doc)
 
 
-@click.command("metamodel")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def metamodel_command(path, fmt):
-    """Print the effective metamodel: classes with their fields, artifact pages."""
-    from bmtools.loader import load_graph
+@click.command(
+    "metamodel",
+    epilog=exit_codes("printed", None, "usage error, or PATH is no readable Logseq graph"),
+)
+@graph_argument
+@format_option(["text", "json"], "text")
+@common_options()
+def metamodel_command(path, fmt, quiet, color):
+    """Print the effective metamodel: classes with their fields, artifact pages.
+
+    Problems in the class and artifact pages go to stderr (file:line), unless -q.
+    """
     from bmtools.metamodel import load_metamodel
 
-    mm = load_metamodel(load_graph(graph_folder(path)))
+    mm = load_metamodel(load(path, quiet=True))
     data = mm.to_dict()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
@@ -380,7 +403,7 @@ def metamodel_command(path, fmt):
             f"{', '.join(a['relations']) or '-'}; weight: {a['weight']}"
         )
         click.echo(f"  sections: {', '.join(a['sections'])}")
-    for d in mm.diagnostics:
+    for d in [] if quiet else mm.diagnostics:
         click.echo(f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}", err=True)
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from bmtools.cli import graph_path
+from bmtools.cliopts import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    common_options,
+    exit_codes,
+    graph_path,
+    graph_then,
+)
 from bmtools.render.new import (
     Created,
     NewError,
@@ -17,7 +24,8 @@ from bmtools.render.new import (
 from bmtools.render.pages import RenderError, render_graph
 from bmtools.render.regions import RegionError, find_regions
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_USAGE = 2
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "new_command", "render_command"]
 
 
 class RefusedError(click.ClickException):
@@ -32,15 +40,6 @@ class TemplateFailure(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-graph_option = click.option(
-    "--graph",
-    "graph_path",
-    default=".",
-    show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    callback=graph_path,
-    help="The graph folder.",
-)
 templates_option = click.option(
     "--templates",
     type=click.Path(file_okay=False, exists=True),
@@ -51,12 +50,45 @@ dry_run_option = click.option(
 )
 
 
-def _report(created: Created, dry_run: bool) -> None:
-    for warning in created.warnings:
-        click.echo(str(warning), err=True)
+NEW_EXIT = exit_codes(
+    "written (with --dry-run: shown)",
+    None,
+    "usage error, a name or page refused, a template that cannot be used, or PATH is no "
+    "Logseq graph",
+)
+NEW_QUIET = "Print only errors (and the page with --dry-run): no notes, no 'created FILE'."
+
+
+def new_subcommand(name: str, *names: tuple[str, str]):
+    """A ``bmtools new`` subcommand: ``[PATH] NAME...`` (the old --graph still works),
+    --templates, --dry-run, -q and --color/--no-color, the exit codes in --help."""
+
+    def decorator(fn):
+        for option in (
+            common_options(quiet_help=NEW_QUIET),
+            dry_run_option,
+            templates_option,
+            graph_then(*names, deprecated_option=True),
+        ):
+            fn = option(fn)
+        command = new_command.command(name, epilog=NEW_EXIT)(fn)
+        shared = ("templates", "dry_run", "quiet", "color")  # after the command's own options
+        command.params.sort(key=lambda p: p.name in shared and shared.index(p.name) + 1)
+        return command
+
+    return decorator
+
+
+def _report(created: Created, dry_run: bool, quiet: bool) -> None:
+    if not quiet:
+        for warning in created.warnings:
+            click.echo(str(warning), err=True)
     if dry_run:
         click.echo(created.appended or created.text, nl=False)
-        click.echo(f"would write {created.file}", err=True)
+        if not quiet:
+            click.echo(f"would write {created.file}", err=True)
+    elif quiet:
+        return
     elif created.appended:
         click.echo(f"appended to {created.file}")
     else:
@@ -70,16 +102,19 @@ def _run(fn, *args, **kwargs) -> Created:
         raise RefusedError(str(exc)) from exc
 
 
-@click.group("new")
+@click.group("new", epilog=NEW_EXIT)
 def new_command() -> None:
     """Create an artifact, class, example or item page from the templates.
 
-    Pages are named per the graph's :file/name-format and never overwritten.
+    Pages are named per the graph's :file/name-format and never overwritten. The graph is
+    the first argument, PATH, as in every command; it may be left out (default: the
+    current folder): `bmtools new example graph milestones "Lunar greenhouse"` or, inside
+    the graph, `bmtools new example milestones "Lunar greenhouse"`. The older `--graph PATH`
+    option still works (deprecated).
     """
 
 
-@new_command.command("artifact")
-@click.argument("name")
+@new_subcommand("artifact", ("NAME", "name"))
 @click.option("--definition", default="", help="The artifact's definition (one sentence).")
 @click.option(
     "--class", "classes", multiple=True, help="An item class of the artifact (repeatable)."
@@ -89,16 +124,13 @@ def new_command() -> None:
 @click.option(
     "--relation", "relations", multiple=True, help="A related artifact page (repeatable)."
 )
-@graph_option
-@templates_option
-@dry_run_option
 def new_artifact_command(
-    name, definition, classes, icon, weight, relations, graph_path, templates, dry_run
+    path, name, definition, classes, icon, weight, relations, templates, dry_run, quiet, color
 ) -> None:
     """Create the artifact info page NAME/info."""
     created = _run(
         new_artifact,
-        graph_path,
+        graph_path(None, None, path),
         name,
         definition=definition,
         classes=list(classes),
@@ -108,22 +140,20 @@ def new_artifact_command(
         templates=templates,
         dry_run=dry_run,
     )
-    _report(created, dry_run)
+    _report(created, dry_run, quiet)
 
 
-@new_command.command("class")
-@click.argument("name")
+@new_subcommand("class", ("NAME", "name"))
 @click.option("--description", default="", help="What the class is, in one sentence.")
 @click.option("--extends", default=None, help="A class whose fields this one inherits.")
 @click.option("--icon", default=None, help="The page icon.")
-@graph_option
-@templates_option
-@dry_run_option
-def new_class_command(name, description, extends, icon, graph_path, templates, dry_run) -> None:
+def new_class_command(
+    path, name, description, extends, icon, templates, dry_run, quiet, color
+) -> None:
     """Create a class page with its field declarations."""
     created = _run(
         new_class,
-        graph_path,
+        graph_path(None, None, path),
         name,
         description=description,
         extends=extends,
@@ -131,31 +161,25 @@ def new_class_command(name, description, extends, icon, graph_path, templates, d
         templates=templates,
         dry_run=dry_run,
     )
-    _report(created, dry_run)
+    _report(created, dry_run, quiet)
 
 
-@new_command.command("example")
-@click.argument("artifact")
-@click.argument("name")
-@graph_option
-@templates_option
-@dry_run_option
-def new_example_command(artifact, name, graph_path, templates, dry_run) -> None:
+@new_subcommand("example", ("ARTIFACT", "artifact"), ("NAME", "name"))
+def new_example_command(path, artifact, name, templates, dry_run, quiet, color) -> None:
     """Create the example page ARTIFACT/examples/NAME."""
-    created = _run(new_example, graph_path, artifact, name, templates=templates, dry_run=dry_run)
-    _report(created, dry_run)
+    root = graph_path(None, None, path)
+    created = _run(new_example, root, artifact, name, templates=templates, dry_run=dry_run)
+    _report(created, dry_run, quiet)
 
 
-@new_command.command("item")
-@click.argument("cls", metavar="CLASS")
+@new_subcommand("item", ("CLASS", "cls"))
 @click.option("--page", required=True, help="The page to append the item to (created if new).")
 @click.option("--title", default=None, help="The item's title (or --set title=…).")
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE", help="A field value.")
 @click.option("--task", "tasks", multiple=True, help="A deliverable task (a TODO child block).")
-@graph_option
-@templates_option
-@dry_run_option
-def new_item_command(cls, page, title, assignments, tasks, graph_path, templates, dry_run) -> None:
+def new_item_command(
+    path, cls, page, title, assignments, tasks, templates, dry_run, quiet, color
+) -> None:
     """Append an item of CLASS, with its fields and tasks, to a page."""
     try:
         values = parse_assignments(assignments)
@@ -163,7 +187,7 @@ def new_item_command(cls, page, title, assignments, tasks, graph_path, templates
         raise RefusedError(str(exc)) from exc
     created = _run(
         new_item,
-        graph_path,
+        graph_path(None, None, path),
         cls,
         page,
         values,
@@ -172,10 +196,18 @@ def new_item_command(cls, page, title, assignments, tasks, graph_path, templates
         templates=templates,
         dry_run=dry_run,
     )
-    _report(created, dry_run)
+    _report(created, dry_run, quiet)
 
 
-@click.command("render")
+RENDER_EXIT = exit_codes(
+    "every page written (with --check: up to date)",
+    "a region edited by hand was left alone, a page could not be rendered, or (--check) a "
+    "page is out of date",
+    "usage error, a template that cannot be used, or PATH is no Logseq graph",
+)
+
+
+@click.command("render", epilog=RENDER_EXIT)
 @click.argument(
     "path", default=".", type=click.Path(file_okay=False, exists=True), callback=graph_path
 )
@@ -184,7 +216,11 @@ def new_item_command(cls, page, title, assignments, tasks, graph_path, templates
 @dry_run_option
 @click.option("--force", is_flag=True, help="Also overwrite managed regions edited by hand.")
 @templates_option
-def render_command(path, check, show_diff, dry_run, force, templates) -> None:
+@common_options(
+    quiet_help="Print only what fails (errors, regions edited by hand, with --check the pages "
+    "out of date) and --diff: no notes, no per-page lines, no summary.",
+)
+def render_command(path, check, show_diff, dry_run, force, templates, quiet, color) -> None:
     """Re-render the managed regions of every artifact and class page.
 
     Text outside regions is never changed. A region edited by hand is left alone and
@@ -195,7 +231,8 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
     except RenderError as exc:
         raise TemplateFailure(str(exc)) from exc
     for problem in plan.problems:
-        click.echo(str(problem), err=True)
+        if not quiet or problem.severity == "error":
+            click.echo(str(problem), err=True)
     for page in plan.pages:
         for conflict in page.conflicts:
             click.echo(
@@ -203,7 +240,7 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
                 "; not overwritten (--force replaces it)",
                 err=True,
             )
-        if page.missing_ids:
+        if page.missing_ids and not quiet:
             click.echo(
                 f"{page.file}: no region {', '.join(page.missing_ids)} (add a block with "
                 "bmtools-managed:: <id> to have it rendered)",
@@ -218,7 +255,10 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
                 verb = "would update"
             else:
                 verb = "updated"
-            click.echo(f"{page.file}: {verb} ({ids})" if check else f"{verb} {page.file} ({ids})")
+            if check or not quiet:
+                click.echo(
+                    f"{page.file}: {verb} ({ids})" if check else f"{verb} {page.file} ({ids})"
+                )
             if show_diff:
                 click.echo(page.diff(), nl=False)
     changed, conflicts = len(plan.changed), len(plan.conflicts)
@@ -227,7 +267,9 @@ def render_command(path, check, show_diff, dry_run, force, templates) -> None:
     failed = len(plan.errors)
     total = len(plan.pages) + failed
     not_rendered = f", {failed} not rendered" if failed else ""
-    if check:
+    if quiet:
+        pass
+    elif check:
         if plan.up_to_date and not any(find_regions(p.old) for p in plan.pages):
             click.echo(f"no managed region in this graph ({total} artifact and class pages)")
         elif plan.up_to_date:
