@@ -106,3 +106,20 @@ def test_a_damaged_cache_means_a_full_build_with_the_same_result(tmp_path):
     fresh = tmp_path / "fresh"
     build(root, fresh)
     assert files_of(out) == files_of(fresh)
+
+
+def test_rendering_in_two_processes_gives_the_same_site(tmp_path, monkeypatch):
+    files = dict(FILES)
+    files.update(
+        {f"pages/p{k}.md": f"- page {k} refers to [[a]] and [[p{k + 1}]]\n" for k in range(12)}
+    )
+    root = write_graph(tmp_path / "g", files, PUBLIC)
+    monkeypatch.setenv("BMTOOLS_PARALLEL", "0")
+    one = build(root, tmp_path / "one")
+    monkeypatch.setenv("BMTOOLS_PARALLEL", "2")  # fork from 2 pages on
+    two = build(root, tmp_path / "two")
+    assert sorted(one.written) == sorted(two.written)
+    assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
+    (root / "pages" / "p3.md").write_text("- page 3 changed\n")
+    again = build(root, tmp_path / "two")
+    assert urls.page_path("p3") in again.written and urls.page_path("p7") not in again.written

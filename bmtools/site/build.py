@@ -36,6 +36,7 @@ from bmtools.site.cache import CACHE_FILE, BuildCache, digest, encode_cache, rea
 from bmtools.site.context import KIND_NAMESPACE, KIND_TAG, SiteContext
 from bmtools.site.html import Env, HtmlRenderer
 from bmtools.site.output import write_output
+from bmtools.site.parallel import run_split
 from bmtools.site.publish import published_names, why_nothing
 from bmtools.site.theme import SEARCH_SCRIPT, STYLESHEET, Theme, safe
 from bmtools.writer import UnsafePathError, inside
@@ -170,6 +171,8 @@ class Site:
     has_journals: bool = False
     out: Path = Path(".")
     rendered: int = 0
+    checked: set[str] = field(default_factory=set)  # output folders found inside the site
+    result: BuildResult = field(default_factory=lambda: BuildResult(""))
     content: dict[tuple[str, int], str] = field(default_factory=dict)  # block html cache
 
 
@@ -244,20 +247,24 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
             if target in ctx.paths and target != name:
                 tagged.setdefault(target, []).append(name)
 
+    quoted: dict[tuple[str, int], str] = {}  # blocks rendered for linked references
+
     def content(page: Page, idx: int) -> str:
         """A referring block's own HTML; an embed in it is shown as a link, not expanded."""
         block = page.blocks[idx]
-        hit = None if block.macros else site.content.get((page.name, idx))
+        key = (page.name, idx)
+        hit = quoted.get(key) if block.macros else site.content.get(key) or quoted.get(key)
         if hit is None:
             env = _env()
             env["inline_only"] = True
-            hit = r.block_html(page, block, env)
+            hit = quoted[key] = r.block_html(page, block, env)
         return hit
 
     def link(name: str, title: str) -> str:
         return _link(site, name, title)
 
     cache, new = site.cache, site.new_cache
+    todo = []
     for name, path in sorted(ctx.paths.items()):
         entries = index.get(name, [])
         old = cache.pages.get(path)
@@ -270,6 +277,10 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
                 for rel in old[2]:
                     ctx.assets[rel] = assets_output(rel)
                 continue
+        todo.append((name, path, refs_key))
+
+    def render(name: str, path: str, refs_key: str) -> tuple[bytes, list]:
+        entries = index.get(name, [])
         page = ctx.page_of(name)
         env = _env()
         if page is not None:
@@ -309,14 +320,36 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
                 "roadmap": urls.href(roadmap.path) if roadmap else "",
             },
         )
-        site.outputs[path] = urls.relative(html, path).encode("utf-8")
-        site.rendered += 1
         deps = sorted({name} | env["deps"] | {src for src, _ in entries})
-        new.pages[path] = [
-            new.fingerprint(refs_key, deps, site.sources),
-            deps,
-            sorted(env["assets"]),
-        ]
+        entry = [new.fingerprint(refs_key, deps, site.sources), deps, sorted(env["assets"])]
+        return urls.relative(html, path).encode("utf-8"), entry
+
+    def work(share: list) -> dict:
+        """Render and write a share of the pages; what the build must remember."""
+        done: dict = {"written": [], "pages": {}}
+        for name, path, refs_key in share:
+            data, entry = render(name, path, refs_key)
+            if _emit(site, path, data):
+                done["written"].append(path)
+            done["pages"][path] = entry
+        return done
+
+    for part in run_split(todo, work):
+        site.result.written.extend(part["written"])
+        site.rendered += len(part["pages"])
+        for path, entry in part["pages"].items():
+            new.pages[path] = entry
+            site.outputs[path] = None  # written already
+            for rel in entry[2]:
+                ctx.assets[rel] = assets_output(rel)
+
+
+def _emit(site: Site, rel: str, data: bytes) -> bool:
+    """Write one file of the site now (atomic, only when its bytes changed)."""
+    try:
+        return write_output(site.out, rel, data, site.checked)
+    except UnsafePathError as exc:
+        raise SiteError(f"{site.out}: refusing to write {rel}: {exc}") from exc
 
 
 def _site_vars(site: Site, path: str) -> dict[str, Any]:
@@ -512,12 +545,14 @@ def build_site(
     site.new_cache.site_key = _site_key(site, theme, everything)
     if site.cache.site_key != site.new_cache.site_key:
         site.cache = BuildCache(search=site.cache.search)
+    result = site.result = BuildResult(str(out_path), pages=len(ctx.paths))
+    state = _read_state(out_path)
+    planned = set(ctx.paths.values()) | {road.path for road in biz.roadmaps.values()}
+    _prepare(out_path, planned, previous, state)
     index = bl.backlink_index(ctx)
     _page_outputs(site, index)
     _index_outputs(site)
-    state = _read_state(out_path)
     svg_keys = _roadmap_outputs(site, out_path, state.get("svg", {}))
-    result = BuildResult(str(out_path), pages=len(ctx.paths))
     for src, dest in sorted(ctx.assets.items()):
         try:
             site.outputs[dest] = read_asset(graph.root, src)
@@ -562,18 +597,30 @@ def _read_state(out: Path) -> dict:
         return {}
 
 
-def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: dict) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for folder in sorted({posixpath.dirname(rel) for rel in site.outputs} - {""}):
+def _check_folders(out: Path, paths) -> None:
+    for folder in sorted({posixpath.dirname(rel) for rel in paths} - {""}):
         try:
             inside(out, folder)  # a folder that leads out of the site: nothing is written
         except UnsafePathError as exc:
             raise SiteError(f"{out}: refusing to write into {folder}: {exc}") from exc
+
+
+def _prepare(out: Path, planned: set[str], previous: set[str], state: dict) -> None:
+    """Before the first page is written: every folder checked, and the marker naming every
+    file this build may write (so that an interrupted build leaves a folder that is ours)."""
+    out.mkdir(parents=True, exist_ok=True)
+    _check_folders(out, planned)
+    marker = dict(state, generator="bmtools site", files=sorted(previous | planned))
+    write_output(out, MARKER, json.dumps(marker, indent=1).encode())
+
+
+def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: dict) -> None:
+    _check_folders(out, site.outputs)
     for rel, data in sorted(site.outputs.items()):
         if data is None:
             continue
         try:
-            if write_output(out, rel, data):
+            if write_output(out, rel, data, site.checked):
                 result.written.append(rel)
         except UnsafePathError as exc:
             raise SiteError(f"{out}: refusing to write {rel}: {exc}") from exc

@@ -90,7 +90,7 @@ def place_embeds(html: str, env: dict) -> str:
         return html
     env["_embeds"] = []
     only = html.strip()
-    if only == "<p>" + _MARK.format(0) + "</p>" and len(found) == 1:
+    if only in ("<p>" + _MARK.format(0) + "</p>", _MARK.format(0)) and len(found) == 1:
         return found[0]
     for k in range(len(found)):
         html = html.replace(_MARK.format(k), '<span class="embed-here">↓</span>')

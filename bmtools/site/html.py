@@ -32,7 +32,7 @@ from bmtools.model import Block, Page
 from bmtools.site import assets as assets_mod
 from bmtools.site import embeds, urls
 from bmtools.site.context import SiteContext
-from bmtools.syntax.inline import match_page_ref, match_tag
+from bmtools.syntax.inline import match_block_ref, match_macro, match_page_ref, match_tag
 from bmtools.syntax.mdit import logseq_plugin
 
 # Properties Logseq does not show on a block or page.
@@ -67,8 +67,10 @@ _PAGE_LINK = re.compile(r"\[\[(.+)\]\]")
 _BLOCK_LINK = re.compile(r"\(\(\s*([0-9a-fA-F-]{36})\s*\)\)")
 _IMAGE_ATTRS = re.compile(r"(!\[[^\]\n]*\]\([^)\n]*\))\{:[^}\n]*\}")
 # The fast path: one line free of everything markdown-it would read as structure.
-_FAST_UNSAFE = re.compile(r"[`$<>\\*_~&!|=^{}\n\r\t]|\]\(|\(\(|://|(?<!\[)\[(?!\[)|^[\s#>+\-0-9]")
-_FAST_REF = re.compile(r"\[\[|#")
+_FAST_UNSAFE = re.compile(r"[`$<>\\*_~&!|=^\r\t]|\]\(|://|(?<!\[)\[(?!\[)|^[\s#>+\-0-9]| $", re.M)
+_FAST_REF = re.compile(r"\[\[|#|\(\(|\{\{")
+_FAST_HEADING = re.compile(r"(#{1,6}) +(?=\S)")
+_HEADING_CLOSE = re.compile(r"(^|\s)#+\s*$")
 _MATHML_ATTR = re.compile(r'\s([a-zA-Z:-]+)="')
 _MATHML_ALLOWED_ATTRS = frozenset(
     {
@@ -350,12 +352,25 @@ class HtmlRenderer:
         return self.md.renderInline(text, env)
 
     def fast(self, text: str, env: dict) -> str | None:
-        """The HTML of plain one-line text with refs and tags, without markdown-it; None
-        when the text holds anything markdown-it would read otherwise."""
+        """The HTML of a plain paragraph (lines of text with refs, tags, block refs and
+        macros) or a one-line heading, without markdown-it; None when the text holds
+        anything markdown-it would read otherwise."""
         text = text.strip(" ")
+        if text.startswith("#"):
+            m = _FAST_HEADING.match(text)
+            if m is None or "\n" in text:
+                return None
+            rest = text[m.end() :]
+            if _HEADING_CLOSE.search(rest):
+                return None
+            inner = self.fast(rest, env)
+            if inner is None:
+                return None
+            level = len(m.group(1))
+            return f"<h{level}>{inner}</h{level}>\n"
         if not text or _FAST_UNSAFE.search(text):
             return None
-        if "[" not in text and "#" not in text:
+        if "[" not in text and "#" not in text and "(" not in text and "{" not in text:
             return escapeHtml(text)
         out = []
         pos = 0
@@ -364,19 +379,31 @@ class HtmlRenderer:
             i = m.start()
             if i < pos:
                 continue
-            if m.group() == "[[":
+            found = m.group()
+            if found == "[[":
                 hit = match_page_ref(text, i)
                 if hit is None:
                     return None
-                out.append(escapeHtml(text[pos:i]))
-                out.append(self.page_link(target(hit[1]), hit[1], env))
-                pos = hit[0]
-            else:
+                html = self.page_link(target(hit[1]), hit[1], env)
+            elif found == "#":
                 hit = match_tag(text, i)
-                if hit is not None:
-                    out.append(escapeHtml(text[pos:i]))
-                    out.append(self.page_link(target(hit[1]), f"#{hit[1]}", env, "tag"))
-                    pos = hit[0]
+                if hit is None:
+                    continue
+                html = self.page_link(target(hit[1]), f"#{hit[1]}", env, "tag")
+            elif found == "((":
+                hit = match_block_ref(text, i)
+                if hit is None:
+                    continue
+                html = embeds.block_ref_html(self, hit[1], env)
+            else:
+                macro = match_macro(text, i)
+                if macro is None:
+                    return None
+                hit = macro
+                html = embeds.macro_html(self, macro[1], macro[2], text[i : macro[0]], env)
+            out.append(escapeHtml(text[pos:i]))
+            out.append(html)
+            pos = hit[0]
         out.append(escapeHtml(text[pos:]))
         return "".join(out)
 

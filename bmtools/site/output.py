@@ -37,19 +37,27 @@ def current_bytes(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def write_output(out: Path, rel: str, data: bytes) -> bool:
+def write_output(out: Path, rel: str, data: bytes, checked: set[str] | None = None) -> bool:
     """Write ``out/rel`` atomically unless it already holds ``data``; True when written.
-    Raises :class:`bmtools.writer.UnsafePathError` for a path leading outside ``out``."""
-    inside(out, rel)
+    Raises :class:`bmtools.writer.UnsafePathError` for a path leading outside ``out``.
+    ``checked``: folders (relative to ``out``) already found to stay inside it."""
+    folder = os.path.dirname(rel) or "."
     path = out / rel
+    if checked is None or folder not in checked:
+        inside(out, folder)
     if os.path.islink(path):
-        inside(out, os.path.dirname(rel) or ".")
+        pass  # replaced below, never written through
     elif current_bytes(path) == data:
         return False
+    else:
+        inside(out, rel)
     parent = path.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    if Path(os.path.realpath(parent)) != inside(out, os.path.dirname(rel) or "."):
-        raise UnsafePathError(f"{rel}: outside {out}")
+    if checked is None or folder not in checked:
+        parent.mkdir(parents=True, exist_ok=True)
+        if Path(os.path.realpath(parent)) != inside(out, folder):
+            raise UnsafePathError(f"{rel}: outside {out}")
+        if checked is not None:
+            checked.add(folder)
     fd, tmp = tempfile.mkstemp(
         prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=parent
     )
