@@ -26,23 +26,9 @@ from bmtools.syntax.properties import make_property
 def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> None:
     """Fill ``page.blocks`` and the page-level properties from ``page.source``."""
     s = OutlineState(page, config, diagnostics)
-    first = len(diagnostics)
     org = page.format == "org"
     run(s, ORG if org else MARKDOWN)
     s.finish()
-    if s.unclosed_fence > 0:
-        diagnostics.insert(  # before what the blocks reported, as a reading of the whole page
-            first,
-            Diagnostic(
-                "BM005",
-                "code fence is never closed; the rest of the page is code",
-                page.file,
-                s.unclosed_fence,
-                1,
-                "warning",
-                "unclosed-code-fence",
-            ),
-        )
     st = s.settings
     for k, raw_key, value in s.directives:
         prop = make_property(

@@ -47,9 +47,12 @@ _valid_key = lru_cache(maxsize=4096)(is_valid_key)  # a few dozen keys, 50k prop
 # -- the title line ------------------------------------------------------------------------
 
 
-def title_line(s: OutlineState, block: Block, k: int, first: str, col: int) -> None:
+def title_line(
+    s: OutlineState, block: Block, k: int, first: str, col: int, scan: bool = True
+) -> None:
     """Read a block's first line ``first`` (starting at column ``col``): heading marks, task
-    marker, priority, then the title, or a property when the whole line is one."""
+    marker, priority, then the title, or a property when the whole line is one. ``scan``
+    False: the line opens a code fence or a ``#+BEGIN`` block, its text is no refs."""
     block.content = first
     rest = first
     title_col = col
@@ -74,6 +77,11 @@ def title_line(s: OutlineState, block: Block, k: int, first: str, col: int) -> N
             after = rest[p.end() :]
             rest = after.lstrip(" ")
             title_col += p.end() + len(after) - len(rest)
+    if not scan:
+        block.title = rest
+        s.head = False
+        s.dirty = True
+        return
     if "::" in rest and PROPERTY_LINE.fullmatch(rest) and rest.strip():
         # "- key:: value": the title line is the first line of the drawer.
         body(s, k, rest, col, rest.lstrip(" \t")[:1])
@@ -98,6 +106,7 @@ def continuation(s: OutlineState, k: int, text: str) -> None:
 
 def body(s: OutlineState, k: int, line: str, col: int, c: str) -> None:
     """Run the body rules on one line of a block (``c``: its first non-blank character)."""
+    s.dirty = True
     body_lines = s.body_lines
     if body_lines is None:
         s.body_lines = [(k + 1, line)]
@@ -112,17 +121,34 @@ def body(s: OutlineState, k: int, line: str, col: int, c: str) -> None:
 
 
 def opaque_line(s: OutlineState, k: int, text: str) -> None:
-    """A line inside a code fence or ``#+BEGIN … #+END``: content only."""
+    """A line of a code fence or of a ``#+BEGIN`` block (its first and last lines too):
+    content only, losing the block's indentation like any continuation line."""
     s.last = k
-    if s.block is not None and s.block.pre_block:
+    s.dirty = True
+    block = s.block
+    if block is None:
+        block = s.open_pre_block(k)
+    if block.pre_block:
         s.content.append(text)  # type: ignore[union-attr]
-        if s.pre_phase != PRE_REST:
-            s.pre_phase = PRE_REST
+        s.pre_phase = PRE_REST
         return
-    s.add_content(text)
+    stripped = text.lstrip(" \t")
+    s.add_content(text[min(len(text) - len(stripped), s.col) :])
     s.head = False
     if s.drawer == DRAWER_OPEN:
         s.drawer = DRAWER_CLOSED
+
+
+def text_in_block(s: OutlineState, k: int, text: str) -> None:
+    """A line inside a ``#+BEGIN_NOTE`` (or any block whose refs count): content and refs,
+    no properties."""
+    block = s.block
+    opaque_line(s, k, text)
+    if block is None or block.pre_block:
+        scan_line(text, k + 1, 0, s.sink)
+    else:
+        col = min(len(text) - len(text.lstrip(" \t")), s.col)
+        scan_line(text[col:], k + 1, col, s.sink)
 
 
 def planning(s: OutlineState, k: int, body: str, col: int, quoted: bool) -> bool:

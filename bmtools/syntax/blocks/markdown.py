@@ -17,6 +17,7 @@ from bmtools.syntax.blocks.body import (
     opaque_line,
     pre_line,
     set_page_property,
+    text_in_block,
     title_line,
 )
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
@@ -25,8 +26,12 @@ from bmtools.syntax.properties import make_property
 
 _BULLET = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
 _HEADING = re.compile(r"[ \t]*(#{1,6})(?:[ \t]+|$)")
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-_BEGIN = re.compile(r"[ \t]*#\+BEGIN_(\w+)", re.IGNORECASE)
+_FENCE = re.compile(r"[ \t]*(?:```|~~~)")
+_BEGIN = re.compile(r"[ \t]*#\+BEGIN_([^\s:]+)(?=[ \t]|$)", re.IGNORECASE)
+# #+BEGIN blocks whose text holds no refs: code, examples, exports, comments, and queries
+# (mldoc parses a query's text, Logseq skips its refs). Any other name (NOTE, TIP, QUOTE,
+# CENTER, VERSE, a made-up one …) is Markdown whose refs count.
+RAW_BLOCKS = frozenset({"SRC", "EXAMPLE", "EXPORT", "COMMENT", "QUERY"})
 _FRONT_MATTER_LINE = re.compile(r"([^\s:][^:]*):[ \t]*(.*?)[ \t]*$")
 
 
@@ -63,24 +68,32 @@ def front_matter(s: OutlineState, k: int, text: str) -> int:
 
 
 def fence(s: OutlineState, k: int, text: str) -> int:
-    """A code fence opened on a line that starts no block: its lines are opaque."""
-    f = _FENCE.match(text)
-    if f is None:
+    """A code fence (```` ``` ```` or ``~~~``, any info after it) on a line that starts no
+    block, when a later line closes it: its lines are opaque (no blocks, properties or refs).
+    A fence nothing closes is text, as in Logseq."""
+    if _FENCE.match(text) is None:
         return 0
-    mark = f.group(1)
-    if mark[0] == "`" and "`" in text[f.end() :]:
+    close = s.fence_closer(k)
+    if close < 0:
+        _unclosed(s, k)
         return 0
-    line_of_block(s, k, text)
-    return _fence_body(s, k + 1, mark)
+    opaque_line(s, k, text)
+    return _opaque_through(s, k + 1, close)
 
 
 def begin(s: OutlineState, k: int, text: str) -> int:
-    """``#+BEGIN_X`` on a line that starts no block: its lines up to ``#+END_X`` are opaque."""
+    """``#+BEGIN_NAME`` on a line that starts no block, when a later ``#+END_NAME`` closes it:
+    no blocks or properties inside; refs count unless NAME is in :data:`RAW_BLOCKS`. Without
+    its end it is text."""
     b = _BEGIN.match(text)
     if b is None:
         return 0
-    line_of_block(s, k, text)
-    return _begin_body(s, k + 1, b.group(1).upper())
+    name = b.group(1).upper()
+    close = s.begin_closer(k, name)
+    if close < 0:
+        return 0
+    opaque_line(s, k, text)
+    return _begin_body(s, k + 1, close, name)
 
 
 def heading(s: OutlineState, k: int, text: str) -> int:
@@ -143,18 +156,23 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
     stack.append((eff, idx))
     col = m.end()
     first = text[col:]
-    title_line(s, block, k, first, col)
     c = first[:1]
     if c == "`" or c == "~":
-        f = _FENCE.match(first)
-        if f is not None:
-            mark = f.group(1)
-            if mark[0] != "`" or "`" not in first[f.end() :]:
-                return _fence_body(s, k + 1, mark)
+        if _FENCE.match(first) is not None:
+            close = s.fence_closer(k)
+            if close >= 0:
+                title_line(s, block, k, first, col, scan=False)
+                return _opaque_through(s, k + 1, close)
+            _unclosed(s, k)
     elif c == "#":
         b = _BEGIN.match(first)
         if b is not None:
-            return _begin_body(s, k + 1, b.group(1).upper())
+            name = b.group(1).upper()
+            close = s.begin_closer(k, name)
+            if close >= 0:
+                title_line(s, block, k, first, col, scan=False)
+                return _begin_body(s, k + 1, close, name)
+    title_line(s, block, k, first, col)
     return k + 1
 
 
@@ -179,31 +197,46 @@ MARKDOWN = Ruler(
 # -- what the rules consume -----------------------------------------------------------------
 
 
-def _fence_body(s: OutlineState, k: int, mark: str) -> int:
-    """The lines after a fence's opening line, through its closing line."""
+def _opaque_through(s: OutlineState, k: int, close: int) -> int:
+    """Lines ``k`` through ``close`` (a fence's body and closing line): opaque."""
     lines = s.lines
-    ch = mark[0]
-    close = ch * len(mark)
-    for j in range(k, s.n):
-        line = lines[j]
-        opaque_line(s, j, line)
-        stripped = line.strip()
-        if stripped.startswith(close) and not stripped.strip(ch):
-            return j + 1
-    s.unclosed_fence = s.block.line if s.block is not None else -1
-    return s.n
+    for j in range(k, close + 1):
+        opaque_line(s, j, lines[j])
+    return close + 1
 
 
-def _begin_body(s: OutlineState, k: int, name: str) -> int:
-    """The lines after ``#+BEGIN_NAME``, through ``#+END_NAME``."""
+def _begin_body(s: OutlineState, k: int, close: int, name: str) -> int:
+    """The lines of a ``#+BEGIN_NAME`` block after its first, through ``#+END_NAME``."""
+    if name in RAW_BLOCKS:
+        return _opaque_through(s, k, close)
     lines = s.lines
-    end = "#+END_" + name
-    for j in range(k, s.n):
+    j = k
+    while j < close:
         line = lines[j]
-        opaque_line(s, j, line)
-        if line.strip().upper().startswith(end):
-            return j + 1
-    return s.n
+        if _FENCE.match(line) is not None:
+            end = s.fence_closer(j)
+            if 0 <= end < close:  # a code fence inside the note: no refs in it
+                j = _opaque_through(s, j, end)
+                continue
+        text_in_block(s, j, line)
+        j += 1
+    opaque_line(s, close, lines[close])
+    return close + 1
+
+
+def _unclosed(s: OutlineState, k: int) -> None:
+    s.diagnostics.append(
+        Diagnostic(
+            "BM005",
+            "code fence is never closed: Logseq reads it as text, and a fence line further "
+            "down would turn everything in between into code",
+            s.page.file,
+            k + 1,
+            1,
+            "warning",
+            "unclosed-code-fence",
+        )
+    )
 
 
 def _read_front_matter(s: OutlineState, end: int) -> None:

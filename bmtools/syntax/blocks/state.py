@@ -6,6 +6,7 @@ seen (its content lines, its property drawer, its refs). Rules keep no state of 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from itertools import accumulate
 
 from bmtools.model import EMPTY, EMPTY_MAP, Block, Config, Diagnostic, Page
@@ -45,7 +46,9 @@ class OutlineState:
         "stack",
         "directives",
         "seen_uuids",
-        "unclosed_fence",
+        "fence_marks",
+        "fence_scanned",
+        "end_marks",
         # the block being read
         "block",
         "col",
@@ -58,6 +61,7 @@ class OutlineState:
         "quoted",
         "sink",
         "last",
+        "dirty",
         # the pre-block being read
         "pre_phase",
         "first_node",
@@ -81,7 +85,9 @@ class OutlineState:
         self.stack: list[tuple[int, int]] = []  # (effective indent, block index) of open bullets
         self.directives: list[tuple[int, str, str]] = []
         self.seen_uuids: dict[str, int] = {}
-        self.unclosed_fence = -1
+        self.fence_marks: list[int] = []  # lines that can close a fence, found so far
+        self.fence_scanned = 0  # … looking at the lines before this one
+        self.end_marks: list[tuple[int, str]] | None = None  # "#+END_" lines (lazy)
         self.block: Block | None = None
         self.col = 0
         self.content: list[str] | None = None
@@ -93,6 +99,7 @@ class OutlineState:
         self.quoted = False
         self.sink = RefSink([], [])
         self.last = 0
+        self.dirty = False  # the current block has more than its first line to finish
         self.pre_phase = PRE_START
         self.first_node = True
 
@@ -100,36 +107,59 @@ class OutlineState:
         """The character offset where line ``k`` starts."""
         return self.cum[k] + k
 
+    def fence_closer(self, k: int) -> int:
+        """The first line after ``k`` that closes a code fence (starts with ```` ``` ```` or
+        ``~~~`` after its indentation, whatever follows), or -1. Lines are looked at once:
+        the search goes on from where the last one stopped."""
+        marks = self.fence_marks
+        i = bisect_right(marks, k)
+        if i < len(marks):
+            return marks[i]
+        lines = self.lines
+        n = self.n
+        j = max(k + 1, self.fence_scanned)
+        while j < n:
+            if lines[j].lstrip(" \t")[:3] in ("```", "~~~"):
+                marks.append(j)
+                self.fence_scanned = j + 1
+                return j
+            j += 1
+        self.fence_scanned = n
+        return -1
+
+    def begin_closer(self, k: int, name: str) -> int:
+        """The first line after ``k`` that starts with ``#+END_`` + ``name`` (upper case;
+        matched case-insensitively, after the line's indentation), or -1."""
+        marks = self.end_marks
+        if marks is None:
+            marks = self.end_marks = []
+            if "#+" in self.src:
+                for j, t in enumerate(self.lines):
+                    head = t.lstrip(" \t")
+                    if head[:6].upper() == "#+END_":
+                        marks.append((j, head.upper()))
+        end = "#+END_" + name
+        for j, head in marks[bisect_right(marks, (k, "\U0010ffff")) :]:
+            if head.startswith(end):
+                return j
+        return -1
+
     def open_block(self, k: int, indent: int, level: int, parent: int | None, col: int) -> Block:
-        """Start a new block at line ``k`` (closing the one being read)."""
-        if self.block is not None:
+        """Start a new block at line ``k`` (finishing the one being read)."""
+        if self.block is not None and (self.dirty or self.sink.macros):
             self.close_block()
         blocks = self.blocks
         idx = len(blocks)
         start = self.cum[k] + k
-        block = Block(
-            index=idx,
-            line=k + 1,
-            end_line=k + 1,
-            start=start,
-            end=start,
-            indent=indent,
-            level=level,
-            parent=parent,
-        )
+        # The leading fields positionally (the hot path: 200k blocks a graph), the rest are
+        # the dataclass defaults.
+        block = Block(idx, k + 1, k + 1, start, start, indent, level, parent)
         if idx:
             blocks[-1].end = start
         blocks.append(block)
         self.block = block
         self.col = col
         self.last = k
-        self.content = None
-        self.body_lines = None
-        self.props = None
-        self.head = True
-        self.drawer = DRAWER_NONE
-        self.org_drawer = False
-        self.quoted = False
         self.sink.refs = block.refs
         return block
 
@@ -139,29 +169,39 @@ class OutlineState:
         block.pre_block = True
         block.properties = self.page.properties
         self.content = []
+        self.dirty = True
         return block
 
     def close_block(self) -> None:
-        """Finish the block being read: its content, properties, macros and id."""
+        """Finish the block being read (its content, properties, macros and id) and make the
+        state ready for the next one."""
         block = self.block
         if block is None:
             return
         self.block = None
+        sink = self.sink
+        if sink.macros:
+            block.macros = sink.macros
+            sink.macros = []
+        if not self.dirty:
+            return  # one line, no property: the block is complete as it was opened
+        self.dirty = False
         block.end_line = self.last + 1
         content = self.content
         if block.pre_block:
             block.content = "\n".join(content) if content else ""
         elif content is not None:
             block.content = "\n".join(content)
-        sink = self.sink
-        if sink.macros:
-            block.macros = sink.macros
-            sink.macros = []
+        props = self.props
+        body_lines = self.body_lines
+        self.content = self.body_lines = self.props = None
+        self.head = True
+        self.drawer = DRAWER_NONE
+        self.org_drawer = self.quoted = False
         if block.pre_block:
             return
-        if self.body_lines:
-            block.body_lines = self.body_lines
-        props = self.props
+        if body_lines:
+            block.body_lines = body_lines
         if props:
             collapsed = props.pop("collapsed", None)
             if collapsed is not None:

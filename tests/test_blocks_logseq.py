@@ -1,0 +1,147 @@
+"""The block reader against Logseq 0.10.15's own reading (issue 10, block-level items).
+
+Every expected value here was read from Logseq's parser (the oracle in /work/shared/oracle)
+on the same page and is written out as a fact; the tests never run the oracle.
+"""
+
+from __future__ import annotations
+
+from bmtools.model import PAGE_REF, TAG
+
+
+def names(block, kinds=(PAGE_REF, TAG)) -> list[str]:
+    return sorted({r.target for r in block.refs if r.kind in kinds})
+
+
+def contents(page) -> list[str]:
+    return [b.content for b in page.blocks]
+
+
+# -- item 2: #+BEGIN blocks ----------------------------------------------------------------
+
+
+def test_refs_inside_begin_note_count_inside_begin_query_not(page_of):
+    page = page_of(
+        "- a\n  #+BEGIN_NOTE\n  [[n1]]\n  #+END_NOTE\n"
+        "- b\n  #+BEGIN_QUERY\n  [[q1]]\n  #+END_QUERY\n"
+        "- #+BEGIN_TIP\n  [[t1]]\n  #+END_TIP\n"
+        "- #+BEGIN_QUERY\n  [[q2]]\n  #+END_QUERY\n"
+    )
+    assert [names(b) for b in page.blocks] == [["n1"], [], ["t1"], []]
+    assert contents(page) == [
+        "a\n#+BEGIN_NOTE\n[[n1]]\n#+END_NOTE",
+        "b\n#+BEGIN_QUERY\n[[q1]]\n#+END_QUERY",
+        "#+BEGIN_TIP\n[[t1]]\n#+END_TIP",
+        "#+BEGIN_QUERY\n[[q2]]\n#+END_QUERY",
+    ]
+
+
+def test_which_begin_blocks_hold_refs(page_of):
+    kinds = ["QUOTE", "CENTER", "VERSE", "WARNING", "IMPORTANT", "PINNED", "FOO", "note"]
+    raw = ["EXAMPLE", "SRC python", "EXPORT html", "COMMENT"]
+    text = "".join(
+        f"- {k.split()[0].lower()}\n  #+BEGIN_{k}\n  [[in {k.split()[0].lower()}]]\n"
+        f"  #+END_{k.split()[0]}\n"
+        for k in kinds + raw
+    )
+    page = page_of(text)
+    assert [names(b) for b in page.blocks] == [[f"in {k.lower()}"] for k in kinds] + [
+        [] for _ in raw
+    ]
+
+
+def test_the_begin_line_is_no_tag(page_of):
+    page = page_of("#+BEGIN_NOTE\n[[pren]]\n#+END_NOTE\n- top\n")
+    assert page.blocks[0].pre_block
+    assert names(page.blocks[0]) == ["pren"]
+
+
+def test_a_begin_without_its_end_is_text(page_of):
+    unclosed = page_of("- a\n  #+BEGIN_NOTE\n  x [[u1]]\n- b [[u2]]\n  more\n", name="u")
+    assert contents(unclosed) == ["a\n#+BEGIN_NOTE\nx [[u1]]", "b [[u2]]\nmore"]
+    assert [names(b) for b in unclosed.blocks] == [["+begin_note", "u1"], ["u2"]]
+    wrong_end = page_of("- a\n  #+BEGIN_NOTE [[onbegin]]\n  x\n  #+END_TIP\n- b [[after]]\n")
+    assert [names(b) for b in wrong_end.blocks] == [
+        ["+begin_note", "+end_tip", "onbegin"],
+        ["after"],
+    ]
+
+
+def test_inside_a_begin_block_no_bullets_headings_or_properties(page_of):
+    page = page_of(
+        "- a\n  #+BEGIN_NOTE\n  - inner [[i1]]\n  #+END_NOTE\n"
+        "- b\n  #+BEGIN_QUOTE\n  # H [[h1]]\n  k:: v\n  #+END_QUOTE\n"
+        "- c\n  #+BEGIN_NOTE\n  z\n- not a bullet\n  #+END_NOTE\n"
+    )
+    assert len(page.blocks) == 3
+    assert names(page.blocks[0]) == ["i1"]
+    assert names(page.blocks[1]) == ["h1"]
+    assert page.blocks[1].properties == {}
+    assert page.blocks[2].content == "c\n#+BEGIN_NOTE\nz\n- not a bullet\n#+END_NOTE"
+
+
+def test_first_end_closes_and_a_fence_inside_a_note_holds_no_refs(page_of):
+    page = page_of(
+        "- a\n  #+BEGIN_NOTE\n  ```\n  [[code]]\n  ```\n  [[note]]\n  #+END_NOTE\n"
+        "- b\n  #+begin_src\n  [[s]]\n  #+END_SRCX\n  [[after]]\n"
+    )
+    assert names(page.blocks[0]) == ["note"]
+    assert names(page.blocks[1]) == ["after"]
+
+
+def test_properties_after_a_begin_block_are_the_drawer(page_of):
+    page = page_of("- #+BEGIN_QUERY\n  x\n  #+END_QUERY\n  k:: v\n")
+    assert page.blocks[0].prop("k") == "v"
+
+
+# -- item 3: indentation inside fences and #+BEGIN blocks -----------------------------------
+
+
+def test_fence_lines_lose_the_block_indentation(page_of):
+    page = page_of(
+        "- a\n  ```\n  code\n    more\n  ```\n"
+        "\t- b\n\t  ```js\n\t  x\n\t    y\n\t  ```\n\t  after\n"
+        "\t- c\n\t  ~~~\n\t  t\n\t  ~~~\n"
+        "  - d\n    #+BEGIN_NOTE\n    n\n      nn\n    #+END_NOTE\n"
+        "- e\n      deep\n  two\nzero\n"
+    )
+    assert contents(page) == [
+        "a\n```\ncode\n  more\n```",
+        "b\n```js\nx\n  y\n```\nafter",
+        "c\n~~~\nt\n~~~",
+        "d\n#+BEGIN_NOTE\nn\n  nn\n#+END_NOTE",
+        "e\n    deep\ntwo\nzero",
+    ]
+    assert [b.parent for b in page.blocks] == [None, 0, 0, 2, None]
+
+
+def test_a_fence_line_less_indented_than_the_block_loses_what_it_has(page_of):
+    page = page_of("- a\n   ```\n   x\n     ```\n   y [[y1]]\n   ```\n- b\n")
+    assert contents(page) == ["a\n ```\n x\n   ```\n y [[y1]]\n ```", "b"]
+    assert names(page.blocks[0]) == ["y1"]
+
+
+def test_any_fence_line_closes_a_fence(page_of):
+    page = page_of(
+        "- a\n  ```\n  [[x1]]\n  ~~~\n  [[x2]]\n"
+        "- b\n  ```\n  [[c1]]\n  ```trailing\n  [[c2]]\n"
+        "- c\n  ````\n  ```\n  [[in4]]\n"
+        "- ``` [[x]] ```\n- ~~~ [[y]]\n  ~~~\n"
+    )
+    assert [names(b) for b in page.blocks] == [["x2"], ["c2"], ["in4"], []]
+    assert page.blocks[3].content == "``` [[x]] ```\n- ~~~ [[y]]\n~~~"
+
+
+def test_a_fence_nothing_closes_is_text(make_graph):
+    graph = make_graph({"pages/f.md": "- a\n  ```\n  code [[c]]\n- b [[f2]]\n"})
+    page = graph.pages["f"]
+    assert contents(page) == ["a\n```\ncode [[c]]", "b [[f2]]"]
+    assert [names(b) for b in page.blocks] == [["c"], ["f2"]]
+    (diag,) = [d for d in graph.diagnostics if d.code == "BM005"]
+    assert (diag.file, diag.line) == ("pages/f.md", 2)
+
+
+def test_a_fence_swallows_bullets_up_to_its_closing_line(page_of):
+    page = page_of("- a\n```\n- notbullet [[n]]\n```\n- b\n")
+    assert contents(page) == ["a\n```\n- notbullet [[n]]\n```", "b"]
+    assert names(page.blocks[0]) == []
