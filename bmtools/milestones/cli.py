@@ -1,4 +1,7 @@
-"""``bmtools milestones``: list, report and export the milestones of a graph."""
+"""``bmtools milestones``: list, report and export the milestones of a graph.
+
+The command parses options, runs a report (:data:`bmtools.milestones.reports.REPORTS`) and
+hands its data to a format (:data:`bmtools.milestones.formats.FORMATS`)."""
 
 from __future__ import annotations
 
@@ -9,27 +12,32 @@ import sys
 
 import click
 
+from bmtools.cliopts import (
+    EXIT_FINDINGS,
+    common_options,
+    emit,
+    exit_codes,
+    format_option,
+    graph_argument,
+    load,
+    output_option,
+    use_color,
+)
 from bmtools.milestones import roadmap
-from bmtools.milestones.budget import budget_report
 from bmtools.milestones.cpm import critical_path
-from bmtools.milestones.formats import FORMATS
-from bmtools.milestones.formats import data as fdata
-from bmtools.milestones.formats import text as ftext
+from bmtools.milestones.formats import COLOURED, FORMATS, Options
 from bmtools.milestones.model import load_milestones
-from bmtools.milestones.review import agenda, find_review_rule
+from bmtools.milestones.reports import REPORTS, Request, artifact_names, unknown_artifacts
+from bmtools.milestones.review import find_review_rule
 from bmtools.milestones.schedule import (
     DEFAULT_HORIZON,
     SORT_KEYS,
     Filters,
-    due_soon,
     filter_milestones,
-    horizon_end,
-    overdue,
     parse_within,
     sort_milestones,
 )
 
-REPORTS = ("list", "overdue", "due-soon", "budget", "review", "critical-path")
 STYLES = {
     "overdue": {"fg": "red", "bold": True},
     "done": {"fg": "green"},
@@ -76,8 +84,16 @@ def _style(color: bool):
     return style
 
 
-@click.command("milestones")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+MILESTONES_EXIT = exit_codes(
+    "done",
+    "--write-page found the roadmap region edited by hand (not overwritten)",
+    "usage error (a bad date, period or RRULE; an --artifact that names nothing), PATH is "
+    "no Logseq graph, or FILE not written",
+)
+
+
+@click.command("milestones", epilog=MILESTONES_EXIT)
+@graph_argument
 @click.option("--owner", multiple=True, help="Only this owner (repeat for several).")
 @click.option(
     "--type",
@@ -123,16 +139,13 @@ def _style(color: bool):
     help="Treat DATE (YYYY-MM-DD) as today, for reproducible reports.",
 )
 @click.option(
-    "--report", type=click.Choice(REPORTS), default="list", show_default=True, help="What to show."
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
+    "--report",
+    type=click.Choice(list(REPORTS)),
+    default="list",
     show_default=True,
-    help="Output format.",
+    help="What to show.",
 )
+@format_option(list(FORMATS), "table")
 @click.option(
     "--group-by",
     type=click.Choice(["tactic", "type", "page", "owner"]),
@@ -149,12 +162,7 @@ def _style(color: bool):
     help="Horizon of --report due-soon.",
 )
 @click.option("--rrule", help="Plan-review recurrence (RFC 5545 RRULE); overrides the config.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write to FILE (atomically), not stdout.",
-)
+@output_option()
 @click.option(
     "--write-page",
     "page_name",
@@ -163,12 +171,10 @@ def _style(color: bool):
 )
 @click.option("--force", is_flag=True, help="With --write-page: overwrite a hand-edited region.")
 @click.option("--width", type=int, help="Table width (default: the terminal's; none in a pipe).")
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour tables (default: on a terminal, unless NO_COLOR is set).",
+@common_options(
+    colour=True,
+    quiet_help="Print only the output and errors: no problems found in the items, no 'wrote FILE'.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Do not print problems found in the items.")
 def milestones_command(
     path,
     owner,
@@ -198,11 +204,17 @@ def milestones_command(
     Items whose dates or amounts do not parse are listed with a problem on stderr
     (file:line) and left out of sums and schedules.
     """
-    from bmtools.cli import load
-
     today = _today(today_text)
     graph = load(path, quiet=True)
     mset = load_milestones(graph)
+    unknown = unknown_artifacts(graph, mset, list(artifact), today)
+    if unknown:
+        known = ", ".join(artifact_names(mset)) or "none"
+        raise click.BadParameter(
+            f"no artifact, page or namespace named '{unknown[0]}' in {path} "
+            f"(artifacts with milestones: {known})",
+            param_hint="--artifact",
+        )
     rule, rule_diags = find_review_rule(graph, rrule)
     if rrule and rule.source != "--rrule":
         raise click.BadParameter(
@@ -231,124 +243,19 @@ def milestones_command(
         result = roadmap.write_roadmap_page(
             graph, page_name, ms, today, cpm, rule, group_by=group_by, force=force
         )
-        click.echo(result.message, err=True)
+        if result.conflict or not quiet:
+            click.echo(result.message, err=True)
         if result.conflict:
-            sys.exit(1)
+            sys.exit(EXIT_FINDINGS)
         return
 
-    if color is None:
-        color = sys.stdout.isatty() and not output and not os.environ.get("NO_COLOR")
-    style = _style(color and fmt == "table")
-    w = _width(width)
-    payload: str | bytes
-    if fmt in ("mermaid", "ics", "svg"):
-        payload = _picture(fmt, ms, today, cpm, rule, group_by, report)
-    elif report == "list":
-        if fmt == "json":
-            payload = fdata.generate_json(
-                {
-                    "today": today.isoformat(),
-                    "milestones": [m.to_dict() for m in ms],
-                }
-            )
-        elif fmt == "csv":
-            payload = fdata.generate_csv([fdata.milestone_record(m) for m in ms], fdata.CSV_FIELDS)
-        else:
-            payload = ftext.list_text(ms, today, w, style)
-    elif report in ("overdue", "due-soon"):
-        if report == "overdue":
-            chosen = overdue(ms, today)
-        else:
-            chosen = due_soon(ms, today, horizon)
-        if fmt == "json":
-            payload = fdata.generate_json(
-                {
-                    "today": today.isoformat(),
-                    "report": report,
-                    "milestones": [m.to_dict() for m in chosen],
-                }
-            )
-        elif fmt == "csv":
-            payload = fdata.generate_csv(
-                [fdata.milestone_record(m) for m in chosen], fdata.CSV_FIELDS
-            )
-        elif report == "overdue":
-            payload = ftext.overdue_text(chosen, today, w, style)
-        else:
-            payload = ftext.due_soon_text(chosen, today, horizon_end(today, horizon), w, style)
-    elif report == "budget":
-        rep = budget_report(ms)
-        if fmt == "json":
-            payload = fdata.generate_json(rep.to_dict())
-        elif fmt == "csv":
-            rows = [
-                {"group": name, "key": g.key, **g.lines[c].to_dict()}
-                for name, groups in [("total", [rep.total]), *rep.groups.items()]
-                for g in groups
-                for c in sorted(g.lines)
-            ]
-            payload = fdata.generate_csv(rows)
-        else:
-            payload = ftext.budget_text(rep, w, style)
-    elif report == "review":
-        ag = agenda(ms, today, rule)
-        if fmt == "json":
-            payload = fdata.generate_json(ag.to_dict())
-        elif fmt == "csv":
-            rows = [
-                {"section": section, **fdata.milestone_record(m)}
-                for section, lst in (
-                    ("coming_due", ag.coming_due),
-                    ("recently_due", ag.recently_due),
-                    ("still_overdue", ag.still_overdue),
-                    ("done_since_last_review", ag.done_since),
-                )
-                for m in lst
-            ]
-            payload = fdata.generate_csv(rows, ["section", *fdata.CSV_FIELDS])
-        else:
-            payload = ftext.review_text(ag, w, style)
-    else:  # critical-path
-        keep = {m.name for m in ms}
-        cpm_view = critical_path([m for m in mset.milestones if m.name in keep])
-        if fmt == "json":
-            payload = fdata.generate_json(cpm_view.to_dict())
-        elif fmt == "csv":
-            payload = fdata.generate_csv([t.to_dict() for t in cpm_view.tasks])
-        else:
-            payload = ftext.cpm_text(cpm_view, w, style)
-    _emit(payload, output, color)
-
-
-def _picture(fmt, ms, today, cpm, rule, group_by, report):
-    from bmtools.milestones.formats.ics import generate_ics
-    from bmtools.milestones.formats.mermaid import generate_mermaid
-    from bmtools.milestones.formats.svg import generate_svg
-
-    if report in ("overdue", "due-soon"):
-        ms = overdue(ms, today) if report == "overdue" else due_soon(ms, today)
-    critical = cpm.path_names
-    if fmt == "mermaid":
-        return generate_mermaid(ms, critical, group_by, "Milestones", today)
-    if fmt == "ics":
-        return generate_ics(ms, today, rule)
-    return generate_svg(ms, today, critical)
-
-
-def _emit(payload: str | bytes, output: str | None, color: bool | None = None) -> None:
-    from bmtools.writer import write_bytes
-
-    data = payload.encode("utf-8") if isinstance(payload, str) else payload
-    if output:
-        write_bytes(
-            output, data if data.endswith(b"\n") or not isinstance(payload, str) else data + b"\n"
-        )
-        click.echo(f"wrote {output}", err=True)
-        return
-    if isinstance(payload, bytes):
-        click.echo(payload, nl=False)  # bytes go to the binary stream
-        return
-    click.echo(payload.rstrip("\n"), color=color)
+    color = use_color(color, output) and fmt in COLOURED
+    found = REPORTS[report](Request(ms, mset, today, rule, horizon))
+    opts = Options(_width(width), _style(color), cpm.path_names, rule, group_by)
+    payload = FORMATS[fmt](found, opts)
+    if isinstance(payload, str):
+        payload = payload if payload.endswith("\n") else payload + "\n"
+    emit(payload, output, quiet=quiet, color=color)
 
 
 COMMANDS = [milestones_command]
