@@ -51,7 +51,6 @@ def site(graph: Path, out: Path) -> tuple[float, float, str]:
         "--all",
         "--today",
         "2026-11-22",
-        "-q",
         "-o",
         str(out),
     ]

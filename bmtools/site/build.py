@@ -38,7 +38,7 @@ from bmtools.site.html import Env, HtmlRenderer
 from bmtools.site.output import write_output
 from bmtools.site.parallel import run_split
 from bmtools.site.publish import published_names, why_nothing
-from bmtools.site.theme import SEARCH_SCRIPT, STYLESHEET, Theme, safe
+from bmtools.site.theme import ICON, SEARCH_SCRIPT, STYLESHEET, Theme, safe
 from bmtools.writer import UnsafePathError, inside
 
 MARKER = ".bmtools-site.json"
@@ -360,6 +360,7 @@ def _site_vars(site: Site, path: str) -> dict[str, Any]:
         "home": prefix + "index.html",
         "stylesheet": f"{prefix}{urls.STATIC_DIR}/{STYLESHEET}",
         "script": f"{prefix}{urls.STATIC_DIR}/{SEARCH_SCRIPT}",
+        "icon": f"{prefix}{urls.STATIC_DIR}/{ICON}",
         "search": prefix + "search.html",
         "search_index": prefix + search.INDEX_FILE,
         "all_pages": prefix + "all-pages.html",
@@ -434,7 +435,8 @@ def _index_outputs(site: Site) -> None:
         entries.append(entry)
     site.outputs[search.INDEX_FILE] = search.index_js(entries)
     site.outputs[f"{urls.STATIC_DIR}/{STYLESHEET}"] = site.theme.static(STYLESHEET).encode()
-    site.outputs[f"{urls.STATIC_DIR}/{SEARCH_SCRIPT}"] = site.theme.static(SEARCH_SCRIPT).encode()
+    for name in (SEARCH_SCRIPT, ICON):
+        site.outputs[f"{urls.STATIC_DIR}/{name}"] = site.theme.static(name).encode()
     site.outputs["sitemap.xml"] = _sitemap(site)
     site.outputs[".nojekyll"] = b""
 

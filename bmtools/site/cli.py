@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from bmtools.cliopts import common_options, exit_codes, graph_argument, graph_path, load
 from bmtools.site.build import SiteError, build_site
 
 
@@ -18,8 +19,13 @@ def _today(ctx, param, value: str | None) -> dt.date | None:
         raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)") from exc
 
 
-@click.command("site")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.command(
+    "site",
+    epilog=exit_codes(
+        "the site was written", "nothing to publish", "a folder or theme it cannot use"
+    ),
+)
+@graph_argument
 @click.option(
     "-o",
     "--output",
@@ -59,16 +65,15 @@ def _today(ctx, param, value: str | None) -> dt.date | None:
 )
 @click.option("--serve", is_flag=True, help="Serve the site on 127.0.0.1 and rebuild on change.")
 @click.option("--port", default=8000, show_default=True, help="Port for --serve (0: any free).")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print reading problems.")
+@common_options(quiet_help="Print only errors: no summary, no reading problems.")
 def site_command(
-    path, out, everything, templates, title, base_url, today, clean, serve, port, quiet
+    path, out, everything, templates, title, base_url, today, clean, serve, port, quiet, color
 ) -> None:
     """Write a static HTML site: one page per published page, indexes, search, roadmaps.
 
     Pages with public:: true are published, or all of them with
     :publishing/all-pages-public? true in logseq/config.edn, or with --all.
     """
-    from bmtools.cli import graph_path, load
     from bmtools.render.pages import templates_folder
 
     root = graph_path(None, None, path)
@@ -93,14 +98,16 @@ def site_command(
 
     serve_state = {"built": False}
     try:
-        click.echo(run(quiet))
+        summary = run(quiet)
+        if not quiet:
+            click.echo(summary, err=True)
     except SiteError as exc:
         click.echo(f"bmtools site: {exc}", err=True)
         raise SystemExit(exc.code) from None
     if serve:
         from bmtools.site.serve import serve_site
 
-        serve_site(out, root, lambda: run(True), port=port, echo=click.echo)
+        serve_site(out, root, lambda: run(True), port=port, echo=lambda m: click.echo(m, err=True))
 
 
 COMMANDS = [site_command]

@@ -23,6 +23,7 @@ from bmtools.render.engine import ConfinedLoader, shipped_templates_dir
 THEME_DIR = "site"
 STYLESHEET = "style.css"
 SEARCH_SCRIPT = "search.js"
+ICON = "favicon.svg"
 TEMPLATES = {
     "page": "page.html.j2",
     "index": "index.html.j2",
@@ -62,7 +63,7 @@ class Theme:
 
         h = hashlib.blake2b(digest_size=16)
         names = [f"{THEME_DIR}/{n}" for n in ("base.html.j2", *TEMPLATES.values())]
-        names += [f"{THEME_DIR}/{STYLESHEET}", f"{THEME_DIR}/{SEARCH_SCRIPT}"]
+        names += [f"{THEME_DIR}/{n}" for n in (STYLESHEET, SEARCH_SCRIPT, ICON)]
         for name in names:
             try:
                 source, filename, _ = self.loader.get_source(self.env, name)
