@@ -52,6 +52,12 @@ def read_cache(out: Path) -> BuildCache:
 
 
 def encode_cache(cache: BuildCache) -> bytes:
+    """The cache as MessagePack, keys sorted (the same build gives the same bytes)."""
     return msgspec.msgpack.encode(
-        {"format": FORMAT, "site_key": cache.site_key, "pages": cache.pages, "search": cache.search}
+        {
+            "format": FORMAT,
+            "site_key": cache.site_key,
+            "pages": dict(sorted(cache.pages.items())),
+            "search": dict(sorted(cache.search.items())),
+        }
     )
