@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -30,6 +32,20 @@ def run_site(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@contextlib.contextmanager
+def own_cache(folder: Path):
+    """A module-wide fixture runs before the per-test cache folder is set: give it its own."""
+    old = os.environ.get("BMTOOLS_CACHE_DIR")
+    os.environ["BMTOOLS_CACHE_DIR"] = str(folder / "cache")
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["BMTOOLS_CACHE_DIR"]
+        else:
+            os.environ["BMTOOLS_CACHE_DIR"] = old
+
+
 def dom(path: Path):
     return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
 
@@ -43,7 +59,8 @@ def bundled_site(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("bundled")
     shutil.copytree(BUNDLED_GRAPH, work / "graph")
     out = work / "site"
-    code, output = run_site(str(work / "graph"), "--all", "--today", TODAY, "-o", str(out))
+    with own_cache(work):
+        code, output = run_site(str(work / "graph"), "--all", "--today", TODAY, "-o", str(out))
     assert code == 0, output
     assert re.match(r"wrote .*: \d+ pages, \d+ files: \d+ written", output)
     return out

@@ -61,7 +61,13 @@ def site(tmp_path_factory) -> Path:
     shutil.copytree(BUNDLED_GRAPH, graph)
     (graph / "pages" / "nested embeds and block refs.md").write_text(DEMO, encoding="utf-8")
     out = work / "site"
-    build_site(bmtools.load_graph(graph), out, everything=True, today=dt.date(2026, 11, 22))
+    build_site(
+        bmtools.load_graph(graph),
+        out,
+        everything=True,
+        today=dt.date(2026, 11, 22),
+        cache_dir=work / "cache",
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     return out
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import bmtools
 from bmtools.site import build_site, urls
+from bmtools.site.cache import cache_file
 from tests.conftest import write_graph
 
 PUBLIC = "{:publishing/all-pages-public? true :file/name-format :triple-lowbar}\n"
@@ -56,7 +57,6 @@ def test_one_page_edit_writes_that_page_and_its_embedders_and_the_index(tmp_path
         urls.page_path("embeds"),
         "search-index.js",
         "all-pages.html",  # a's summary is its first line
-        ".bmtools-site-cache.msgpack",
     }
     assert "the new text of a" in (out / urls.page_path("embeds")).read_text()
     fresh = tmp_path / "fresh"
@@ -74,7 +74,6 @@ def test_a_new_reference_updates_the_target_backlinks_only(tmp_path):
         urls.page_path("other"),
         urls.page_path("a"),
         "search-index.js",
-        ".bmtools-site-cache.msgpack",
     }
     assert "3 linked references" in (out / urls.page_path("a")).read_text()
     fresh = tmp_path / "fresh"
@@ -96,11 +95,33 @@ def test_page_added_and_removed(tmp_path):
     assert files_of(out) == files_of(fresh)
 
 
+def test_a_site_changed_by_other_means_gets_a_full_build(tmp_path):
+    root = write_graph(tmp_path / "g", FILES, PUBLIC)
+    out = tmp_path / "out"
+    build(root, out)
+    (out / urls.page_path("other")).write_text("edited by hand")
+    marker = (out / ".bmtools-site.json").read_text()
+    (out / ".bmtools-site.json").write_text(marker.replace('"build": "', '"build": "x'))
+    result = build(root, out)
+    assert urls.page_path("other") in result.written
+
+
+def test_the_cache_lives_outside_the_site(tmp_path):
+    root = write_graph(tmp_path / "g", FILES, PUBLIC)
+    out = tmp_path / "out"
+    build(root, out)
+    assert cache_file(out).is_file()
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
+        ".bmtools-site.json",
+        ".nojekyll",
+    ]
+
+
 def test_a_damaged_cache_means_a_full_build_with_the_same_result(tmp_path):
     root = write_graph(tmp_path / "g", FILES, PUBLIC)
     out = tmp_path / "out"
     build(root, out)
-    (out / ".bmtools-site-cache.msgpack").write_bytes(b"\x00garbage")
+    cache_file(out).write_bytes(b"\x00garbage")
     (root / "pages" / "a.md").write_text("- changed\n")
     build(root, out)
     fresh = tmp_path / "fresh"

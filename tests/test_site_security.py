@@ -57,7 +57,7 @@ def hostile_site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("hostile")
     root = write_graph(tmp / "g", HOSTILE, PUBLIC)
     out = tmp / "out"
-    build_site(bmtools.load_graph(root), out, today=dt.date(2026, 11, 22))
+    build_site(bmtools.load_graph(root), out, today=dt.date(2026, 11, 22), cache_dir=tmp / "c")
     return out
 
 

@@ -9,9 +9,9 @@ written, so its modification time stays), and refused when it would land outside
 folder (a symbolic link to elsewhere inside it). Files a previous build wrote that this
 build does not make are removed, and only those.
 
-Rendering is cached per page in ``.bmtools-site-cache.msgpack`` in the output folder: a page's
-HTML is re-rendered only when a page it shows changed (the page itself, pages it embeds or
-refers to, pages whose blocks refer to it) or the set of pages on the site changed.
+Rendering is cached per page (:mod:`bmtools.site.cache`, outside the site): a page's HTML is
+re-rendered only when a page it shows changed (the page itself, pages it embeds or refers
+to, pages whose blocks refer to it) or the set of pages on the site changed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import posixpath
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from bmtools.site import backlinks as bl
 from bmtools.site import business, search, urls
 from bmtools.site.assets import output_path as assets_output
 from bmtools.site.assets import read_asset
-from bmtools.site.cache import CACHE_FILE, BuildCache, digest, encode_cache, read_cache
+from bmtools.site.cache import BuildCache, cache_file, digest, read_cache, write_cache
 from bmtools.site.context import KIND_NAMESPACE, KIND_TAG, SiteContext
 from bmtools.site.html import Env, HtmlRenderer
 from bmtools.site.output import write_output
@@ -515,6 +516,7 @@ def build_site(
     base_url: str | None = None,
     today: dt.date | None = None,
     clean: bool = False,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Build the site of ``graph`` into ``out`` (see the module docstring)."""
     out_path = Path(out)
@@ -543,12 +545,14 @@ def build_site(
     site.out = out_path
     site.has_journals = any(graph.pages[n].journal_day is not None for n in published)
     site.sources = {n: digest(graph.pages[n].source) for n in published}
-    site.cache = read_cache(out_path) if previous else BuildCache()
+    state = _read_state(out_path)
+    cache_path = cache_file(out_path, cache_dir)
+    site.cache = read_cache(cache_path, str(state.get("build", ""))) if previous else BuildCache()
+    site.new_cache.build = uuid.uuid4().hex
     site.new_cache.site_key = _site_key(site, theme, everything)
     if site.cache.site_key != site.new_cache.site_key:
         site.cache = BuildCache(search=site.cache.search)
     result = site.result = BuildResult(str(out_path), pages=len(ctx.paths))
-    state = _read_state(out_path)
     planned = set(ctx.paths.values()) | {road.path for road in biz.roadmaps.values()}
     _prepare(out_path, planned, previous, state)
     index = bl.backlink_index(ctx)
@@ -560,8 +564,8 @@ def build_site(
             site.outputs[dest] = read_asset(graph.root, src)
         except OSError as exc:
             result.problems.append(f"{src}: not copied ({exc.strerror or exc})")
-    site.outputs[CACHE_FILE] = encode_cache(site.new_cache)
     _write(out_path, site, previous, result, svg_keys)
+    write_cache(cache_path, site.new_cache)
     result.removed = removed_first + result.removed
     return result
 
@@ -612,7 +616,7 @@ def _prepare(out: Path, planned: set[str], previous: set[str], state: dict) -> N
     file this build may write (so that an interrupted build leaves a folder that is ours)."""
     out.mkdir(parents=True, exist_ok=True)
     _check_folders(out, planned)
-    marker = dict(state, generator="bmtools site", files=sorted(previous | planned))
+    marker = dict(state, generator="bmtools site", files=sorted(previous | planned), build="")
     write_output(out, MARKER, json.dumps(marker, indent=1).encode())
 
 
@@ -633,6 +637,7 @@ def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: 
     result.files = len(site.outputs)
     state = {
         "generator": "bmtools site",
+        "build": site.new_cache.build,
         "files": sorted(kept),
         "svg": svg,
         "digest": hashlib.sha1("\n".join(sorted(kept)).encode()).hexdigest(),
