@@ -181,11 +181,13 @@ def use_color(flag: bool | None, output: str | None = None) -> bool:
 def write_output(output: str, payload: str | bytes, quiet: bool = False, detail: str = "") -> None:
     """Write FILE through the safe writer (atomic, the user's umask) and say
     ``wrote FILE[: detail]`` on stderr unless ``quiet``; a write that fails exits 2."""
-    from bmtools.writer import write_bytes
+    from bmtools.writer import UnsafePathError, write_bytes
 
     data = payload.encode("utf-8") if isinstance(payload, str) else payload
     try:
         write_bytes(output, data)
+    except UnsafePathError as exc:  # its message names the path
+        raise Failure(f"cannot write {exc}") from None
     except OSError as exc:
         raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
     if not quiet:
