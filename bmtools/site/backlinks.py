@@ -1,6 +1,8 @@
 """Linked references: for each page of the site, the blocks of other published pages that
 refer to it (page refs, tags, property values, embeds), grouped by page, each with its
-breadcrumb (the blocks it sits under)."""
+breadcrumb (the blocks it sits under), as a plain-text excerpt linked to the block in its
+page (the page shows it in full; a rendered copy under every page it refers to made the
+site several times the size of the graph)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from bmtools.site.search import plain
 
 _SKIP = (BLOCK_REF, BLOCK_EMBED, NAMESPACE, PROPERTY)
 CRUMB_CHARS = 60
-MAX_BLOCKS = 10  # referring blocks shown in full; the other source pages are listed
+MAX_BLOCKS = 20  # referring blocks shown; the other referring pages are listed
+EXCERPT_CHARS = 200
 
 
 def backlink_index(ctx: SiteContext) -> dict[str, list[tuple[str, int]]]:
@@ -59,10 +62,24 @@ def breadcrumb(page: Page, index: int) -> list[str]:
     return list(reversed(out))
 
 
-def backlinks_html(ctx: SiteContext, entries: list[tuple[str, int]], content, link) -> str:
-    """The linked-references section: the first :data:`MAX_BLOCKS` referring blocks (by
-    source page, journals newest first), then the other source pages with their counts.
-    ``content(page, index)`` gives a block's HTML, ``link(name, title)`` a page link."""
+def excerpt(page: Page, index: int) -> str:
+    """A referring block as one line of plain text (marker kept, markup dropped)."""
+    block = page.blocks[index]
+    skip = {p.line for p in block.properties.values()}
+    lines = [ln for k, ln in enumerate(block.content.split("\n")) if block.line + k not in skip]
+    text = plain(" ".join(lines)) if lines else ""
+    if not text and block.properties:
+        text = plain(" ".join(f"{p.raw_key}: {p.raw}" for p in block.properties.values()))
+    text = text or "…"
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def backlinks_html(ctx: SiteContext, entries: list[tuple[str, int]], block_href, link) -> str:
+    """The linked-references section: per referring page (journals newest first, then by
+    title), its referring blocks as plain-text excerpts under their breadcrumbs, each linked
+    to the block in its page; after :data:`MAX_BLOCKS` blocks, the other referring pages are
+    listed with their counts. ``block_href(page, index)`` is a block's URL, ``link(name,
+    title)`` a page link."""
     groups: dict[str, list[int]] = defaultdict(list)
     for src, idx in entries:
         groups[src].append(idx)
@@ -79,11 +96,12 @@ def backlinks_html(ctx: SiteContext, entries: list[tuple[str, int]], content, li
         for idx in mine:
             crumbs = breadcrumb(page, idx)
             nav = (
-                '<div class="crumbs">' + " › ".join(escapeHtml(c) for c in crumbs) + "</div>"
+                '<span class="crumbs">' + " › ".join(escapeHtml(c) for c in crumbs) + "</span> "
                 if crumbs
                 else ""
             )
-            out.append(f"<li>{nav}{content(page, idx)}</li>")
+            text = escapeHtml(excerpt(page, idx))
+            out.append(f'<li>{nav}<a href="{block_href(page, idx)}">{text}</a></li>')
         shown += len(mine)
         hidden = len(groups[src]) - len(mine)
         if hidden:

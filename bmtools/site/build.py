@@ -35,7 +35,7 @@ from bmtools.site.assets import output_path as assets_output
 from bmtools.site.assets import read_asset
 from bmtools.site.cache import BuildCache, cache_file, digest, read_cache, write_cache
 from bmtools.site.context import KIND_NAMESPACE, KIND_TAG, SiteContext
-from bmtools.site.html import Env, HtmlRenderer
+from bmtools.site.html import Env, HtmlRenderer, block_anchor
 from bmtools.site.output import write_output
 from bmtools.site.parallel import run_split
 from bmtools.site.publish import published_names, why_nothing
@@ -174,7 +174,6 @@ class Site:
     rendered: int = 0
     checked: set[str] = field(default_factory=set)  # output folders found inside the site
     result: BuildResult = field(default_factory=lambda: BuildResult(""))
-    content: dict[tuple[str, int], str] = field(default_factory=dict)  # block html cache
 
 
 def _generated_pages(ctx: SiteContext) -> None:
@@ -248,18 +247,10 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
             if target in ctx.paths and target != name:
                 tagged.setdefault(target, []).append(name)
 
-    quoted: dict[tuple[str, int], str] = {}  # blocks rendered for linked references
-
-    def content(page: Page, idx: int) -> str:
-        """A referring block's own HTML; an embed in it is shown as a link, not expanded."""
+    def block_href(page: Page, idx: int) -> str:
         block = page.blocks[idx]
-        key = (page.name, idx)
-        hit = quoted.get(key) if block.macros else site.content.get(key) or quoted.get(key)
-        if hit is None:
-            env = _env()
-            env["inline_only"] = True
-            hit = quoted[key] = r.block_html(page, block, env)
-        return hit
+        anchor = "" if block.pre_block else block_anchor(block)  # page properties: the top
+        return r.page_href(page.name, {}, anchor) or ""
 
     def link(name: str, title: str) -> str:
         return _link(site, name, title)
@@ -286,7 +277,7 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
         env = _env()
         if page is not None:
             env["page"] = page
-            outline = r.outline(page, page.top_blocks(), env, ids=True, cache=site.content)
+            outline = r.outline(page, page.top_blocks(), env, ids=True)
             props = r.properties_html(page.properties, env, "page-props")
             artifact = business.artifact_section(r, site.biz, page, env)
             title = page.title
@@ -296,7 +287,7 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
             outline = props = artifact = ""
             title = gen.title
             kind = gen.kind
-        back = bl.backlinks_html(ctx, entries, content, link) if entries else ""
+        back = bl.backlinks_html(ctx, entries, block_href, link) if entries else ""
         roadmap = site.biz.roadmaps.get(name)
         tags = [ctx.target(t) for t in page.tags] if page is not None else []
         html = site.theme.render(
