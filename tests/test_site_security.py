@@ -41,6 +41,7 @@ HOSTILE = {
         "- {{embed [[" + XSS + "]]}} {{video javascript:alert(16)}}\n"
         '- <div onclick="alert(17)">raw block html</div>\n'
         "- ok [fine](https://example.com/?a=1&b=2) [mail](mailto:a@example.com)\n"
+        "- control \x07 \x0b \x1b[31m \x7f \x9b and \x01 characters, \ufffe\n"
     ),
     "pages/<b onmouseover=alert(18)>.md": "- a page whose file name is markup\n",
 }

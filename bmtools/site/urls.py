@@ -93,9 +93,16 @@ def quote_path(path: str) -> str:
     return quote(path, safe="/~-_.")
 
 
+_CONTROL = re.compile("[\x00\x02-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
 def relative(html: str, from_path: str) -> str:
     """``html`` with every :data:`ROOT` made relative to the page at ``from_path`` (links
-    between pages of one folder are the bare file name: the most common case, kept short)."""
+    between pages of one folder are the bare file name: the most common case, kept short),
+    and without the control characters and noncharacters HTML does not allow (a page's
+    text may hold them)."""
+    if _CONTROL.search(html):
+        html = _CONTROL.sub("", html)
     folder = posixpath.dirname(from_path)
     if folder:
         html = html.replace(ROOT + quote(folder, safe="/~-_.") + "/", "")
