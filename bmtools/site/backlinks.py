@@ -16,8 +16,8 @@ from bmtools.site.search import plain
 
 _SKIP = (BLOCK_REF, BLOCK_EMBED, NAMESPACE, PROPERTY)
 CRUMB_CHARS = 60
-MAX_BLOCKS = 20  # referring blocks shown; the other referring pages are listed
-EXCERPT_CHARS = 200
+MAX_BLOCKS = 10  # referring blocks shown; the other referring pages are listed
+EXCERPT_CHARS = 120
 
 
 def backlink_index(ctx: SiteContext) -> dict[str, list[tuple[str, int]]]:

@@ -420,7 +420,7 @@ def _index_outputs(site: Site) -> None:
             entry = [
                 title,
                 urls.quote_path(ctx.paths[name]),
-                _description(page, ""),
+                search.short(_description(page, "")),
                 search.words(text),
             ]
         site.new_cache.search[name] = [key, entry]

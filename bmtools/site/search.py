@@ -18,6 +18,7 @@ INDEX_FILE = "search-index.js"
 GLOBAL = "BMTOOLS_SEARCH"
 MAX_WORDS = 3000  # per page
 SUMMARY_CHARS = 160
+INDEX_SUMMARY_CHARS = 100  # the summary a search result shows
 _WORD = re.compile(r"[^\W_]+")
 _MARKUP = re.compile(
     r"\{\{[^}\n]*\}\}|\(\(\s*[0-9a-fA-F-]{36}\s*\)\)|!\[([^\]\n]*)\]\([^)\n]*\)"
@@ -63,6 +64,10 @@ def summary(page: Page) -> str:
             if text:
                 break
     return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
+
+
+def short(text: str, limit: int = INDEX_SUMMARY_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def index_js(entries: list[list[str]]) -> bytes:
