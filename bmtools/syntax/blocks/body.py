@@ -39,8 +39,9 @@ _PLANNING = re.compile(
 )
 ORG_DRAWER_START = re.compile(r"[ \t]*:PROPERTIES:[ \t]*$", re.IGNORECASE)
 ORG_DRAWER_END = re.compile(r"[ \t]*:END:[ \t]*$", re.IGNORECASE)
-ORG_PROPERTY = re.compile(r"[ \t]*:([^\s:]+):[ \t]*(.*?)[ \t]*$")
-DIRECTIVE = re.compile(r"#\+([A-Za-z][\w-]*):[ \t]*(.*?)[ \t]*$")
+# Values end at their last non-blank character, found greedily (linear; see PROPERTY_LINE).
+ORG_PROPERTY = re.compile(r"[ \t]*:([^\s:]+):[ \t]*((?:.*[^ \t\n])?)[ \t]*$")
+DIRECTIVE = re.compile(r"#\+([A-Za-z][\w-]*):[ \t]*((?:.*[^ \t\n])?)[ \t]*$")
 _valid_key = lru_cache(maxsize=4096)(is_valid_key)  # a few dozen keys, 50k property lines
 
 

@@ -32,7 +32,7 @@ _BEGIN = re.compile(r"[ \t]*#\+BEGIN_([^\s:]+)(?=[ \t]|$)", re.IGNORECASE)
 # (mldoc parses a query's text, Logseq skips its refs). Any other name (NOTE, TIP, QUOTE,
 # CENTER, VERSE, a made-up one …) is Markdown whose refs count.
 RAW_BLOCKS = frozenset({"SRC", "EXAMPLE", "EXPORT", "COMMENT", "QUERY"})
-_FRONT_MATTER_LINE = re.compile(r"([^\s:][^:]*):[ \t]*(.*?)[ \t]*$")
+_FRONT_MATTER_LINE = re.compile(r"([^\s:][^:]*):[ \t]*((?:.*[^ \t\n])?)[ \t]*$")  # linear
 
 
 def line_of_block(s: OutlineState, k: int, text: str) -> None:
