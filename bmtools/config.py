@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bmtools.codes import finding
 from bmtools.model import Config, Diagnostic
 from bmtools.safeio import read_graph_file
 
@@ -43,26 +44,20 @@ def parse_config(text: str, file: str | None = CONFIG_PATH) -> tuple[Config, lis
     except Exception as exc:  # edn_format raises several unrelated types
         line = error_line(str(exc))
         return config, [
-            Diagnostic(
+            finding(
                 "BM030",
                 f"config.edn could not be read ({short_error(exc)}); using Logseq's defaults",
                 file,
                 line,
-                0,
-                "warning",
-                "config-unreadable",
             )
         ]
     if not isinstance(data, dict):
         return config, [
-            Diagnostic(
+            finding(
                 "BM030",
                 "config.edn is not a map; using Logseq's defaults",
                 file,
                 1,
-                0,
-                "warning",
-                "config-unreadable",
             )
         ]
     config.raw = data
@@ -93,14 +88,10 @@ def read_config(root: Path) -> tuple[Config, list[Diagnostic]]:
         return Config(), []
     except OSError as exc:
         return Config(), [
-            Diagnostic(
+            finding(
                 "BM030",
                 f"config.edn could not be read: {exc.strerror or exc}",
                 CONFIG_PATH,
-                0,
-                0,
-                "warning",
-                "config-unreadable",
             )
         ]
     return parse_config(text)

@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from bmtools import parload
+from bmtools.codes import finding
 from bmtools.config import read_config
 from bmtools.gcpause import paused_gc
 from bmtools.model import (
@@ -61,8 +62,8 @@ def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[
     root_real = os.path.realpath(root)
     outside_ok = follow_outside()
 
-    def report(code: str, message: str, rel: str, severity: str, name: str) -> None:
-        diagnostics.append(Diagnostic(code, message, rel, 0, 0, severity, name))
+    def report(code: str, message: str, rel: str) -> None:
+        diagnostics.append(finding(code, message, rel))
 
     stack = [(str(root), "")]
     while stack:
@@ -72,13 +73,15 @@ def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[
             with os.scandir(dirpath) as it:
                 entries = list(it)
         except OSError as err:
-            report("BM001", f"cannot read folder: {err.strerror}", rel_dir or ".", "error",
-                   "unreadable-file")  # fmt: skip
+            report("BM001", f"cannot read folder: {err.strerror}", rel_dir or ".")
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
-            report("BM006", "folder reached twice through symbolic links (a loop?); skipped",
-                   rel_dir or ".", "warning", "symlink-loop")  # fmt: skip
+            report(
+                "BM006",
+                "folder reached twice through symbolic links (a loop?); skipped",
+                rel_dir or ".",
+            )
             continue
         seen_dirs.add(key)
         subdirs = []
@@ -107,8 +110,7 @@ def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[
                     continue
             if is_link and not outside_ok and escapes(root_real, entry.path) is not None:
                 what = "folder" if is_dir else "file"
-                report("BM008", f"symbolic link to a {what} outside the graph: not followed",
-                       rel, "warning", "link-outside-graph")  # fmt: skip
+                report("BM008", f"symbolic link to a {what} outside the graph: not followed", rel)
                 continue
             if is_dir:
                 subdirs.append((entry.path, rel))
@@ -120,8 +122,7 @@ def discover(root: Path, config: Config, diagnostics: list[Diagnostic]) -> list[
                 regular, mode = True, 0  # a dangling link: reading it reports BM001
             if not regular:
                 kind = NotRegularFileError(rel, mode).kind
-                report("BM009", f"{kind} with a page extension: not read", rel, "warning",
-                       "not-a-regular-file")  # fmt: skip
+                report("BM009", f"{kind} with a page extension: not read", rel)
                 continue
             found.append(rel)
         stack.extend(sorted(subdirs, reverse=True))
@@ -141,15 +142,11 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
     if not rel.isascii() and not _is_utf8(rel):
         title = _title_from_file(_as_unicode(stem), config)
         diagnostics.append(
-            Diagnostic(
+            finding(
                 "BM022",
                 "file name is not valid UTF-8: Logseq cannot name this page; read with U+FFFD "
                 "in its title",
                 rel,
-                0,
-                0,
-                "warning",
-                "file-name-not-utf8",
             )
         )
     page = Page(name=page_name(title), title=title, file=rel)
@@ -160,42 +157,30 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
         data = read_regular(path, MAX_FILE_BYTES)
     except TooLargeError as exc:
         diagnostics.append(
-            Diagnostic(
+            finding(
                 "BM003",
                 f"file is {exc.size / 1048576:.0f} MB, over the {MAX_FILE_BYTES // 1048576} MB "
                 "limit: listed, not parsed",
                 rel,
-                0,
-                0,
-                "warning",
-                "file-too-large",
             )
         )
         _finish_identity(page, config)
         return page, diagnostics
     except OSError as exc:
         diagnostics.append(
-            Diagnostic(
+            finding(
                 "BM001",
                 f"cannot read file: {exc.strerror or exc}",
                 rel,
-                0,
-                0,
-                "error",
-                "unreadable-file",
             )
         )
         return None, diagnostics
     if data.find(b"\x00", 0, 8192) >= 0:
         diagnostics.append(
-            Diagnostic(
+            finding(
                 "BM004",
                 "binary file with a page extension: skipped",
                 rel,
-                0,
-                0,
-                "warning",
-                "binary-file",
             )
         )
         return None, diagnostics
@@ -208,14 +193,12 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         diagnostics.append(
-            Diagnostic(
+            finding(
                 "BM002",
                 "invalid UTF-8: undecodable bytes read as U+FFFD",
                 rel,
                 line,
                 col,
-                "warning",
-                "invalid-utf8",
             )
         )
         text = data.decode("utf-8", errors="replace")
@@ -403,15 +386,13 @@ def add_page(graph: Graph, page: Page) -> None:
     else:
         graph.collisions.append((page.name, [existing.file or "", page.file or ""]))
     graph.diagnostics.append(
-        Diagnostic(
+        finding(
             "BM011",
             f"{page.file} and {existing.file} are both page '{page.title}'; Logseq keeps "
             "one of them",
             page.file,
             1,
             1,
-            "error",
-            "page-name-collision",
         )
     )
 
@@ -442,14 +423,12 @@ def index_page(graph: Graph, page: Page, ids: list[tuple[int, str, int]]) -> Non
         if owner is not None and owner != page.name:
             prop = page.properties.get("alias") or page.properties.get("aliases")
             graph.diagnostics.append(
-                Diagnostic(
+                finding(
                     "BM012",
                     f"alias '{alias}' is also claimed by page '{graph.pages[owner].title}'",
                     page.file,
                     prop.line if prop else 1,
                     prop.col if prop else 1,
-                    "warning",
-                    "alias-conflict",
                 )
             )
             continue
@@ -461,15 +440,13 @@ def index_page(graph: Graph, page: Page, ids: list[tuple[int, str, int]]) -> Non
             continue
         first = graph.pages[hit[0]]
         graph.diagnostics.append(
-            Diagnostic(
+            finding(
                 "BM010",
                 f"duplicate block id {uuid}, first in {first.file}; Logseq "
                 "drops it from this block",
                 page.file,
                 line,
                 1,
-                "warning",
-                "duplicate-block-id",
             )
         )
         graph.dropped_ids.append((page.name, index, uuid))

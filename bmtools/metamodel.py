@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bmtools.codes import finding
 from bmtools.model import Diagnostic, Graph, Page
 from bmtools.names import page_name
 from bmtools.values import FIELD_TYPES, PARSERS
@@ -301,14 +302,12 @@ def _read_class(graph: Graph, page: Page, diags: list[Diagnostic]) -> ClassSpec:
         ftype = page_name(tprop.names()[0]) if tprop is not None and tprop.names() else None
         if ftype is not None and ftype not in FIELD_TYPES:
             diags.append(
-                Diagnostic(
+                finding(
                     "BM301",
                     f"field '{name}' has unknown type '{ftype}' (one of: {', '.join(FIELD_TYPES)})",
                     page.file,
                     tprop.line,
                     tprop.col,
-                    "error",
-                    "unknown-field-type",
                 )
             )
             ftype = "text"
@@ -329,14 +328,12 @@ def _read_class(graph: Graph, page: Page, diags: list[Diagnostic]) -> ClassSpec:
         )
         if fs.type == "select" and not fs.options:
             diags.append(
-                Diagnostic(
+                finding(
                     "BM302",
                     f"select field '{name}' declares no options::",
                     page.file,
                     block.line,
                     1,
-                    "error",
-                    "select-without-options",
                 )
             )
         spec.own_fields[name] = fs
@@ -382,28 +379,24 @@ def _effective_fields(
         parent = mm.classes.get(current.extends)
         if parent is None:
             diags.append(
-                Diagnostic(
+                finding(
                     "BM303",
                     f"class '{current.title}' extends '{current.extends}', "
                     "which is not a class page",
                     current.file,
                     1,
                     1,
-                    "error",
-                    "extends-unknown-class",
                 )
             )
             break
         if parent.name in seen:
             diags.append(
-                Diagnostic(
+                finding(
                     "BM304",
                     f"class '{spec.title}' extends itself through '{parent.title}'",
                     spec.file,
                     1,
                     1,
-                    "error",
-                    "extends-cycle",
                 )
             )
             break

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bmtools.codes import finding
 from bmtools.config import error_line, short_error, to_python
 from bmtools.model import BLOCK_REF, PAGE_REF, Block, Diagnostic, Page, Ref
 from bmtools.names import page_name
@@ -39,14 +40,11 @@ def parse_whiteboard(page: Page, text: str, diagnostics: list[Diagnostic]) -> No
     except Exception as exc:  # edn_format raises several unrelated types; deep nesting too
         line = error_line(str(exc))
         diagnostics.append(
-            Diagnostic(
+            finding(
                 "BM023",
                 f"whiteboard could not be read as EDN ({short_error(exc)}); it has no blocks",
                 page.file,
                 line,
-                0,
-                "warning",
-                "whiteboard-unreadable",
             )
         )
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from bmtools.codes import CATALOGUE, METAMODEL
 from bmtools.metamodel import Metamodel, classes_of_page, load_metamodel
 from bmtools.model import BLOCK_EMBED, PAGE_EMBED, Block, Diagnostic, Graph, Page
 
@@ -146,8 +147,11 @@ class LintContext:
         return page.source[offs[line - 1] : end].rstrip("\r")
 
 
-def reporter(code: str, name: str, severity: str):
-    """A Diagnostic factory for one rule: ``report(message, file, line, col, fix=...)``."""
+def reporter(code: str):
+    """A Diagnostic factory for one rule: ``report(message, file, line, col, fix=...)``, with
+    the code's name and severity from the catalogue (bmtools.codes)."""
+    row = CATALOGUE[code]
+    name, severity = row.name, row.severity
 
     def report(
         message: str,
@@ -163,8 +167,8 @@ def reporter(code: str, name: str, severity: str):
     return report
 
 
-def reemit(ctx: LintContext, code: str):
-    """The reading diagnostics (from the loader or the metamodel) carrying ``code``."""
-    if code.startswith("BM3"):
+def reemit(ctx: LintContext, code: str) -> list[Diagnostic]:
+    """The findings of ``code`` made while reading the graph (by the loader, or the metamodel)."""
+    if CATALOGUE[code].origin == METAMODEL:
         return [d for d in ctx.metamodel.diagnostics if d.code == code]
     return list(ctx.reading_diagnostics.get(code, []))

@@ -1,9 +1,18 @@
-"""The rule table: one module per rule under :mod:`bmtools.lint.rules`, registered in CODES.
+"""The rule table: the codes of the catalogue (:mod:`bmtools.codes`) that a lint rule finds.
 
-A rule module defines ``CODE``, ``NAME`` (kebab-case, names the flagged pattern), ``SEVERITY``
-(error | warning | info), ``DEFAULT`` (on by default?), optionally ``FIX_TITLE``, a docstring
-with the headings *What it does*, *Why is this bad?*, *Example*, *Use instead* (and *Fix
-safety* where it has a fix), and ``check(ctx) -> Iterator[Diagnostic]``.
+Each such code has a module under :mod:`bmtools.lint.rules`, named after the code's name
+(``missing-page-ref`` → ``missing_page_ref.py``). The catalogue holds the code's name, severity
+and default; the module holds the rest:
+
+- ``CODE``, the code it documents;
+- ``READS``, what the rule's findings depend on (one of :data:`READS`; the lint cache decides
+  from it which findings an edit can change, as ruff's registry knows each rule's source);
+- a docstring with the headings *What it does*, *Why is this bad?*, *Example*, *Use instead*
+  (and *Fix safety* where it has a fix);
+- ``check(ctx) -> Iterator[Diagnostic]`` (make findings with
+  :func:`bmtools.lint.context.reporter`), unless the code is a reading or metamodel code:
+  those are found while reading the graph, and the rule re-emits them;
+- optionally ``FIX_TITLE``.
 """
 
 from __future__ import annotations
@@ -11,65 +20,32 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import import_module
 
+from bmtools.codes import CATALOGUE, METAMODEL, READING
+from bmtools.codes import FAMILIES as CODE_FAMILIES
 from bmtools.model import Diagnostic
 
-FAMILIES = {
-    "BM0": "reading",
-    "BM1": "graph",
-    "BM2": "logseq",
-    "BM3": "artifact",
-    "BM4": "items",
-}
+# What a rule's findings depend on (``READS`` in its module):
+FILE = "file"  # the file alone (its bytes), the settings and config.edn; reports on that file
+FOLDERS = "folders"  # the folder listing (discovery)
+CONFIG = "config"  # config.edn alone
+INDEX = "index"  # every page's name, aliases and block ids, as the graph indexes them; reports
+# on any page (a page's finding can change when another page changes)
+EMBEDS = "embeds"  # every page's embeds and the names and block ids they point at; reports on
+# any page
+REFS = "refs"  # the pages it reports on, and every page's page refs and tags against which
+# names exist (pages, aliases, item titles)
+GRAPH = "graph"  # the pages it reports on, and what other pages are (names, aliases, classes,
+# items, block ids, embeds; what a stub page and its facts hold: bmtools.lint.partial)
+READS = (FILE, FOLDERS, CONFIG, INDEX, EMBEDS, REFS, GRAPH)
+REPORTS_BEYOND = (INDEX, EMBEDS)  # kinds whose findings land on pages the rule did not read
 
-# code -> module name under bmtools.lint.rules (the one table that registers rules)
-CODES: dict[str, str] = {
-    "BM001": "unreadable_file",
-    "BM002": "invalid_utf8",
-    "BM003": "file_too_large",
-    "BM004": "binary_file",
-    "BM005": "unclosed_code_fence",
-    "BM006": "symlink_loop",
-    "BM008": "link_outside_graph",
-    "BM009": "not_a_regular_file",
-    "BM010": "duplicate_block_id",
-    "BM011": "page_name_collision",
-    "BM012": "alias_conflict",
-    "BM020": "front_matter_dropped",
-    "BM021": "title_ignored",
-    "BM022": "file_name_not_utf8",
-    "BM023": "whiteboard_unreadable",
-    "BM030": "config_unreadable",
-    "BM101": "missing_page_ref",
-    "BM102": "missing_embed",
-    "BM103": "unknown_block_ref",
-    "BM104": "embed_cycle",
-    "BM105": "file_name_title_mismatch",
-    "BM201": "invalid_property_key",
-    "BM202": "ignored_property_drawer",
-    "BM203": "comma_values_lost",
-    "BM204": "tag_swallows_bracket",
-    "BM205": "mojibake",
-    "BM206": "front_matter_list_value",
-    "BM301": "unknown_field_type",
-    "BM302": "select_without_options",
-    "BM303": "extends_unknown_class",
-    "BM304": "extends_cycle",
-    "BM305": "artifact_missing_property",
-    "BM306": "artifact_missing_section",
-    "BM307": "item_class_not_a_class",
-    "BM308": "missing_example_page",
-    "BM401": "missing_required_field",
-    "BM402": "invalid_field_value",
-    "BM403": "select_value_not_in_options",
-    "BM404": "page_field_wrong_class",
-    "BM405": "unknown_dependency",
-    "BM406": "dependency_cycle",
-    "BM407": "due_before_start",
-    "BM408": "legacy_item",
-}
+# code -> module name under bmtools.lint.rules
+CODES: dict[str, str] = {c.code: c.module for c in CATALOGUE.values() if c.module}
+# the families that have rules (selectors name these)
+FAMILIES = {p: n for p, n in CODE_FAMILIES.items() if any(c.startswith(p) for c in CODES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +58,7 @@ class Rule:
     check: Callable[..., Iterator[Diagnostic]]
     fix_title: str | None = None
     module: str = ""
+    reads: str = GRAPH
 
     @property
     def family(self) -> str:
@@ -114,6 +91,12 @@ class Rule:
         }
 
 
+def _reemit(ctx, code: str) -> list[Diagnostic]:
+    from bmtools.lint.context import reemit
+
+    return reemit(ctx, code)
+
+
 @lru_cache(maxsize=1)
 def all_rules() -> dict[str, Rule]:
     """Every registered rule by code, in code order."""
@@ -121,18 +104,35 @@ def all_rules() -> dict[str, Rule]:
     for code, module_name in sorted(CODES.items()):
         mod = import_module(f"bmtools.lint.rules.{module_name}")
         if mod.CODE != code:
-            raise RuntimeError(f"{mod.__name__} declares {mod.CODE}, registered as {code}")
+            raise RuntimeError(f"{mod.__name__} declares {mod.CODE}, catalogued as {code}")
+        reads = getattr(mod, "READS", None)
+        if reads not in READS:
+            raise RuntimeError(f"{mod.__name__}: READS is {reads!r}, not one of {READS}")
+        row = CATALOGUE[code]
+        found_elsewhere = row.origin in (READING, METAMODEL)
         out[code] = Rule(
             code=code,
-            name=mod.NAME,
-            severity=mod.SEVERITY,
-            default=getattr(mod, "DEFAULT", True),
+            name=row.name,
+            severity=row.severity,
+            default=row.default,
             doc=(mod.__doc__ or "").strip(),
-            check=mod.check,
+            check=partial(_reemit, code=code) if found_elsewhere else mod.check,
             fix_title=getattr(mod, "FIX_TITLE", None),
             module=mod.__name__,
+            reads=reads,
         )
     return out
+
+
+def codes_reading(*kinds: str) -> frozenset[str]:
+    """The codes of the rules whose ``READS`` is one of ``kinds``."""
+    return frozenset(code for code, rule in all_rules().items() if rule.reads in kinds)
+
+
+def reads_table() -> tuple[tuple[str, str], ...]:
+    """(code, READS) of every rule: what the lint cache's answers depend on besides the rules'
+    findings (a cache written under other declarations is read again in full)."""
+    return tuple((code, rule.reads) for code, rule in all_rules().items())
 
 
 def get_rule(code_or_name: str) -> Rule | None:

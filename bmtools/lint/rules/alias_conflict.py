@@ -16,14 +16,5 @@ Use instead:
 Give each page its own alias.
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM012"
-NAME = "alias-conflict"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "index"

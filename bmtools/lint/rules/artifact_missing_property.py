@@ -29,9 +29,8 @@ from bmtools.lint.context import reporter
 from bmtools.metamodel import ARTIFACT_PROPERTIES
 
 CODE = "BM305"
-NAME = "artifact-missing-property"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 _EMPTY = ("", "[[]]", "#[[]]", '""')
 
 

@@ -33,9 +33,8 @@ from bmtools.lint.context import reporter
 from bmtools.metamodel import ARTIFACT_SECTIONS
 
 CODE = "BM306"
-NAME = "artifact-missing-section"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

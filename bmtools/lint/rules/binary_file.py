@@ -12,14 +12,5 @@ Use instead:
 Rename it to its real extension and move it to `assets/`.
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM004"
-NAME = "binary-file"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "file"

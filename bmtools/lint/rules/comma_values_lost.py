@@ -38,10 +38,9 @@ from bmtools.syntax.inline import refs_in
 from bmtools.syntax.properties import COMMA_KEYS, is_unparsed_key
 
 CODE = "BM203"
-NAME = "comma-values-lost"
-SEVERITY = "warning"
+READS = "file"
 FIX_TITLE = "Wrap the lost parts in [[...]]"
-report = reporter(CODE, NAME, SEVERITY)
+report = reporter(CODE)
 
 _OPEN = {"[": "]", "(": ")", "{": "}"}
 _CLOSE = set(_OPEN.values())

@@ -16,14 +16,5 @@ Use instead:
 ```
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM030"
-NAME = "config-unreadable"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "config"

@@ -30,9 +30,8 @@ from bmtools.lint.itemfields import field_values, item_label, items_by_name
 from bmtools.names import page_name
 
 CODE = "BM406"
-NAME = "dependency-cycle"
-SEVERITY = "error"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

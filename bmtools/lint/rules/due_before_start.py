@@ -24,9 +24,8 @@ from bmtools.lint.context import reporter
 from bmtools.lint.itemfields import is_empty, item_label
 
 CODE = "BM407"
-NAME = "due-before-start"
-SEVERITY = "error"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -21,14 +21,5 @@ Use instead:
 ```
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM010"
-NAME = "duplicate-block-id"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "index"

@@ -30,9 +30,8 @@ from bmtools.lint.cycles import has_cycle
 from bmtools.model import PAGE_EMBED
 
 CODE = "BM104"
-NAME = "embed-cycle"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "embeds"
+report = reporter(CODE)
 MAX_CYCLES_PER_PART = 50  # a dense tangle of embeds has exponentially many cycles
 
 

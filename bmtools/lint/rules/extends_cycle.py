@@ -18,14 +18,5 @@ Use instead:
 Break the cycle: make one of the classes extend nothing (or a common parent).
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM304"
-NAME = "extends-cycle"
-SEVERITY = "error"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the metamodel diagnostics of this code (found while reading class pages)."""
-    return reemit(ctx, CODE)
+READS = "graph"

@@ -18,14 +18,5 @@ extends:: [[item]]
 ```
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM303"
-NAME = "extends-unknown-class"
-SEVERITY = "error"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the metamodel diagnostics of this code (found while reading class pages)."""
-    return reemit(ctx, CODE)
+READS = "graph"

@@ -14,14 +14,5 @@ Use instead:
 Rename the file in UTF-8 (`pages/café.md`).
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM022"
-NAME = "file-name-not-utf8"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while reading the page)."""
-    return reemit(ctx, CODE)
+READS = "file"

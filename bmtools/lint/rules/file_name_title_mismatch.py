@@ -25,9 +25,8 @@ from bmtools.lint.context import reporter
 from bmtools.names import file_stem_from_title, page_name, title_from_file_stem
 
 CODE = "BM105"
-NAME = "file-name-title-mismatch"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "file"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -12,14 +12,5 @@ Use instead:
 Split the file into pages, or move it to `assets/`.
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM003"
-NAME = "file-too-large"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "file"

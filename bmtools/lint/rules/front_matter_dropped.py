@@ -21,14 +21,5 @@ tags:: a
 ```
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM020"
-NAME = "front-matter-dropped"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "file"

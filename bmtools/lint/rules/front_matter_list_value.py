@@ -30,10 +30,9 @@ from bmtools.lint.fix import SAFE, Fix, Means
 from bmtools.syntax.properties import COMMA_KEYS
 
 CODE = "BM206"
-NAME = "front-matter-list-value"
-SEVERITY = "warning"
+READS = "file"
 FIX_TITLE = "Remove the brackets"
-report = reporter(CODE, NAME, SEVERITY)
+report = reporter(CODE)
 
 
 def check(ctx):

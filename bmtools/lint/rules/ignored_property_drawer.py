@@ -27,9 +27,8 @@ Use instead:
 from bmtools.lint.context import reporter
 
 CODE = "BM202"
-NAME = "ignored-property-drawer"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "file"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -27,9 +27,8 @@ from bmtools.lint.context import reporter
 from bmtools.lint.itemfields import field_values, item_label
 
 CODE = "BM402"
-NAME = "invalid-field-value"
-SEVERITY = "error"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

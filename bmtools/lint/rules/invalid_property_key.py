@@ -31,10 +31,9 @@ from bmtools.lint.fix import UNSAFE, Fix, Means
 from bmtools.syntax.properties import is_valid_key, normalize_key
 
 CODE = "BM201"
-NAME = "invalid-property-key"
-SEVERITY = "warning"
+READS = "file"
 FIX_TITLE = "Replace the rejected characters of the key by '-'"
-report = reporter(CODE, NAME, SEVERITY)
+report = reporter(CODE)
 _BAD = re.compile(r'["|^(){},\[\]]+')
 
 

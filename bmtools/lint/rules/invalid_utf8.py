@@ -13,14 +13,5 @@ Use instead:
 Re-save the page as UTF-8 (`iconv -f cp1252 -t utf-8`): `café`.
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM002"
-NAME = "invalid-utf8"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "file"

@@ -22,9 +22,8 @@ item-classes:: #[[milestone]]
 from bmtools.lint.context import reporter
 
 CODE = "BM307"
-NAME = "item-class-not-a-class"
-SEVERITY = "error"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -34,9 +34,8 @@ Use instead: one block per item, with its fields:
 from bmtools.lint.context import reporter
 
 CODE = "BM408"
-NAME = "legacy-item"
-SEVERITY = "info"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -14,14 +14,5 @@ Use instead:
 Move the pages into the graph, or link the other way (from outside to the graph).
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM008"
-NAME = "link-outside-graph"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while listing the graph)."""
-    return reemit(ctx, CODE)
+READS = "folders"

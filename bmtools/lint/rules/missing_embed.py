@@ -25,9 +25,8 @@ from bmtools.lint.context import reporter
 from bmtools.model import BLOCK_EMBED, KIND_IMPLIED, PAGE_EMBED
 
 CODE = "BM102"
-NAME = "missing-embed"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -22,9 +22,8 @@ from bmtools.metamodel import section_key
 from bmtools.model import PAGE_EMBED, PAGE_REF, TAG
 
 CODE = "BM308"
-NAME = "missing-example-page"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def example_refs(ctx):

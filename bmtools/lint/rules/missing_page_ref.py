@@ -27,10 +27,8 @@ from bmtools.model import PAGE_REF, TAG
 from bmtools.names import journal_day
 
 CODE = "BM101"
-NAME = "missing-page-ref"
-SEVERITY = "warning"
-DEFAULT = False
-report = reporter(CODE, NAME, SEVERITY)
+READS = "refs"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -30,9 +30,8 @@ from bmtools.lint.context import reporter
 from bmtools.lint.itemfields import is_empty, item_label
 
 CODE = "BM401"
-NAME = "missing-required-field"
-SEVERITY = "error"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -33,10 +33,9 @@ from bmtools.lint.context import reporter
 from bmtools.lint.fix import SAFE, Fix, Means
 
 CODE = "BM205"
-NAME = "mojibake"
-SEVERITY = "warning"
+READS = "file"
 FIX_TITLE = "Repair the mis-decoded text"
-report = reporter(CODE, NAME, SEVERITY)
+report = reporter(CODE)
 
 
 def visible(text: str) -> str:

@@ -12,14 +12,5 @@ Use instead:
 Remove it, or give it a name that is not a page's.
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM009"
-NAME = "not-a-regular-file"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while listing the graph)."""
-    return reemit(ctx, CODE)
+READS = "folders"

@@ -26,9 +26,8 @@ from bmtools.lint.context import reporter
 from bmtools.lint.itemfields import field_values, item_label, ref_col, target_classes
 
 CODE = "BM404"
-NAME = "page-field-wrong-class"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def expected_class(ctx, fs) -> str | None:

@@ -12,14 +12,5 @@ Use instead:
 Rename or merge one of them.
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM011"
-NAME = "page-name-collision"
-SEVERITY = "error"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "index"

@@ -32,10 +32,9 @@ from bmtools.model import PROPERTY
 from bmtools.values import parse_select
 
 CODE = "BM403"
-NAME = "select-value-not-in-options"
-SEVERITY = "error"
+READS = "graph"
 FIX_TITLE = "Replace the value by the closest option"
-report = reporter(CODE, NAME, SEVERITY)
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -18,14 +18,5 @@ Use instead:
 ```
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM302"
-NAME = "select-without-options"
-SEVERITY = "error"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the metamodel diagnostics of this code (found while reading class pages)."""
-    return reemit(ctx, CODE)
+READS = "graph"

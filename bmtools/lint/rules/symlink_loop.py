@@ -12,14 +12,5 @@ Use instead:
 Remove the link, or add its path to `:hidden` in `logseq/config.edn`.
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM006"
-NAME = "symlink-loop"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "folders"

@@ -30,10 +30,9 @@ from bmtools.lint.fix import UNSAFE, Fix, Means
 from bmtools.model import TAG
 
 CODE = "BM204"
-NAME = "tag-swallows-bracket"
-SEVERITY = "warning"
+READS = "file"
 FIX_TITLE = "End the tag with a space before the bracket"
-report = reporter(CODE, NAME, SEVERITY)
+report = reporter(CODE)
 
 
 # A tag reported here is written "#" + text ending in ")" or "]", without whitespace.

@@ -20,14 +20,5 @@ title:: Plan 2025
 ```
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM021"
-NAME = "title-ignored"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "file"

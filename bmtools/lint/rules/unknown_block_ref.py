@@ -17,9 +17,8 @@ from bmtools.lint.context import reporter
 from bmtools.model import BLOCK_REF
 
 CODE = "BM103"
-NAME = "unknown-block-ref"
-SEVERITY = "warning"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

@@ -23,9 +23,8 @@ from bmtools.lint.context import reporter
 from bmtools.lint.itemfields import field_values, item_label, ref_col, target_classes
 
 CODE = "BM405"
-NAME = "unknown-dependency"
-SEVERITY = "error"
-report = reporter(CODE, NAME, SEVERITY)
+READS = "graph"
+report = reporter(CODE)
 
 
 def check(ctx):

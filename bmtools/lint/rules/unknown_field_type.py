@@ -18,14 +18,5 @@ Use instead:
 ```
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM301"
-NAME = "unknown-field-type"
-SEVERITY = "error"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the metamodel diagnostics of this code (found while reading class pages)."""
-    return reemit(ctx, CODE)
+READS = "graph"

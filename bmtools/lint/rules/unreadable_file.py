@@ -17,14 +17,5 @@ $ chmod 644 pages/secret.md
 ```
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM001"
-NAME = "unreadable-file"
-SEVERITY = "error"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while loading the graph)."""
-    return reemit(ctx, CODE)
+READS = "file"

@@ -13,14 +13,5 @@ Use instead:
 Restore the file from version control, or open the board in Logseq and save it again.
 """
 
-from bmtools.lint.context import reemit
-
 CODE = "BM023"
-NAME = "whiteboard-unreadable"
-SEVERITY = "warning"
-DEFAULT = True
-
-
-def check(ctx):
-    """Re-emits the reading diagnostics of this code (found while reading the board)."""
-    return reemit(ctx, CODE)
+READS = "file"
