@@ -453,7 +453,6 @@ def _roadmap_outputs(site: Site, out: Path, previous: dict[str, str]) -> dict[st
     """Roadmap pages; the SVG timeline is drawn again only when what it shows changed."""
     from bmtools.milestones.cpm import critical_path
     from bmtools.milestones.formats.ics import generate_ics
-    from bmtools.milestones.formats.svg import generate_svg
 
     keys = {}
     r = site.r
@@ -464,6 +463,8 @@ def _roadmap_outputs(site: Site, out: Path, previous: dict[str, str]) -> dict[st
         if previous.get(road.svg_path) == road.key and (out / road.svg_path).is_file():
             site.outputs[road.svg_path] = None  # drawn by an earlier build from the same plan
         else:
+            from bmtools.milestones.formats.svg import generate_svg  # matplotlib: ~1 s to import
+
             svg = generate_svg(
                 road.milestones,
                 site.today,
