@@ -145,3 +145,78 @@ def test_a_fence_swallows_bullets_up_to_its_closing_line(page_of):
     page = page_of("- a\n```\n- notbullet [[n]]\n```\n- b\n")
     assert contents(page) == ["a\n```\n- notbullet [[n]]\n```", "b"]
     assert names(page.blocks[0]) == []
+
+
+# -- item 4: bullets indented under the page-properties block ----------------------------------
+
+
+def parents(page) -> list[tuple[str, int | None]]:
+    return [(b.content.split("\n")[0], b.parent) for b in page.blocks]
+
+
+def test_bullets_indented_under_page_properties_are_its_children(page_of):
+    page = page_of("k:: v\n  - child\n    - grand\n  - child2\n- top\n  - sub\n")
+    assert parents(page) == [
+        ("k:: v", None),
+        ("child", 0),
+        ("grand", 1),
+        ("child2", 0),
+        ("top", None),
+        ("sub", 4),
+    ]
+    assert [b.level for b in page.blocks] == [0, 1, 2, 1, 1, 2]
+    assert [b.title for b in page.top_blocks()] == ["top"]
+    assert [b.title for b in page.children(page.blocks[0])] == ["child", "child2"]
+
+
+def test_any_pre_block_holds_the_bullets_indented_under_it(page_of):
+    front = page_of("---\ntitle: FMQ\n---\n  - under fm\n- top\n", name="q4")
+    directive = page_of("#+title: Q6\n  - under directive\n- top\n", name="q6")
+    text = page_of("text only\n\t- under text\n- top\n", name="q7")
+    for page in (front, directive, text):
+        assert [b.parent for b in page.blocks] == [None, 0, None]
+
+
+def test_without_page_properties_an_indented_first_bullet_is_top_level(page_of):
+    page = page_of("  - first indented\n  - second\n    - child\n- top\n")
+    assert [b.parent for b in page.blocks] == [None, None, 1, None]
+
+
+# -- item 9: the page-properties drawer need not be the first line -------------------------
+
+
+def test_page_properties_below_a_first_line_of_text(make_graph):
+    graph = make_graph(
+        {
+            "pages/pre4.md": "some text\nfoo:: bar\nalias:: zz\n- a\n",
+            "pages/p7.md": "some text\n\nfoo:: bar\nmore text\nbaz:: q\n- a\n",
+            "pages/q2.md": "text [[t0]]\nfoo:: [[f1]]\nmore [[m1]]\nbaz:: [[b1]]\n- a\n",
+        }
+    )
+    pre4, p7, q2 = graph.pages["pre4"], graph.pages["p7"], graph.pages["q2"]
+    assert {k: p.value for k, p in pre4.properties.items()} == {"foo": "bar", "alias": ["zz"]}
+    assert pre4.aliases == ["zz"] and graph.aliases["zz"] == "pre4"
+    assert {k: p.value for k, p in p7.properties.items()} == {"foo": "bar"}
+    assert [p.key for p in p7.blocks[0].ignored_properties] == ["baz"]
+    assert {k: p.value for k, p in q2.properties.items()} == {"foo": ["f1"]}
+    assert sorted({r.target for r in q2.blocks[0].refs}) == ["f1", "foo", "m1", "t0"]
+
+
+def test_a_title_below_text_is_a_property_but_no_page_name(make_graph):
+    graph = make_graph({"pages/q5.md": "\ntext\ntitle:: Q5T\nalias:: q5a\n- a\n"})
+    page = graph.pages["q5"]
+    assert (page.title, page.prop("title"), page.aliases) == ("q5", "Q5T", ["q5a"])
+    assert [(d.code, d.line) for d in graph.diagnostics] == [("BM021", 3)]
+
+
+def test_a_later_property_run_is_ignored_with_its_refs(page_of):
+    block = page_of("- b\n  k1:: v1\n  more\n  k2:: [[v2]]\n").blocks[0]
+    assert set(block.properties) == {"k1"}
+    assert [p.key for p in block.ignored_properties] == ["k2"]
+    assert sorted({r.target for r in block.refs}) == ["k1"]
+
+
+def test_a_property_line_continuing_a_quote_is_text(page_of):
+    block = page_of("- a\n  > quote\n  foo:: bar\n").blocks[0]
+    assert block.properties == {}
+    assert [p.key for p in block.ignored_properties] == []

@@ -22,6 +22,7 @@ from bmtools.syntax.blocks.state import (
     PRE_ORG_DRAWER,
     PRE_REST,
     PRE_START,
+    PRE_TEXT,
     OutlineState,
 )
 from bmtools.syntax.inline import UUID_RE, scan_line
@@ -131,7 +132,8 @@ def opaque_line(s: OutlineState, k: int, text: str) -> None:
         block = s.open_pre_block(k)
     if block.pre_block:
         s.content.append(text)  # type: ignore[union-attr]
-        s.pre_phase = PRE_REST
+        s.first_node = False
+        s.pre_phase = PRE_TEXT if s.pre_phase in (PRE_START, PRE_TEXT) else PRE_REST
         return
     stripped = text.lstrip(" \t")
     s.add_content(text[min(len(text) - len(stripped), s.col) :])
@@ -196,7 +198,8 @@ def org_drawer(s: OutlineState, k: int, body: str, col: int, quoted: bool) -> bo
 
 def property_line(s: OutlineState, k: int, body: str, col: int, quoted: bool) -> bool:
     """``key:: value``: the block's first run of them is its drawer (wherever it starts, after
-    text, a blank line or a code block too); later runs are kept aside as ignored."""
+    text, a blank line or a code block too); later runs are kept aside as ignored, and their
+    refs do not count (Logseq drops them)."""
     if quoted or "::" not in body:
         return False
     pm = PROPERTY_LINE.fullmatch(body)
@@ -214,7 +217,6 @@ def property_line(s: OutlineState, k: int, body: str, col: int, quoted: bool) ->
         block.ignored_properties.append(prop)  # type: ignore[union-attr]
     else:
         block.ignored_properties = [prop]  # type: ignore[union-attr]
-    scan_line(body, k + 1, col, s.sink)
     return True
 
 
@@ -270,19 +272,23 @@ def add_block_property(s: OutlineState, prop: Property) -> None:
 
 
 def pre_line(s: OutlineState, k: int, text: str) -> None:
-    """A line before the first bullet: page properties (its first node), then text."""
+    """A line before the first bullet. Its first run of property lines is the page's drawer,
+    wherever it starts (``title::`` only names the page when that drawer is the file's first
+    node); later runs are kept aside as ignored, without refs, as Logseq drops them."""
     s.content.append(text)  # type: ignore[union-attr]
     s.last = k
     phase = s.pre_phase
+    stripped = text.lstrip(" \t")
+    quoted = s.quoted
+    s.quoted = stripped[:1] == ">"  # a '>' quote line: the next line continues the quote
     if phase == PRE_START:
-        if not text.strip():
+        if not stripped:
             s.first_node = False
             return
-        if ORG_DRAWER_START.match(text):
+        if stripped[:1] == ":" and ORG_DRAWER_START.match(text):
             s.pre_phase = PRE_ORG_DRAWER
             return
-        phase = s.pre_phase = PRE_DRAWER
-    if phase == PRE_ORG_DRAWER:
+    elif phase == PRE_ORG_DRAWER:
         if ORG_DRAWER_END.match(text):
             s.pre_phase = PRE_REST
             return
@@ -291,16 +297,26 @@ def pre_line(s: OutlineState, k: int, text: str) -> None:
             page_property(s, _property(s, m.group(1), m.group(2), k, m.start(1), m.start(2)), k)
             return
         phase = s.pre_phase = PRE_REST
-    elif phase == PRE_DRAWER:
-        m = PROPERTY_LINE.fullmatch(text)
-        if m:
-            value = m.group(3)
-            value_col0 = m.start(3) if value is not None else len(text)
-            page_property(
-                s, _property(s, m.group(2), value or "", k, m.start(2) + 1, value_col0), k
-            )
+    m = PROPERTY_LINE.fullmatch(text) if "::" in text and not quoted else None
+    if m is not None:
+        value = m.group(3)
+        value_col0 = m.start(3) if value is not None else len(text)
+        prop = _property(s, m.group(2), value or "", k, m.start(2) + 1, value_col0)
+        if phase != PRE_REST:
+            s.pre_phase = PRE_DRAWER
+            page_property(s, prop, k)
             return
-        phase = s.pre_phase = PRE_REST
+        block = s.block
+        if block.ignored_properties:  # type: ignore[union-attr]
+            block.ignored_properties.append(prop)  # type: ignore[union-attr]
+        else:
+            block.ignored_properties = [prop]  # type: ignore[union-attr]
+        return
+    if phase == PRE_DRAWER:
+        s.pre_phase = PRE_REST
+    elif phase == PRE_START:
+        s.first_node = False
+        s.pre_phase = PRE_TEXT
     if not DIRECTIVE.match(text):
         scan_line(text, k + 1, 0, s.sink)
 

@@ -126,6 +126,9 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
         return 0
     indent = m.end(1)
     stack = s.stack
+    blocks = s.blocks
+    if not stack and len(blocks) == 1 and blocks[0].pre_block:
+        stack.append((0, 0))  # the page-properties block stands where a "- " at column 0 would
     parent = None
     eff = indent
     while stack:
@@ -141,7 +144,6 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
             eff = top_indent  # shallower but equal to no ancestor: takes the deeper one's place
             parent = stack[-1][1] if stack else None
             break
-    blocks = s.blocks
     idx = len(blocks)
     if parent is None:
         level = 1

@@ -14,8 +14,9 @@ from bmtools.syntax.inline import RefSink
 
 # Where a block's property drawer is: not seen yet, being read, or over (later runs ignored).
 DRAWER_NONE, DRAWER_OPEN, DRAWER_CLOSED = 0, 1, 2
-# The pre-block's reading phases: before its first node, in its drawer, after it.
-PRE_START, PRE_DRAWER, PRE_ORG_DRAWER, PRE_REST = 0, 1, 2, 3
+# The pre-block's reading phases: before its first node, in text before any drawer, in its
+# drawer (Markdown or Org), after it.
+PRE_START, PRE_DRAWER, PRE_ORG_DRAWER, PRE_REST, PRE_TEXT = 0, 1, 2, 3, 4
 
 
 class Settings:
