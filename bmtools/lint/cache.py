@@ -11,10 +11,10 @@ alone.
 When some pages C changed, were added or were removed, and discovery reported the same
 problems, one of three paths answers, the first that applies:
 
-1. *Changed pages only* (no file added or removed). The *local* rules (``LOCAL_CODES``) find
-   things in a file from that file alone (its reading diagnostics, mojibake, invalid keys,
-   ...). Every other rule is *cross-page*, and what it can read from a page is covered by the
-   page's exports fingerprint: its identity (name, title, kind, aliases, tags, page
+1. *Changed pages only* (no file added or removed). The *local* rules (``READS = "file"``)
+   find things in a file from that file alone (its reading diagnostics, mojibake, invalid
+   keys, ...). Every other rule is *cross-page*, and what it can read from a page is covered
+   by the page's exports fingerprint: its identity (name, title, kind, aliases, tags, page
    properties) and the exact text of the page up to the end of its last block that is not
    plain text (a block with references, properties, an id, macros, a heading, a marker, a
    priority or planning; the pre-block). When every file of C has the fingerprint it had and
@@ -26,19 +26,23 @@ problems, one of three paths answers, the first that applies:
    parents, when it appears, disappears or changes identity) can make a block an item, every
    rule runs on a partial graph whose scope (read in full) is C, the class and artifact pages,
    the pages pointing at block ids that appeared or disappeared, the pages that embed (or,
-   with BM101, reference) a name that moved, the pages naming item titles that appeared or
-   disappeared (BM101), and every item page when items can change; other pages are stubs
-   made from their facts. A rule reports on the pages it reads, except the ``GLOBAL_CODES``
-   rules, which see every page: where they now report differently on a page outside the
-   scope, that page joins it and the scope runs again (at most ``SCOPED_ROUNDS`` times). A
-   rule reporting elsewhere means a full run.
+   with a ``"refs"`` rule on, reference) a name that moved, the pages naming item titles that
+   appeared or disappeared (``"refs"`` rules), and every item page when items can change;
+   other pages are stubs made from their facts. A rule reports on the pages it reads, except
+   the ``"index"`` and ``"embeds"`` rules, which see every page: where they now report
+   differently on a page outside the scope, that page joins it and the scope runs again (at
+   most ``SCOPED_ROUNDS`` times); the ``"embeds"`` rules are not run when no embed, block id
+   or name moved (their findings stand). Any other rule reporting elsewhere means a full run.
 3. Anything else reads and lints the whole graph again.
 
-A new rule is cross-page unless its code is added to ``LOCAL_CODES``, which is only right when
-its findings on a file depend on nothing but that file and the settings; a cross-page rule
-that reads other pages beyond what facts and stubs carry, or reports on pages it does not
-read, must be added to this design (and to ``GLOBAL_CODES``) before it is correct here. The
-seeded random-edit test in tests/test_lint_incremental.py holds every path to ``--no-cache``.
+What decides between these is what each rule declares it reads (``READS`` in its module, one
+of bmtools.lint.registry.READS), never a list of codes here: a new rule needs no change in
+this file as long as it reads what its declaration says. A ``"graph"`` rule must read of the
+pages it does not report on only what stubs and facts carry (bmtools.lint.partial); a rule
+that needs more needs a new kind in the registry and in this design. The declarations are
+part of the key (a second part, checked only when something must be re-linted, so an
+unchanged graph is answered without importing the rules). The seeded random-edit test in
+tests/test_lint_incremental.py holds every path to ``--no-cache``.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from pathlib import Path
 import platformdirs
 
 from bmtools import __version__
+from bmtools.codes import CATALOGUE
 from bmtools.config import config_bytes, read_config
 from bmtools.gcpause import paused_gc
 from bmtools.lint import cachefile
@@ -64,13 +69,22 @@ from bmtools.lint.partial import (
     PageFacts,
     claimed_ids,
     identity,
+    index_findings,
     is_metamodel_page,
     page_facts,
     partial_graph,
     refers_to_any,
     stub_of,
 )
-from bmtools.lint.registry import CODES, all_rules
+from bmtools.lint.registry import (
+    EMBEDS,
+    FILE,
+    REFS,
+    REPORTS_BEYOND,
+    all_rules,
+    codes_reading,
+    reads_table,
+)
 from bmtools.lint.settings import Settings
 from bmtools.lint.suppress import suppressions
 from bmtools.loader import MAX_FILE_BYTES, block_ids, discover, load_graph, read_pages
@@ -85,46 +99,40 @@ FACTS_FILE = "lint-facts.msgpack"  # read only when pages must be re-linted with
 FORMAT = cachefile.FORMAT
 MAX_CACHE_BYTES = 1 << 30  # a cache file larger than this is not read (a cold run instead)
 
-# Rules whose findings on a file depend only on that file's bytes, config.edn and the settings.
-LOCAL_CODES = frozenset(
-    {
-        "BM001",  # reading a file (folder errors come from discovery: compared separately)
-        "BM002",
-        "BM003",
-        "BM004",
-        "BM005",
-        "BM020",
-        "BM021",
-        "BM022",
-        "BM023",
-        "BM105",
-        "BM201",
-        "BM202",
-        "BM203",
-        "BM204",
-        "BM205",
-        "BM206",
-    }
-)
-# Cross-page rules whose findings on a page can change when another page changes (all others
-# report on the page they read, or on class, artifact and item pages, which a re-lint reads).
-GLOBAL_CODES = frozenset({"BM010", "BM011", "BM012", "BM104"})
 SCOPED_ROUNDS = 3  # re-lints that widen their scope before a full run is cheaper
 FACTS_DELTA_MAX = 256  # changed pages' facts kept in the main file before the facts file is
 # written again (writing all facts costs more than the rest of a scoped run)
 
 
 def cache_key(root: Path, settings: Settings) -> str:
+    """The version, the catalogue, the settings and config.edn, hashed; see
+    :func:`declarations_key` for the key's second part."""
     h = hashlib.sha1()
     h.update(__version__.encode())
-    h.update(repr(sorted(CODES.items())).encode())
-    h.update(repr((sorted(LOCAL_CODES), sorted(GLOBAL_CODES), FORMAT)).encode())
+    h.update(repr(sorted(CATALOGUE.items())).encode())
+    h.update(repr(FORMAT).encode())
     h.update(settings.fingerprint().encode())
     try:
         h.update(config_bytes(root))
     except OSError:
         h.update(b"<no config>")
     return h.hexdigest()
+
+
+def declarations_key() -> str:
+    """What the rules declare they read, hashed: which path may answer depends on it (not what
+    a full run finds), so it is checked only when something must be linted again."""
+    return hashlib.sha1(repr(reads_table()).encode()).hexdigest()[:16]
+
+
+def local_codes() -> frozenset[str]:
+    """The rules whose findings on a file depend only on that file, config.edn and settings."""
+    return codes_reading(FILE)
+
+
+def global_codes() -> frozenset[str]:
+    """The cross-page rules whose findings on a page can change when another page changes."""
+    return codes_reading(*REPORTS_BEYOND)
 
 
 def file_states(
@@ -354,7 +362,7 @@ def cached_lint(
         return _full(root, settings, "", {}, [], progress, None)
     key = cache_key(root, settings)
     cache = _read(folder)
-    if cache is not None and cache.get("key") != key:
+    if cache is not None and cache["key"].partition("/")[0] != key:
         cache = None
     if cache is not None and cache["config"] is not None:
         config = cache["config"]  # config.edn's bytes are part of the key
@@ -376,6 +384,10 @@ def cached_lint(
                 _write(folder, {**cache, "files": states})
             log(f"cache: no file changed; nothing read ({_files(len(states))})")
             return None, _flatten(cache["final"])
+        full_key = f"{key}/{declarations_key()}"
+        if cache["key"] != full_key:
+            log(f"cache: {what}; the rules declare other reads; read all {_files(len(states))}")
+            return _full(root, settings, full_key, states, found, progress, folder)
         reads = read_pages(root, changed + added, config)
         if not (added or removed):
             final = _incremental(root, config, settings, cache, reads)
@@ -403,7 +415,7 @@ def cached_lint(
             return None, _flatten(update["final"])
         why = f"{what}, which only a full run can tell"
     log(f"cache: {why}; read all {_files(len(states))}")
-    return _full(root, settings, key, states, found, progress, folder)
+    return _full(root, settings, f"{key}/{declarations_key()}", states, found, progress, folder)
 
 
 def _quiet(message: str) -> None:
@@ -434,17 +446,18 @@ def _full(root: Path, settings: Settings, key: str, states, found, progress, fol
         raw = run_rules(graph, settings, progress, ctx=ctx)
         diagnostics = finish([d for _, d in raw], settings, suppressions(graph))
         codes = list(all_rules())
+        local = local_codes()
         files = set(graph.files)
         cross: dict[str, list[tuple[int, Diagnostic]]] = {}
         for number, d in raw:
-            if codes[number] in LOCAL_CODES and d.file in files:
+            if codes[number] in local and d.file in files:
                 continue
             cross.setdefault(d.file or "", []).append((number, d))
         final: dict[str, list[Diagnostic]] = {}
         for d in diagnostics:
             final.setdefault(d.file or "", []).append(d)
         fps = {p.file: exports_fingerprint(p) for p in graph.pages.values() if p.file}
-        facts = _all_facts(graph, ctx, "BM101" in enabled)
+        facts = _all_facts(graph, ctx, bool(codes_reading(REFS) & enabled))
         classes = ctx.metamodel.class_names
         class_refs = set(classes) | {a for a, owner in graph.aliases.items() if owner in classes}
     finally:
@@ -493,7 +506,7 @@ def _incremental(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        local = run_rules(graph, settings, only=LOCAL_CODES)
+        local = run_rules(graph, settings, only=local_codes())
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -518,15 +531,11 @@ def _incremental(
 def _all_facts(graph: Graph, ctx: LintContext, with_page_refs: bool) -> dict[str, PageFacts]:
     """The facts of every page of a loaded graph (see bmtools.lint.partial)."""
     ids = claimed_ids(graph)
-    index_made = {
-        (graph.pages[name].file, graph.pages[name].blocks[index].line)
-        for name, index, _ in graph.dropped_ids
-    }
+    remade = {_same(d) for d in index_findings(graph, ids)}  # partial graphs make these again
+    local = local_codes()
     read: dict[str, list[Diagnostic]] = {}
     for d in graph.diagnostics:
-        if d.code in LOCAL_CODES or d.code in ("BM011", "BM012") or not d.file:
-            continue
-        if d.code == "BM010" and (d.file, d.line) in index_made:
+        if d.code in local or not d.file or _same(d) in remade:
             continue
         read.setdefault(d.file, []).append(d)
     items: dict[str, list] = {}
@@ -539,6 +548,10 @@ def _all_facts(graph: Graph, ctx: LintContext, with_page_refs: bool) -> dict[str
         for p in graph.pages.values()
         if p.file
     }
+
+
+def _same(d: Diagnostic) -> tuple:
+    return (d.code, d.file, d.line, d.col, d.message)
 
 
 @dataclass(slots=True)
@@ -618,7 +631,7 @@ def _scoped(
     if moves is None:
         return None
     enabled = settings.enabled()
-    with_page_refs = "BM101" in enabled
+    with_page_refs = bool(codes_reading(REFS) & enabled)
     changed = list(reads)  # changed and added
     full = moves.full
     item_files = {rel for rel, f in facts.items() if f.has_items and rel not in gone}
@@ -631,10 +644,12 @@ def _scoped(
         ):
             scope.add(rel)
     codes = list(all_rules())
-    is_global = [c in GLOBAL_CODES for c in codes]
-    # Embed cycles read every page's embeds: when none moved, their findings stand.
-    skip_cycles = not moves.embeds and not moves.ids
-    run = frozenset(c for c in codes if not (skip_cycles and c == "BM104"))
+    beyond = global_codes()
+    is_global = [c in beyond for c in codes]
+    # The "embeds" rules read every page's embeds: when none moved, their findings stand.
+    stand = codes_reading(EMBEDS) if not moves.embeds and not moves.ids else frozenset()
+    run = frozenset(c for c in codes if c not in stand)
+    local = local_codes()
     cross = cache["cross"]
     items_move = moves.items
     with paused_gc():
@@ -695,17 +710,17 @@ def _scoped(
         final = dict(cache["final"])
         new_cross = dict(cross)
         for rel, raw in mine.items():
-            if skip_cycles:  # the cached cycles of the page, in the engine's order
-                raw = raw + [(n, d) for n, d in cross.get(rel, ()) if codes[n] == "BM104"]
+            if stand:  # the page's cached findings of those rules, in the engine's order
+                raw = raw + [(n, d) for n, d in cross.get(rel, ()) if codes[n] in stand]
                 raw.sort(key=lambda t: t[0])
             _put(final, rel, finish([d for _, d in raw], settings, table))
-            _put(new_cross, rel, [(n, d) for n, d in raw if codes[n] not in LOCAL_CODES])
+            _put(new_cross, rel, [(n, d) for n, d in raw if codes[n] not in local])
         new_facts: dict[str, PageFacts | None] = {}
         fps = dict(cache["fps"])
         for rel in changed:
             page, diags, ids = full[rel]
             fps[rel] = exports_fingerprint(page)
-            read = [d for d in diags if d.code not in LOCAL_CODES]
+            read = [d for d in diags if d.code not in local]
             new_facts[rel] = (
                 None if page is None else page_facts(page, ids, items[rel], read, with_page_refs)
             )

@@ -175,3 +175,14 @@ def claimed_ids(graph: Graph) -> dict[str, list[tuple[int, str, int]]]:
             ids.sort()
         out[page.file] = ids
     return out
+
+
+def index_findings(graph: Graph, ids: dict[str, list[tuple[int, str, int]]]) -> list[Diagnostic]:
+    """The findings that indexing the pages of a loaded graph made (``ids``: from
+    :func:`claimed_ids`): what :func:`partial_graph` makes again for every page, stubs included,
+    so a page's facts need not keep them. Indexes a copy; the pages are left as they are."""
+    again = Graph(root=graph.root, config=graph.config, files=graph.files)
+    again.pages = dict(graph.pages)
+    for page in list(graph.pages.values()):
+        index_page(again, page, ids.get(page.file, []) if page.file else [])
+    return again.diagnostics

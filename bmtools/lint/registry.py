@@ -37,8 +37,9 @@ EMBEDS = "embeds"  # every page's embeds and the names and block ids they point 
 # any page
 REFS = "refs"  # the pages it reports on, and every page's page refs and tags against which
 # names exist (pages, aliases, item titles)
-GRAPH = "graph"  # the pages it reports on, and what other pages are (names, aliases, classes,
-# items, block ids, embeds; what a stub page and its facts hold: bmtools.lint.partial)
+GRAPH = "graph"  # what the pages export (bmtools.lint.cache.exports_fingerprint), the pages it
+# reports on included: names, aliases, classes, items, block ids, embeds (what a stub page and
+# its facts hold of a page it does not report on: bmtools.lint.partial)
 READS = (FILE, FOLDERS, CONFIG, INDEX, EMBEDS, REFS, GRAPH)
 REPORTS_BEYOND = (INDEX, EMBEDS)  # kinds whose findings land on pages the rule did not read
 
