@@ -38,8 +38,8 @@ def check(ctx):
         decoded = unicodedata.normalize("NFC", title_from_file_stem(stem, fmt))
         if page.title_source == "title-property":
             prop = page.properties.get("title")
-            if page_name(decoded) != page.name:
-                expected = file_stem_from_title(page.title, fmt)
+            expected = file_stem_from_title(page.title, fmt)
+            if page_name(decoded) != page.name and expected != stem:  # not the name it has
                 yield report(
                     f"file name reads as page '{decoded}' but title:: says '{page.title}'; "
                     f"Logseq would name the file '{expected}{os.path.splitext(page.file)[1]}'",
