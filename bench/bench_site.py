@@ -40,8 +40,10 @@ def graph_of(pages: int) -> Path:
     return path
 
 
-def site(graph: Path, out: Path) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MiB, the command's output) of one `bmtools site` process."""
+def site(graph: Path, out: Path) -> tuple[float, float, str, float]:
+    """(seconds, peak RSS in MiB, the command's output, CPU seconds) of one `bmtools site`
+    process (CPU: user + system of it and its forked child; on a busy machine the wall
+    time grows with the load, the CPU time much less)."""
     args = [
         sys.executable,
         "-c",
@@ -61,7 +63,7 @@ def site(graph: Path, out: Path) -> tuple[float, float, str]:
     spent = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bmtools site failed:\n{output}")
-    return spent, usage.ru_maxrss / 1024, output.strip()
+    return spent, usage.ru_maxrss / 1024, output.strip(), usage.ru_utime + usage.ru_stime
 
 
 def size(folder: Path, suffix: str | None = None, skip: str | None = None) -> int:
@@ -98,8 +100,8 @@ def bench(pages: int, repeat: int) -> None:
         for name, results in rows.items():
             best = min(results, key=lambda r: r[0])
             print(
-                f"  {name:14} {best[0]:6.2f} s   peak RSS {max(r[1] for r in results):5.0f} MiB"
-                f"   {best[2]}"
+                f"  {name:14} {best[0]:6.2f} s wall  {best[3]:6.2f} s CPU   peak RSS "
+                f"{max(r[1] for r in results):5.0f} MiB   {best[2]}"
             )
         print(f"  output {html / 1e6:.1f} MB = {html / md:.2f} x the Markdown (assets aside)")
 
