@@ -167,6 +167,9 @@ class Page:
     title_source: str = "file"  # file | title-property | front-matter | directive
     front_matter: bool = False
     newline: str = "\n"  # the file's dominant newline
+    # The file holds nothing but whitespace: Logseq makes no page of it (its name exists only
+    # if something refers to it). bmtools keeps the page, so the file and its name are known.
+    blank: bool = False
 
     def prop(self, key: str, default: Any = None) -> Any:
         p = self.properties.get(key)

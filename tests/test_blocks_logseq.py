@@ -220,3 +220,25 @@ def test_a_property_line_continuing_a_quote_is_text(page_of):
     block = page_of("- a\n  > quote\n  foo:: bar\n").blocks[0]
     assert block.properties == {}
     assert [p.key for p in block.ignored_properties] == []
+
+
+# -- item 5: blank files -------------------------------------------------------------------
+
+
+def test_a_blank_file_makes_no_page_for_logseq(make_graph):
+    graph = make_graph(
+        {
+            "pages/blank1.md": "   \n",
+            "pages/blank2.md": b"\xef\xbb\xbf\n",
+            "pages/blank3.md": "",
+            "pages/blank4.md": "\n\n",
+            "pages/blank5.md": "\t\n  \n",
+            "pages/ideographic.md": "\u3000\n",
+            "pages/dot.md": " .\n",
+            "pages/refs.md": "- [[blank1]]\n",
+        }
+    )
+    blank = {name for name, page in graph.pages.items() if page.blank}
+    assert blank == {"blank1", "blank2", "blank3", "blank4", "blank5", "ideographic"}
+    # bmtools keeps them: the file is known, its bytes reassemble, a ref to it resolves
+    assert graph.resolve("blank1").file == "pages/blank1.md"

@@ -283,6 +283,8 @@ def bmtools_view(graph: Graph) -> dict:
         page = by_file[rel]
         if graph.pages.get(page.name) is not page:
             continue  # the losing file of a name collision
+        if page.blank:
+            continue  # a whitespace-only file: no page for Logseq
         entry = page_entry(page.name, page.title, page.file)
         entry["journal"] = page.kind == "journal"
         entry["namespace"] = page.namespace

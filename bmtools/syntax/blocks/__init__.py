@@ -14,6 +14,8 @@ unchanged page reassembles to its exact text.
 
 from __future__ import annotations
 
+import re
+
 from bmtools.model import Config, Diagnostic, Page
 from bmtools.syntax.blocks.body import set_page_property
 from bmtools.syntax.blocks.markdown import MARKDOWN, front_matter
@@ -22,9 +24,13 @@ from bmtools.syntax.blocks.ruler import LineRule, Ruler
 from bmtools.syntax.blocks.state import OutlineState
 from bmtools.syntax.properties import make_property
 
+# What JavaScript's \s matches (Logseq tests a file with it): a file of these makes no page.
+_JS_BLANK = re.compile("[\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
+
 
 def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> None:
     """Fill ``page.blocks`` and the page-level properties from ``page.source``."""
+    page.blank = _JS_BLANK.fullmatch(page.source) is not None
     s = OutlineState(page, config, diagnostics)
     org = page.format == "org"
     run(s, ORG if org else MARKDOWN)
