@@ -115,9 +115,108 @@ def test_no_diagnostic_is_written_by_hand_in_the_modules_that_report():
         root / "config.py",
         root / "whiteboard.py",
         root / "metamodel.py",
+        *sorted((root / "milestones").glob("*.py")),
         *sorted(RULES_DIR.glob("*.py")),
     ]
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Diagnostic":
                 pytest.fail(f"{path.name}:{node.lineno}: Diagnostic(...) by hand; use finding()")
+
+
+# --- the lint cache takes what a rule reads from its declaration ----------------------------
+
+FIXME_DOC = """## What it does
+Reports a FIXME left in a page.
+
+## Why is this bad?
+It is a note to self.
+
+## Example
+```markdown
+- FIXME
+```
+
+Use instead:
+```markdown
+- done
+```
+"""
+
+
+@pytest.fixture
+def fixme_rule(monkeypatch):
+    """A rule added the way a new rule is added (a catalogue row and a module), and nothing
+    else: no line of bmtools/lint/cache.py knows it."""
+    import sys
+    import types
+
+    from bmtools import codes
+
+    mod = types.ModuleType("bmtools.lint.rules.fixme_left")
+    mod.__doc__ = FIXME_DOC
+    mod.CODE = "BM299"
+    mod.READS = "file"
+    report = None
+
+    def check(ctx):
+        for page in ctx.file_pages:
+            for n, line in enumerate(page.source.split("\n"), 1):
+                if "FIXME" in line:
+                    yield report("FIXME left here", page.file, n, line.index("FIXME") + 1)
+
+    mod.check = check
+    monkeypatch.setitem(sys.modules, mod.__name__, mod)
+    monkeypatch.setitem(codes.CATALOGUE, "BM299", codes.Code("BM299", "fixme-left", "info"))
+    monkeypatch.setitem(registry.CODES, "BM299", "fixme_left")
+    report = reporter("BM299")
+    registry.all_rules.cache_clear()
+    yield mod
+    monkeypatch.undo()
+    registry.all_rules.cache_clear()
+
+
+def _graph(root: Path) -> Path:
+    (root / "pages").mkdir(parents=True)
+    (root / "pages/a.md").write_text("- see [[b]]\n- plain words\n")
+    (root / "pages/b.md").write_text("- b, with ((6571f2d0-0000-4000-8000-000000000009))\n")
+    return root
+
+
+def test_a_new_file_rule_is_linted_on_the_changed_page_alone(tmp_path, fixme_rule):
+    from bmtools.lint import Settings, cache, lint_graph
+
+    root = _graph(tmp_path / "g")
+    settings = Settings(select=["ALL"])
+    folder = tmp_path / "cache"
+    cache.cached_lint(root, settings, cache_dir=folder)
+    (root / "pages/a.md").write_text("- see [[b]]\n- plain words\n- FIXME later\n")
+    said = []
+    graph, warm = cache.cached_lint(root, settings, log=said.append, cache_dir=folder)
+    assert graph is None and "nothing other pages see changed" in said[0]
+    assert [(d.code, d.file, d.line) for d in warm if d.code == "BM299"] == [
+        ("BM299", "pages/a.md", 3)
+    ]
+    assert warm == lint_graph(load_graph(root), settings)
+
+
+def test_other_declarations_than_the_cache_was_written_with_mean_a_full_run(
+    tmp_path, fixme_rule, monkeypatch
+):
+    from bmtools.lint import Settings, cache, lint_graph
+
+    root = _graph(tmp_path / "g")
+    settings = Settings(select=["ALL"])
+    folder = tmp_path / "cache"
+    cache.cached_lint(root, settings, cache_dir=folder)
+    said = []
+    cache.cached_lint(root, settings, log=said.append, cache_dir=folder)
+    assert "no file changed" in said[-1]
+    monkeypatch.setattr(fixme_rule, "READS", "graph")
+    registry.all_rules.cache_clear()
+    cache.cached_lint(root, settings, log=said.append, cache_dir=folder)
+    assert "no file changed" in said[-1]  # what a full run finds does not depend on READS
+    (root / "pages/a.md").write_text("- see [[b]]\n- plain words\n- FIXME later\n")
+    graph, warm = cache.cached_lint(root, settings, log=said.append, cache_dir=folder)
+    assert graph is not None and "declare other reads" in said[-1]
+    assert warm == lint_graph(load_graph(root), settings)

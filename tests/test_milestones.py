@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bmtools import load_graph
+from bmtools.codes import CATALOGUE
+from bmtools.lint import Settings, lint_graph
 from bmtools.milestones import (
     Filters,
     ReviewRule,
@@ -54,8 +56,9 @@ def test_bundled_counts(bundled):
     ms = bundled.milestones
     assert len(ms) == 46
     assert len(bundled.legacy) == 4
-    states = {s: sum(1 for m in ms if m.state == s) for s in ("done", "in progress", "planned",
-                                                               "missed")}
+    states = {
+        s: sum(1 for m in ms if m.state == s) for s in ("done", "in progress", "planned", "missed")
+    }
     assert states == {"done": 23, "in progress": 8, "planned": 13, "missed": 2}
     assert all(m.due is not None and m.budget is not None for m in ms)
     assert sum(1 for m in ms if m.actual is not None) == 17
@@ -65,12 +68,14 @@ def test_bundled_counts(bundled):
 
 def test_bundled_overdue(bundled):
     titles = [m.title for m in overdue(bundled.milestones, TODAY)]
-    assert sorted(titles) == sorted([
-        "Climate-controlled transport van fitted",
-        "Concrete hull towed and sunk in place",
-        "ISO 13485 quality system certified",
-        "Serum-free medium below 1 USD per litre",
-    ])
+    assert sorted(titles) == sorted(
+        [
+            "Climate-controlled transport van fitted",
+            "Concrete hull towed and sunk in place",
+            "ISO 13485 quality system certified",
+            "Serum-free medium below 1 USD per litre",
+        ]
+    )
     assert titles[0] == "Climate-controlled transport van fitted"  # most overdue first
     assert all(m.state == "in progress" for m in overdue(bundled.milestones, TODAY))
 
@@ -85,14 +90,11 @@ def test_bundled_filters_and_sort(bundled):
     assert len(spacex) == 9
     assert len(filter_milestones(ms, Filters(artifacts=["milestones/info"]), TODAY)) == 46
     reuse = filter_milestones(ms, Filters(tactics=["Reusable launch vehicles"]), TODAY)
-    assert [m.title for m in reuse] == ["First Falcon 9 booster landing",
-                                        "Orbital booster reflown"]
+    assert [m.title for m in reuse] == ["First Falcon 9 booster landing", "Orbital booster reflown"]
     done = filter_milestones(ms, Filters(statuses=["done"], owners=["Elon Musk"]), TODAY)
-    assert [m.title for m in done] == ["Falcon 1 reaches orbit",
-                                       "First Falcon 9 booster landing"]
+    assert [m.title for m in done] == ["Falcon 1 reaches orbit", "First Falcon 9 booster landing"]
     soon = sort_milestones(filter_milestones(ms, Filters(due_within="30d"), TODAY))
-    assert [m.due.isoformat() for m in soon] == ["2026-12-11"] * 3 + ["2026-12-18",
-                                                                      "2026-12-19"]
+    assert [m.due.isoformat() for m in soon] == ["2026-12-11"] * 3 + ["2026-12-18", "2026-12-19"]
     assert filter_milestones(ms, Filters(due_within="2w"), TODAY) == []
     by_due = sort_milestones(ms, "due")
     assert [m.due for m in by_due] == sorted(m.due for m in ms)
@@ -137,8 +139,13 @@ def test_bundled_budget_never_mixes_currencies(bundled):
     merlin = next(p for p in rep.plan_vs_actual if p.milestone.title == "Merlin engine qualified")
     assert merlin.variance == Decimal("4500000") and round(merlin.variance_pct, 1) == 15.0
     pages = {g.key for g in rep.groups["page"]}
-    assert pages == {"Space X", "Exotic Pet Rental", "Underwater restaurant",
-                     "extinguished animals meat", "vein visualizer"}
+    assert pages == {
+        "Space X",
+        "Exotic Pet Rental",
+        "Underwater restaurant",
+        "extinguished animals meat",
+        "vein visualizer",
+    }
 
 
 def test_bundled_review_agenda(bundled):
@@ -147,7 +154,10 @@ def test_bundled_review_agenda(bundled):
     assert rule.next(TODAY) == dt.date(2026, 12, 11)
     assert rule.last(TODAY) == dt.date(2026, 11, 13)
     assert rule.between(dt.date(2026, 10, 1), dt.date(2026, 12, 31)) == [
-        dt.date(2026, 10, 9), dt.date(2026, 11, 13), dt.date(2026, 12, 11)]
+        dt.date(2026, 10, 9),
+        dt.date(2026, 11, 13),
+        dt.date(2026, 12, 11),
+    ]
     a = agenda(bundled.milestones, TODAY, rule)
     assert a.next_review == dt.date(2026, 12, 11)
     assert [m.title for m in a.coming_due] == [
@@ -158,7 +168,8 @@ def test_bundled_review_agenda(bundled):
     assert a.reviews == a.coming_due
     assert a.recently_due == []
     assert sorted(m.title for m in a.still_overdue) == sorted(
-        m.title for m in overdue(bundled.milestones, TODAY))
+        m.title for m in overdue(bundled.milestones, TODAY)
+    )
     assert [m.title for m in a.done_since] == [
         "Exotic Pet Rental plan review November 2026",
         "Underwater restaurant plan review November 2026",
@@ -171,7 +182,8 @@ def test_review_rule_sources(tmp_path):
     rule, diags = find_review_rule(load_graph(root))
     assert (rule.source, diags) == ("default", [])
     (root / "bmtools.toml").write_text(
-        '[tool.bmtools.milestones]\nreview-rrule = "FREQ=MONTHLY;BYDAY=-1FR"\n')
+        '[tool.bmtools.milestones]\nreview-rrule = "FREQ=MONTHLY;BYDAY=-1FR"\n'
+    )
     rule, _ = find_review_rule(load_graph(root))
     assert rule.source == "bmtools.toml" and rule.next(TODAY) == dt.date(2026, 11, 27)
     (root / "bmtools.toml").unlink()
@@ -228,8 +240,11 @@ def test_cpm_bundled_spacex(bundled):
     r = critical_path(bundled.milestones)
     spacex = next(p for p in r.paths.values() if p[0].milestone.page_short == "Space X")
     assert [t.milestone.title for t in spacex] == [
-        "Merlin engine qualified", "Falcon 9 maiden flight", "First Falcon 9 booster landing",
-        "Orbital booster reflown"]
+        "Merlin engine qualified",
+        "Falcon 9 maiden flight",
+        "First Falcon 9 booster landing",
+        "Orbital booster reflown",
+    ]
     assert all(t.total_float == 0 for t in spacex)
     dragon = r.task("dragon berths with the iss")
     assert (dragon.es, dragon.ef, dragon.total_float) == (1746, 2464, 450)
@@ -244,12 +259,16 @@ def test_cycle_diagnostic(tmp_path):
         + ms_block("S", due="2026-02-12", duration="1", depends_on="[[Ghost]]")
     )
     root = write(tmp_path / "cyc", {"pages/loop.md": text})
-    r = critical_path(load_milestones(load_graph(root)).milestones)
-    codes = sorted((d.code, d.name, d.file, d.line) for d in r.diagnostics)
-    assert codes == [("BM405", "unknown-dependency", "pages/loop.md", 13),
-                     ("BM406", "dependency-cycle", "pages/loop.md", 1)]
-    cyc = next(d for d in r.diagnostics if d.code == "BM406")
-    assert cyc.severity == "error" and "P → Q → R → P" in cyc.message
+    mset = load_milestones(load_graph(root))
+    r = critical_path(mset.milestones)
+    assert r.diagnostics == []  # the item rules found these, once (lint's BM405, BM406)
+    codes = [(d.code, d.name, d.file, d.line) for d in mset.diagnostics if d.code != "BM401"]
+    assert codes == [
+        ("BM406", "dependency-cycle", "pages/loop.md", 4),
+        ("BM405", "unknown-dependency", "pages/loop.md", 16),
+    ]
+    cyc = next(d for d in mset.diagnostics if d.code == "BM406")
+    assert cyc.severity == "error" and "P → R → Q → P" in cyc.message  # P depends on R ...
     assert [t.milestone.title for t in r.tasks] == ["S"]  # cycle members left out
 
 
@@ -260,8 +279,13 @@ def test_bad_dates_and_amounts(tmp_path):
     text = (
         ms_block("Good", due="2026-12-01", budget="1,000 EUR", owner="[[Ann]]", status="planned")
         + ms_block("Bad date", due="sometime in spring", budget="500 EUR", status="planned")
-        + ms_block("Bad money", due="2026-11-01", budget="lots", actual_budget="12 parrots",
-                   status="in progress")
+        + ms_block(
+            "Bad money",
+            due="2026-11-01",
+            budget="lots",
+            actual_budget="12 parrots",
+            status="in progress",
+        )
         + ms_block("No due", budget="7 USD")
         + ms_block("Upside down", due="2026-01-01", start="2026-03-01", budget="1 GBP")
         + "- #milestone [[Old style]]\n  Written before properties.\n"
@@ -278,14 +302,22 @@ def test_bad_dates_and_amounts(tmp_path):
         ("BM402", 7),  # due:: sometime in spring
         ("BM402", 12),  # budget:: lots
         ("BM402", 13),  # actual-budget:: 12 parrots
-        ("BM401", 15),  # no due::
-        ("BM407", 19),  # start:: after due::
-        ("BM408", 21),  # the legacy item
-    }
+        ("BM407", 18),  # due:: before start::
+        # no description::, owner:: or milestone-type:: (and no due:: on line 15)
+        *(("BM401", line) for line in (1, 6, 10, 15, 17)),
+    }  # one legacy item alone in its block is a catalogue line: not reported
     msg = next(d.message for d in mset.diagnostics if d.line == 7)
     assert "Bad date" in msg and "sometime in spring" in msg
-    assert totals(mset.milestones) == {"EUR": Decimal(1500), "USD": Decimal(7),
-                                       "GBP": Decimal(1)}
+    no_due = next(d.message for d in mset.diagnostics if d.line == 15)
+    assert "'No due' has no" in no_due and "due:: (date, required)" in no_due
+    # the item rules of bmtools lint, with the catalogue's names and severities
+    assert mset.diagnostics == lint_graph(load_graph(root), Settings(select=["BM4"]))
+    assert {(d.name, d.severity) for d in mset.diagnostics} == {
+        (CATALOGUE[c].name, CATALOGUE[c].severity) for c in ("BM401", "BM402", "BM407")
+    }
+    assert [d.line for d in by["Bad money"].problems] == [10, 12, 13]
+    assert by["Upside down"].start is None  # after its due date: ignored
+    assert totals(mset.milestones) == {"EUR": Decimal(1500), "USD": Decimal(7), "GBP": Decimal(1)}
     # no status:: counts as planned, so a past due date makes it overdue
     assert [m.title for m in overdue(mset.milestones, TODAY)] == ["Upside down", "Bad money"]
     r = critical_path(mset.milestones)
@@ -294,16 +326,15 @@ def test_bad_dates_and_amounts(tmp_path):
 
 
 def test_dependency_on_unscheduled_milestone(tmp_path):
-    text = (
-        ms_block("Undated", due="next spring", duration="3")
-        + ms_block("After it", due="2026-03-01", duration="2", depends_on="[[Undated]]")
+    text = ms_block("Undated", due="next spring", duration="3") + ms_block(
+        "After it", due="2026-03-01", duration="2", depends_on="[[Undated]]"
     )
     root = write(tmp_path / "undated", {"pages/p.md": text})
     r = critical_path(load_milestones(load_graph(root)).milestones)
     assert [t.milestone.title for t in r.tasks] == ["After it"]
     (d,) = r.diagnostics
-    assert (d.code, d.file, d.line) == ("BM405", "pages/p.md", 4)
-    assert "no valid due date" in d.message
+    assert (d.code, d.name, d.file, d.line) == ("BM613", "dependency-unscheduled", "pages/p.md", 4)
+    assert "no valid due date" in d.message and d.severity == CATALOGUE["BM613"].severity
 
 
 def test_empty_graph_outputs(tmp_path):

@@ -52,11 +52,15 @@ class LintContext:
         enabled: set[str] | frozenset[str] = frozenset(),
         scope: set[str] | None = None,
         facts: dict | None = None,
+        item_classes: frozenset[str] | None = None,
     ) -> None:
         self.graph = graph
         self.enabled = enabled  # the codes of this run (a rule may defer to another)
         self.scope = scope
         self.facts = facts or {}
+        # the classes whose items the item rules check (None: all); every item still counts
+        # as a target that exists (bmtools milestones checks its own class only)
+        self.item_classes = item_classes
         # item names of item pages left out of the scope (when no item can change)
         self.outside_item_names: frozenset[str] = frozenset()
         self._offsets: dict[str, list[int]] = {}
@@ -70,6 +74,13 @@ class LintContext:
         from bmtools.items import extract_items
 
         return extract_items(self.graph, self.metamodel)
+
+    @cached_property
+    def checked_items(self):
+        """The items the item rules report on: those of ``item_classes``, else all."""
+        classes = self.item_classes
+        items = self.items
+        return items if classes is None else [i for i in items if i.cls in classes]
 
     @cached_property
     def file_pages(self) -> list[Page]:

@@ -1,13 +1,39 @@
-"""Helpers the item rules share: fields of items, their parsed values, reference targets."""
+"""Helpers the item rules share (fields of items, their parsed values, reference targets), and
+:func:`item_findings`, the one validation of items: ``bmtools milestones`` reports what it
+finds rather than checking the items again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from bmtools.items import Item
-from bmtools.metamodel import FieldSpec
-from bmtools.model import Property
+from bmtools.metamodel import FieldSpec, Metamodel
+from bmtools.model import Diagnostic, Graph, Property
 from bmtools.names import page_name
+
+ITEM_RULES = "BM4"  # the items family
+
+
+def item_findings(
+    graph: Graph, classes: Collection[str] | None = None, metamodel: Metamodel | None = None
+) -> list[Diagnostic]:
+    """What the item rules find on the items of ``classes`` (every item when None), with the
+    catalogue's severities and ``bmtools-ignore::`` applied, sorted as lint sorts them.
+
+    Items of other classes still count as existing targets (``depends-on::`` an item of
+    another class is no unknown dependency); ``metamodel``: the graph's, when already read."""
+    from bmtools.lint.context import LintContext
+    from bmtools.lint.engine import finish, run_rules
+    from bmtools.lint.settings import Settings
+    from bmtools.lint.suppress import suppressions
+
+    settings = Settings(select=[ITEM_RULES])
+    wanted = None if classes is None else frozenset(classes)
+    ctx = LintContext(graph, settings.enabled(), item_classes=wanted)
+    if metamodel is not None:
+        ctx.metamodel = metamodel  # a cached_property: set, it is not read again
+    found = run_rules(graph, settings, ctx=ctx)
+    return finish([d for _, d in found], settings, suppressions(graph))
 
 
 def is_empty(prop: Property | None) -> bool:
@@ -21,7 +47,7 @@ def item_label(item: Item) -> str:
 def field_values(ctx) -> Iterator[tuple[Item, FieldSpec, Property]]:
     """(item, field spec, property) for every declared field an item sets (not legacy)."""
     mm = ctx.metamodel
-    for item in ctx.items:
+    for item in ctx.checked_items:
         if item.legacy:
             continue
         spec = mm.classes.get(item.cls)

@@ -1,9 +1,10 @@
 """Dependencies and the Critical Path Method over ``depends-on::``.
 
 :func:`dependency_graph` builds a ``networkx.DiGraph`` with an edge ``dependency → milestone``.
-A cycle is an error (BM406, reported at the first member in file order) and its members are left
-out of the schedule. :func:`critical_path` runs the forward and backward passes over a
-topological order (networkx's ``dag_longest_path`` has no float):
+The members of a cycle are left out of the schedule (the item rules report the cycle: BM406, in
+:func:`bmtools.milestones.model.load_milestones`'s diagnostics). :func:`critical_path` runs
+the forward and backward passes over a topological order (networkx's ``dag_longest_path``
+has no float):
 
 * duration ``d`` = due − start, else ``duration::``, else 0 (a zero-length milestone);
 * forward pass: ``ES = max(EF of the dependencies)``, ``EF = ES + d``; a milestone without
@@ -38,12 +39,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # networkx is imported where it is used: it is slow to import
     import networkx as nx
 
-from bmtools.milestones.model import (
-    DEPENDS_ON_CYCLE,
-    UNKNOWN_DEPENDENCY,
-    Milestone,
-)
+from bmtools.codes import finding
+from bmtools.milestones.model import Milestone
 from bmtools.model import Diagnostic
+
+UNSCHEDULED_DEPENDENCY = "BM613"
 
 
 def _nx():
@@ -148,8 +148,10 @@ def dependency_graph(
     unscheduled: Iterable[Milestone] = (),
 ) -> tuple[nx.DiGraph, list[Diagnostic]]:
     """Nodes are milestone names (``milestone`` attribute); an edge u → v means v depends on u.
-    Unknown targets (BM405) are reported and dropped, and so are links to ``unscheduled``
-    milestones (those without a valid due date); cycles (BM406) are reported, edges kept."""
+    A link to an ``unscheduled`` milestone (one without a valid due date) is left out and
+    reported (BM613); a link to anything else that is not a milestone is left out silently:
+    the item rules report it (BM404, BM405), as they report cycles (BM406), whose edges are
+    kept."""
     items = list(milestones)
     parked = {m.name: m for m in unscheduled}
     nx = _nx()
@@ -164,50 +166,18 @@ def dependency_graph(
         for dep in m.depends_on:
             if dep not in G and dep in parked:
                 diags.append(
-                    Diagnostic(
-                        UNKNOWN_DEPENDENCY[0],
+                    finding(
+                        UNSCHEDULED_DEPENDENCY,
                         f"'{m.title}' depends on '{parked[dep].title}', which has no "
                         "valid due date; the link is left out of the schedule",
                         m.file,
                         m.line,
                         m.col,
-                        "warning",
-                        UNKNOWN_DEPENDENCY[1],
                     )
                 )
                 continue
-            if dep not in G:
-                diags.append(
-                    Diagnostic(
-                        UNKNOWN_DEPENDENCY[0],
-                        f"'{m.title}' depends on '{dep}', which is not a milestone",
-                        m.file,
-                        m.line,
-                        m.col,
-                        "warning",
-                        UNKNOWN_DEPENDENCY[1],
-                    )
-                )
-                continue
-            G.add_edge(dep, m.name)
-    for members in cycles(G):
-        ms = sorted(
-            (G.nodes[n]["milestone"] for n in members), key=lambda x: (x.file or "", x.line)
-        )
-        first = ms[0]
-        loop = _cycle_order(G, first.name)
-        text = " → ".join(G.nodes[n]["milestone"].title for n in loop + loop[:1])
-        diags.append(
-            Diagnostic(
-                DEPENDS_ON_CYCLE[0],
-                f"depends-on cycle: {text}",
-                first.file,
-                first.line,
-                first.col,
-                "error",
-                DEPENDS_ON_CYCLE[1],
-            )
-        )
+            if dep in G:
+                G.add_edge(dep, m.name)
     return G, diags
 
 
@@ -219,15 +189,6 @@ def cycles(G: nx.DiGraph) -> list[set[str]]:
         if len(comp) > 1 or any(G.has_edge(n, n) for n in comp):
             out.append(set(comp))
     return sorted(out, key=lambda c: sorted(c))
-
-
-def _cycle_order(G: nx.DiGraph, start: str) -> list[str]:
-    nx = _nx()
-    try:
-        edges = nx.find_cycle(G, start)
-    except nx.NetworkXNoCycle:  # pragma: no cover - start is on a cycle
-        return [start]
-    return [u for u, _ in edges]
 
 
 def _projects(G: nx.DiGraph) -> list[list[str]]:

@@ -2,9 +2,10 @@
 
 :func:`load_milestones` turns every item of the milestone class into a :class:`Milestone` whose
 dates are ``datetime.date``, money is :class:`bmtools.values.Money` and value is a number. A field
-that does not parse is left ``None`` and reported as a :class:`bmtools.model.Diagnostic` with the
-file and line of the property, so that reports can list the item and leave it out of sums and
-schedules instead of failing.
+that does not parse is left ``None``, so that reports can list the item and leave it out of sums
+and schedules instead of failing; what is wrong with the items is what ``bmtools lint``'s item
+rules find (the same codes, names, severities and messages), with the file and line of the
+property.
 
 >>> from bmtools.milestones.model import Milestone
 >>> Milestone(title="Launch", name="launch", file="pages/a.md", line=3).is_open
@@ -15,63 +16,61 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
+from bmtools.codes import finding
 from bmtools.items import Item, extract_items
-from bmtools.metamodel import ClassSpec, Metamodel, load_metamodel
+from bmtools.lint.itemfields import item_findings, item_label
+from bmtools.metamodel import BUILTIN_MILESTONE, ClassSpec, FieldSpec, Metamodel, load_metamodel
 from bmtools.model import Diagnostic, Graph
 from bmtools.names import page_name
 from bmtools.values import Money
 
-MILESTONE_CLASS = "milestone"
-STATUSES = ("planned", "in progress", "done", "missed")
+MILESTONE_CLASS = BUILTIN_MILESTONE.name
+STATUSES = tuple(BUILTIN_MILESTONE.own_fields["status"].options or ())
 OPEN_STATUSES = ("planned", "in progress")
 CLOSED_STATUSES = ("done", "missed")
+DUPLICATE_TITLE = "BM612"  # bmtools.codes; the item rules' codes are lint's (item_findings)
 
-# Diagnostic codes: the same codes and names as the lint rules that find the same problems
-# (bmtools lint), so that a finding reads the same in both places.
-BAD_DATE = ("BM402", "invalid-field-value")
-BAD_MONEY = BAD_DATE
-BAD_NUMBER = BAD_DATE
-BAD_VALUE = BAD_DATE
-NO_DUE = ("BM401", "missing-required-field")
-UNKNOWN_DEPENDENCY = ("BM405", "unknown-dependency")
-DEPENDS_ON_CYCLE = ("BM406", "dependency-cycle")
-START_AFTER_DUE = ("BM407", "due-before-start")
-LEGACY = ("BM408", "legacy-item")
-DUPLICATE_TITLE = ("BM612", "duplicate-milestone-title")
+# Each field of the built-in milestone class is an attribute of Milestone, typed by its kind:
+# ``milestone-type`` is ``type`` and ``actual-budget`` is ``actual``, the others are the field
+# name with ``_`` for ``-``.
+SHORT_NAMES = {"milestone-type": "type", "actual-budget": "actual"}
+_KIND_TYPES: dict[str, Any] = {
+    "date": dt.date | None,
+    "money": Money | None,
+    "number": float | int | None,
+    "boolean": bool | None,
+    "text": str,
+    "url": str | None,
+    "select": str | None,  # lower case
+    "page": str | None,  # the first name (a list of names for a ``many`` field)
+    "person": str | None,
+}
 
 
-@dataclass(slots=True)
-class Milestone:
-    """One milestone item. Fields that are missing or do not parse are ``None``."""
+def attribute(field_name: str) -> str:
+    """The Milestone attribute holding a field of the milestone class."""
+    return SHORT_NAMES.get(field_name, field_name.replace("-", "_"))
 
-    title: str
-    name: str  # normalised title, the key other milestones' depends-on:: use
-    file: str | None = None
-    line: int = 0
-    col: int = 1
-    page: str = ""  # display title of the page the item is on
-    page_name: str = ""
-    artifact: str | None = None  # the page's artifact:: (e.g. milestones/info)
-    description: str = ""
-    owner: str | None = None
-    type: str | None = None  # milestone-type, lower case
-    status: str | None = None  # lower case; None when not given
-    tactic: str | None = None
-    strategy: str | None = None  # the tactic page's strategy::
-    due: dt.date | None = None
-    start: dt.date | None = None
-    duration: int | None = None  # days
-    budget: Money | None = None
-    actual: Money | None = None  # actual-budget::
-    value: float | int | None = None
-    depends_on: list[str] = field(default_factory=list)  # normalised names
-    tasks_done: int = 0
-    tasks_total: int = 0
-    legacy: bool = False
-    problems: list[Diagnostic] = field(default_factory=list)
+
+def _field_attributes() -> list[tuple[str, Any, Any]]:
+    out: list[tuple[str, Any, Any]] = []
+    for fs in BUILTIN_MILESTONE.own_fields.values():
+        if fs.is_many:
+            out.append((attribute(fs.name), list[str], field(default_factory=list)))
+        elif fs.kind == "text":
+            out.append((attribute(fs.name), str, field(default="")))
+        else:
+            out.append((attribute(fs.name), _KIND_TYPES[fs.kind], field(default=None)))
+    return out
+
+
+class _MilestoneMethods:
+    """What a Milestone computes from its fields (the fields: see :data:`Milestone`)."""
+
+    __slots__ = ()
 
     @property
     def state(self) -> str:
@@ -139,6 +138,35 @@ class Milestone:
         }
 
 
+Milestone = make_dataclass(
+    "Milestone",
+    [
+        ("title", str),
+        ("name", str),  # normalised title, the key other milestones' depends-on:: use
+        ("file", str | None, field(default=None)),
+        ("line", int, field(default=0)),
+        ("col", int, field(default=1)),
+        ("page", str, field(default="")),  # display title of the page the item is on
+        ("page_name", str, field(default="")),
+        ("artifact", str | None, field(default=None)),  # the page's artifact:: (milestones/info)
+        *_field_attributes(),  # description, due, budget, owner, type, ... (the built-in class)
+        ("strategy", str | None, field(default=None)),  # the tactic page's strategy::
+        ("tasks_done", int, field(default=0)),
+        ("tasks_total", int, field(default=0)),
+        ("legacy", bool, field(default=False)),
+        ("problems", list[Diagnostic], field(default_factory=list)),
+    ],
+    bases=(_MilestoneMethods,),
+    namespace={
+        "__module__": __name__,
+        "__doc__": "One milestone item: the fields of the built-in milestone class "
+        "(bmtools.metamodel.BUILTIN_MILESTONE), typed, and where the item is. Fields that are "
+        "missing or do not parse are ``None`` (the item rules report them: ``problems``).",
+    },
+    slots=True,
+)
+
+
 def money_dict(m: Money | None) -> dict[str, str] | None:
     return None if m is None else {"amount": str(m.amount), "currency": m.currency}
 
@@ -168,23 +196,24 @@ class MilestoneSet:
         return out
 
 
-def _diag(
-    code: tuple[str, str],
-    message: str,
-    file: str | None,
-    line: int,
-    col: int = 1,
-    severity: str = "warning",
-) -> Diagnostic:
-    return Diagnostic(code[0], message, file, line, col, severity, code[1])
-
-
-def _first(names: list[str]) -> str | None:
-    return names[0] if names else None
+def _typed(graph: Graph, fs: FieldSpec, value: Any) -> Any:
+    """A parsed value as the attribute of its kind holds it (see :data:`_KIND_TYPES`)."""
+    kind = fs.kind
+    if fs.is_many and kind in ("page", "person"):
+        names = value if isinstance(value, list) else []
+        return [graph.resolve_name(d) for d in names if str(d).strip()]
+    if kind in ("page", "person"):
+        return value[0] if isinstance(value, list) and value else None
+    if kind == "select":
+        return value.lower() if isinstance(value, str) else None
+    if kind == "number":
+        return value if isinstance(value, int | float) else None
+    return value
 
 
 def milestone_from_item(graph: Graph, spec: ClassSpec, item: Item) -> Milestone:
-    """A typed milestone from an item; fields that fail to parse become problems."""
+    """A typed milestone from an item. A field that is missing or does not parse is left
+    ``None``: the item rules report it (:func:`load_milestones`), so it is not checked here."""
     page = item.page
     artifact = page.properties.get("artifact")
     m = Milestone(
@@ -200,129 +229,83 @@ def milestone_from_item(graph: Graph, spec: ClassSpec, item: Item) -> Milestone:
         legacy=item.legacy,
     )
     if item.legacy:
-        m.problems.append(
-            _diag(
-                LEGACY,
-                f"'{item.title}' is a legacy milestone without properties "
-                "(no due date, budget or owner); it is listed as unscheduled",
-                item.file,
-                item.line,
-                item.col,
-                "info",
-            )
-        )
         return m
     tasks = item.tasks
     m.tasks_total = len(tasks)
     m.tasks_done = sum(1 for t in tasks if t.marker == "DONE")
     journal_format = graph.config.journal_title_format
-
-    def typed(key: str, code: tuple[str, str], what: str) -> Any:
-        prop = item.fields.get(key)
+    for name, builtin in BUILTIN_MILESTONE.own_fields.items():
+        prop = item.fields.get(name)
         if prop is None or prop.raw == "":
-            return None
-        fs = spec.fields.get(key)
+            continue
+        fs = spec.fields.get(name, builtin)
         try:
-            if fs is None:
-                return prop.value
-            return fs.parse(prop.value, journal_format)
-        except ValueError as exc:
-            m.problems.append(
-                _diag(
-                    code,
-                    f"'{item.title}': {key}:: {exc}; {what}",
-                    item.file,
-                    prop.line,
-                    prop.col,
-                    "error",
-                )
-            )
-            return None
-
-    m.description = str(item.raw("description") or "")
-    m.due = typed("due", BAD_DATE, "left out of schedules")
-    m.start = typed("start", BAD_DATE, "start ignored")
-    m.budget = typed("budget", BAD_MONEY, "left out of budget sums")
-    m.actual = typed("actual-budget", BAD_MONEY, "left out of plan vs actual")
-    duration = typed("duration", BAD_NUMBER, "duration ignored")
-    if duration is not None:
-        if isinstance(duration, int | float) and duration >= 0:
-            m.duration = int(round(duration))
+            value = fs.parse(prop.value, journal_format)
+        except ValueError:
+            continue  # BM402/BM403 (the item rules)
+        setattr(m, attribute(name), _typed(graph, builtin, value))
+    if m.duration is not None:
+        if m.duration >= 0:
+            m.duration = int(round(m.duration))
         else:
             prop = item.fields["duration"]
             m.problems.append(
-                _diag(
-                    BAD_NUMBER,
-                    f"'{item.title}': duration:: must be a number of days >= 0",
+                finding(
+                    "BM402",
+                    f"{item_label(item)}: duration:: {m.duration} is not a number of days >= 0",
                     item.file,
                     prop.line,
                     prop.col,
-                    "error",
                 )
             )
-    value = typed("value", BAD_NUMBER, "left out of value sorting")
-    m.value = value if isinstance(value, int | float) else None
-    status = typed("status", BAD_VALUE, "treated as planned")
-    m.status = status.lower() if isinstance(status, str) else None
-    mtype = typed("milestone-type", BAD_VALUE, "type unknown")
-    m.type = mtype.lower() if isinstance(mtype, str) else None
-    for key, attr in (("owner", "owner"), ("tactic", "tactic")):
-        names = typed(key, BAD_VALUE, f"{key} unknown")
-        if isinstance(names, list) and names:
-            setattr(m, attr, names[0])
-    deps = typed("depends-on", BAD_VALUE, "dependencies ignored")
-    if isinstance(deps, list):
-        m.depends_on = [graph.resolve_name(d) for d in deps if str(d).strip()]
+            m.duration = None
     if m.tactic:
         tpage = graph.resolve(m.tactic)
         if tpage is not None:
             sprop = tpage.properties.get("strategy")
             if sprop is not None and sprop.names():
                 m.strategy = sprop.names()[0]
-    if m.due is None and "due" not in item.fields:
-        m.problems.append(
-            _diag(
-                NO_DUE,
-                f"'{item.title}' has no due:: date; it is left out of schedules",
-                item.file,
-                item.line,
-                item.col,
-            )
-        )
     if m.start is not None and m.due is not None and m.start > m.due:
-        prop = item.fields["start"]
-        m.problems.append(
-            _diag(
-                START_AFTER_DUE,
-                f"'{item.title}': start:: {m.start} is after due:: {m.due}; start ignored",
-                item.file,
-                prop.line,
-                prop.col,
-            )
-        )
-        m.start = None
+        m.start = None  # BM407 (the item rules)
     return m
 
 
+def _first(names: list[str]) -> str | None:
+    return names[0] if names else None
+
+
 def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
-    """Every item of the milestone class (and its subclasses' aliases) as typed records."""
+    """Every item of the milestone class as typed records, with what the item rules (lint's
+    BM4xx, :func:`bmtools.lint.itemfields.item_findings`) find on them, each also in the
+    ``problems`` of the milestone it is about."""
     mm = mm if mm is not None else load_metamodel(graph)
     spec = mm.classes.get(MILESTONE_CLASS)
     out = MilestoneSet()
     if spec is None:  # pragma: no cover - load_metamodel always adds the built-in class
         return out
     seen: dict[str, Milestone] = {}
+    # where findings about an item can be: its line and its fields' lines; the first line of
+    # a block of legacy items, for all of them (BM408 is about the block)
+    at: dict[tuple[str | None, int], list[Milestone]] = {}
+    blocks: dict[int, tuple[str | None, int]] = {}  # legacy block -> its first item's place
+    found: list[Diagnostic] = []
     for item in extract_items(graph, mm):
         if item.cls != MILESTONE_CLASS:
             continue
         m = milestone_from_item(graph, spec, item)
-        out.diagnostics.extend(m.problems)
+        found.extend(m.problems)
+        at.setdefault((m.file, m.line), []).append(m)
+        for prop in item.fields.values():
+            at.setdefault((m.file, prop.line), [m])
         if m.legacy:
+            first = blocks.setdefault(id(item.block), (m.file, m.line))
+            if first != (m.file, m.line):
+                at[first].append(m)
             out.legacy.append(m)
             continue
         first = seen.get(m.name)
         if first is not None:
-            d = _diag(
+            d = finding(
                 DUPLICATE_TITLE,
                 f"'{m.title}' is also a milestone at {first.location()}; depends-on:: "
                 "links resolve to the first one",
@@ -331,10 +314,17 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
                 m.col,
             )
             m.problems.append(d)
-            out.diagnostics.append(d)
+            found.append(d)
         else:
             seen[m.name] = m
         out.milestones.append(m)
+    for d in item_findings(graph, (MILESTONE_CLASS,), mm):
+        for m in at.get((d.file, d.line), ()):
+            m.problems.append(d)
+        found.append(d)
+    out.diagnostics = sorted(found, key=lambda d: (d.file or "", d.line, d.col, d.code))
+    for m in out.milestones + out.legacy:
+        m.problems.sort(key=lambda d: (d.line, d.col, d.code))
     return out
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from dateutil.rrule import rrule, rrulestr
 
+from bmtools.codes import finding
 from bmtools.milestones.model import Milestone
 from bmtools.milestones.schedule import sort_milestones
 from bmtools.model import Diagnostic, Graph
@@ -144,17 +145,7 @@ def find_review_rule(
         try:
             return ReviewRule(text, source), diags
         except ValueError as exc:
-            diags.append(
-                Diagnostic(
-                    "BM620",
-                    f"review rule: {exc}; ignored",
-                    file,
-                    line,
-                    1,
-                    "error",
-                    "bad-review-rrule",
-                )
-            )
+            diags.append(finding("BM620", f"review rule: {exc}; ignored", file, line, 1))
     return ReviewRule(), diags
 
 

@@ -31,7 +31,7 @@ report = reporter(CODE)
 def check(ctx):
     mm = ctx.metamodel
     fmt = ctx.graph.config.journal_title_format
-    for item in ctx.items:
+    for item in ctx.checked_items:
         if item.legacy:
             continue
         spec = mm.classes.get(item.cls)

@@ -40,7 +40,7 @@ report = reporter(CODE)
 
 def check(ctx):
     blocks: dict[tuple, list] = {}
-    for item in ctx.items:
+    for item in ctx.checked_items:
         if item.legacy:
             blocks.setdefault((item.file, item.block.line), []).append(item)
     for items in blocks.values():

@@ -36,7 +36,7 @@ report = reporter(CODE)
 
 def check(ctx):
     mm = ctx.metamodel
-    for item in ctx.items:
+    for item in ctx.checked_items:
         if item.legacy:
             continue  # legacy items have no fields by form; BM408 reports their blocks
         spec = mm.classes.get(item.cls)
