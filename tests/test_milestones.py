@@ -25,6 +25,7 @@ from bmtools.milestones import (
     totals,
 )
 from bmtools.milestones.schedule import due_soon, horizon_end, parse_within
+from bmtools.values import Money
 
 BUNDLED = Path(__file__).resolve().parent.parent / "graph"
 TODAY = dt.date(2026, 11, 22)
@@ -360,3 +361,50 @@ def test_docstring_examples(module):
     mod = importlib.import_module(f"bmtools.milestones.{module}")
     result = doctest.testmod(mod)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_every_field_of_the_builtin_class_is_a_typed_attribute(tmp_path):
+    from bmtools.metamodel import BUILTIN_MILESTONE
+    from bmtools.milestones.model import attribute
+
+    text = ms_block(
+        "Full",
+        description="All of it.",
+        due="2026-06-30",
+        budget="1,000 EUR",
+        owner="[[Ann]]",
+        milestone_type="Implementation",
+        tactic="[[Growth]]",
+        status="In progress",
+        value="7",
+        depends_on="[[Base]]",
+        start="2026-06-01",
+        actual_budget="900 EUR",
+        duration="29",
+    ) + ms_block("Base", due="2026-05-01")
+    root = write(tmp_path / "full", {"pages/full.md": text})
+    m = load_milestones(load_graph(root)).by_name()["full"]
+    got = {name: getattr(m, attribute(name)) for name in BUILTIN_MILESTONE.own_fields}
+    assert got == {
+        "description": "All of it.",
+        "due": dt.date(2026, 6, 30),
+        "budget": Money(Decimal(1000), "EUR"),
+        "owner": "Ann",
+        "milestone-type": "implementation",
+        "tactic": "Growth",
+        "status": "in progress",
+        "value": 7,
+        "depends-on": ["base"],
+        "start": dt.date(2026, 6, 1),
+        "actual-budget": Money(Decimal(900), "EUR"),
+        "duration": 29,
+    }
+
+
+def test_bmtools_ignore_silences_an_item_finding_here_as_in_lint(tmp_path):
+    text = ms_block("Quiet", due="2026-06-30") + "  bmtools-ignore:: BM401\n"
+    text += ms_block("Loud", due="2026-06-30")
+    root = write(tmp_path / "quiet", {"pages/q.md": text})
+    mset = load_milestones(load_graph(root))
+    assert [(d.code, d.line) for d in mset.diagnostics] == [("BM401", 4)]
+    assert mset.by_name()["quiet"].problems == []
