@@ -242,3 +242,21 @@ def test_a_blank_file_makes_no_page_for_logseq(make_graph):
     assert blank == {"blank1", "blank2", "blank3", "blank4", "blank5", "ideographic"}
     # bmtools keeps them: the file is known, its bytes reassemble, a ref to it resolves
     assert graph.resolve("blank1").file == "pages/blank1.md"
+
+
+# -- item 8: front-matter keys -------------------------------------------------------------
+
+
+def test_front_matter_keys_with_spaces_are_dashed(page_of):
+    page = page_of("---\npublication date: 2020\nTitle Case: x\nfoo_bar: y\n---\n- a\n", name="fm")
+    assert {k: p.value for k, p in page.properties.items()} == {
+        "publication-date": 2020,
+        "title-case": "x",
+        "foo-bar": "y",
+    }
+    assert page.properties["publication-date"].raw_key == "publication date"
+    assert sorted(r.target for r in page.blocks[0].refs) == [
+        "foo-bar",
+        "publication-date",
+        "title-case",
+    ]

@@ -31,7 +31,8 @@ COMMA_KEYS = frozenset(("alias", "aliases", "tags"))
 
 
 def normalize_key(raw_key: str) -> str:
-    key = raw_key.lower().replace("_", "-")
+    # a space only occurs in a front-matter key ("publication date:"): Logseq dashes it too
+    key = raw_key.lower().replace("_", "-").replace(" ", "-")
     return "id" if key == "custom-id" else key
 
 
