@@ -5,7 +5,9 @@ under the other, each followed by its description, and no fields. Reported once 
 `info`, instead of one missing-field diagnostic per required field of every item.
 
 A block with one item line (a catalogue entry such as `- #[[goal]]  [[founder/Freedom]]`) is
-not reported: it is a single item, only without fields.
+not reported: it is a single item, only without fields. Nor is a block whose classes declare
+no fields (the metamodel gives such items nothing to plan or check, so rewriting them would
+gain nothing).
 
 ## Why is this bad?
 Items kept together in one block cannot carry fields of their own: they have no due date,
@@ -43,9 +45,12 @@ def check(ctx):
     for item in ctx.checked_items:
         if item.legacy:
             blocks.setdefault((item.file, item.block.line), []).append(item)
+    classes = ctx.metamodel.classes
     for items in blocks.values():
         if len(items) < 2:
             continue  # one item line: a catalogue entry, not a multi-item block
+        if not any(classes[i.cls].fields for i in items if i.cls in classes):
+            continue  # no field to give them: nothing to plan or check
         first = items[0]
         noun = "/".join(sorted({i.cls for i in items}))
         yield report(
