@@ -145,9 +145,9 @@ def test_lint_findings_on_the_innbok_graph(graph_dir):
     for d in lint_graph(graph, Settings()):
         by_code.setdefault(d.code, []).append(d)
     assert len(by_code["BM306"]) == 4
-    assert (
-        "6 legacy milestone items ('Kitchen licence granted' and 5 more, lines 1-11)"
-        in [d.message for d in by_code["BM408"]][1]
+    assert any(
+        "6 legacy milestone items ('Kitchen licence granted' and 5 more, lines 1-11)" in d.message
+        for d in by_code["BM408"]
     )
 
 
