@@ -260,3 +260,59 @@ def test_front_matter_keys_with_spaces_are_dashed(page_of):
         "publication-date",
         "title-case",
     ]
+
+
+# -- item 14: content and heading as Logseq stores them --------------------------------------
+
+
+def logseq_reading(page) -> list[tuple[str, dict]]:
+    from bmtools.syntax.blocks.logseq import logseq_content, logseq_properties
+
+    return [(logseq_content(page, b), logseq_properties(page, b)) for b in page.blocks]
+
+
+def test_content_keeps_the_blank_lines_logseq_drops_them(page_of):
+    page = page_of("- a\n\n\n- b\n  text\n\n- ### X\n- c\n### Y\nmore\n\n", name="blanks")
+    assert [b.content for b in page.blocks] == ["a\n\n", "b\ntext\n", "### X", "c", "### Y\nmore\n"]
+    assert logseq_reading(page) == [
+        ("a", {}),
+        ("b\ntext", {}),
+        ("### X", {"heading": 3}),
+        ("c", {}),
+        ("### Y\nmore", {"heading": 3}),
+    ]
+
+
+def test_logseq_content_rules(page_of):
+    cases = {
+        "-\n  text\n- b\n": [("  text", {}), ("b", {})],
+        "- a\r\n  b\r\n\r\n- c\r\n": [("a\nb", {}), ("c", {})],
+        "  - a\n    b\n   c\n  d\n\n": [("a\nb\nc\nd", {})],
+        "- a\n  :PROPERTIES:\n  :foo: bar\n  :END:\n  after\n": [
+            ("a\nfoo:: bar\nafter", {"foo": "bar"})
+        ],
+        "# H\n  x\n    y\n": [("# H\nx\n  y", {"heading": 1})],
+        "- a\n\t\tdeep tab\n - b\n": [("a\ndeep tab", {}), ("b", {})],
+        "- --x\n- a\n  - \n": [("--x", {}), ("a", {}), ("", {})],
+        "k:: v\n\n- a\n": [("k:: v\n\n", {"k": "v"}), ("a", {})],
+    }
+    for i, (text, expected) in enumerate(cases.items()):
+        assert logseq_reading(page_of(text, name=f"c{i}")) == expected, text
+
+
+def test_a_markdown_heading_is_the_heading_property_whatever_its_size(page_of):
+    page = page_of("- ## x\n  heading:: true\n- ### y\n- ####### seven\n######## top8\n")
+    assert [b.heading for b in page.blocks] == [2, 3, 7, 8]
+    assert [b.title for b in page.blocks] == ["x", "y", "seven", "top8"]
+    assert logseq_reading(page) == [
+        ("## x\nheading:: true", {"heading": 2}),
+        ("### y", {"heading": 3}),
+        ("####### seven", {"heading": 7}),
+        ("######## top8", {"heading": 8}),
+    ]
+
+
+def test_a_duplicate_id_leaves_logseq_content_and_properties(page_of):
+    uuid = "6650f0b4-3333-4a3b-9e4e-aaaaaaaaaaaa"
+    page = page_of(f"- a\n  id:: {uuid}\n- b\n  id:: {uuid}\n  more\n")
+    assert logseq_reading(page) == [(f"a\nid:: {uuid}", {"id": uuid}), ("b\nmore", {})]

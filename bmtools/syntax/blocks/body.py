@@ -28,7 +28,7 @@ from bmtools.syntax.blocks.state import (
 from bmtools.syntax.inline import UUID_RE, scan_line
 from bmtools.syntax.properties import PROPERTY_LINE, is_valid_key, make_property
 
-_HEADING_MARKS = re.compile(r"(#{1,6})(?:[ \t]+|$)")
+_HEADING_MARKS = re.compile(r"(#+)(?:[ \t]+|$)")  # ####### x is heading 7 for mldoc
 _MARKER = re.compile(
     r"(TODO|DOING|WAITING|WAIT|DONE|CANCELED|CANCELLED|STARTED|IN-PROGRESS|NOW|LATER) "
 )

@@ -25,7 +25,7 @@ from bmtools.syntax.blocks.state import OutlineState
 from bmtools.syntax.properties import make_property
 
 _BULLET = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
-_HEADING = re.compile(r"[ \t]*(#{1,6})(?:[ \t]+|$)")
+_HEADING = re.compile(r"[ \t]*(#+)(?:[ \t]+|$)")  # any number of #: mldoc's heading
 _FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 _BEGIN = re.compile(r"[ \t]*#\+BEGIN_([^\s:]+)(?=[ \t]|$)", re.IGNORECASE)
 # #+BEGIN blocks whose text holds no refs: code, examples, exports, comments, and queries
