@@ -144,3 +144,33 @@ def test_rendering_in_two_processes_gives_the_same_site(tmp_path, monkeypatch):
     (root / "pages" / "p3.md").write_text("- page 3 changed\n")
     again = build(root, tmp_path / "two")
     assert urls.page_path("p3") in again.written and urls.page_path("p7") not in again.written
+
+
+def test_a_milestone_edit_redraws_its_roadmap_only(tmp_path):
+    def page(due: str) -> str:
+        return (
+            "- [[Launch]] #milestone\n  description:: Go live.\n  due:: " + due + "\n"
+            "  budget:: 1,000 EUR\n  owner:: [[Ann]]\n  milestone-type:: implementation\n"
+        )
+
+    files = dict(
+        FILES,
+        **{
+            "pages/plan one.md": page("2026-12-01"),
+            "pages/plan two.md": page("2027-01-01").replace("Launch", "Other"),
+        },
+    )
+    root = write_graph(tmp_path / "g", files, PUBLIC)
+    out = tmp_path / "out"
+    first = build(root, out)
+    assert {"roadmaps/plan_one.svg", "roadmaps/plan_one.ics", "roadmaps/plan_two.html"} <= set(
+        first.written
+    )
+    assert build(root, out).written == []
+    (root / "pages" / "plan one.md").write_text(page("2026-12-15"))
+    again = build(root, out)
+    assert {"roadmaps/plan_one.html", "roadmaps/plan_one.svg", "roadmaps/plan_one.ics"} <= set(
+        again.written
+    )
+    assert not any(w.startswith("roadmaps/plan_two") for w in again.written)
+    assert "2026-12-15" in (out / "roadmaps/plan_one.html").read_text()

@@ -26,6 +26,7 @@ def backlink_index(ctx: SiteContext) -> dict[str, list[tuple[str, int]]]:
     graph = ctx.graph
     resolve = graph.resolve_name
     paths = ctx.paths
+    memo: dict[str, str] = {}  # ref target -> page name (aliases followed): 400k refs, few names
     for name in sorted(ctx.published):
         page = graph.pages[name]
         for block in page.blocks:
@@ -35,7 +36,9 @@ def backlink_index(ctx: SiteContext) -> dict[str, list[tuple[str, int]]]:
             for ref in block.refs:
                 if ref.kind in _SKIP:
                     continue
-                target = resolve(ref.target)
+                target = memo.get(ref.target)
+                if target is None:
+                    target = memo[ref.target] = resolve(ref.target)
                 if target == name or target in seen or target not in paths:
                     continue
                 seen.add(target)

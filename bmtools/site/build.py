@@ -450,16 +450,23 @@ def _sitemap(site: Site) -> bytes:
 
 
 def _roadmap_outputs(site: Site, out: Path, previous: dict[str, str]) -> dict[str, str]:
-    """Roadmap pages; the SVG timeline is drawn again only when what it shows changed."""
+    """Roadmap pages, made again only when their plan or the site changed; the SVG timeline
+    is drawn again only when its plan changed."""
     from bmtools.milestones.cpm import critical_path
     from bmtools.milestones.formats.ics import generate_ics
 
     keys = {}
     r = site.r
     for name, road in sorted(site.biz.roadmaps.items()):
+        keys[road.svg_path] = road.key
+        whole = keys[road.path] = digest(site.new_cache.site_key, road.key)
+        done = [road.path, road.svg_path, road.ics_path]
+        if previous.get(road.path) == whole and all((out / p).is_file() for p in done):
+            for p in done:  # the same plan on the same site: nothing to compute
+                site.outputs[p] = None
+            continue
         env = _env()
         ctx = business.roadmap_context(r, site.biz, road, site.today, env)
-        keys[road.svg_path] = road.key
         if previous.get(road.svg_path) == road.key and (out / road.svg_path).is_file():
             site.outputs[road.svg_path] = None  # drawn by an earlier build from the same plan
         else:
@@ -595,8 +602,10 @@ def _read_state(out: Path) -> dict:
         return {}
 
 
-def _check_folders(out: Path, paths) -> None:
+def _check_folders(out: Path, paths, checked: set[str] | None = None) -> None:
     for folder in sorted({posixpath.dirname(rel) for rel in paths} - {""}):
+        if checked is not None and folder in checked:
+            continue
         try:
             inside(out, folder)  # a folder that leads out of the site: nothing is written
         except UnsafePathError as exc:
@@ -613,7 +622,7 @@ def _prepare(out: Path, planned: set[str], previous: set[str], state: dict) -> N
 
 
 def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: dict) -> None:
-    _check_folders(out, site.outputs)
+    _check_folders(out, site.outputs, site.checked)
     for rel, data in sorted(site.outputs.items()):
         if data is None:
             continue

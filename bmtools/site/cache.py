@@ -42,11 +42,9 @@ def cache_file(
 
 
 def digest(*parts: object) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
+    """A short hex digest of the parts (each turned into text, separated by NUL)."""
+    text = "\x00".join(p.decode("latin-1") if isinstance(p, bytes) else str(p) for p in parts)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass(slots=True)
@@ -57,7 +55,8 @@ class BuildCache:
     search: dict[str, list] = field(default_factory=dict)  # name -> [source key, entry]
 
     def fingerprint(self, site_key: str, deps: list[str], sources: dict[str, str]) -> str:
-        return digest(site_key, *(f"{d}={sources.get(d, '-')}" for d in deps))
+        get = sources.get
+        return digest(site_key, "\x00".join([f"{d}={get(d, '-')}" for d in deps]))
 
 
 def read_cache(path: Path, build: str) -> BuildCache:

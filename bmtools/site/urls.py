@@ -44,8 +44,13 @@ def _char(c: str, first: bool) -> str:
     return f"~U{code:06x}"
 
 
+_PLAIN = re.compile(r"[a-z0-9][a-z0-9 -]{0,100}")
+
+
 def segment(text: str) -> str:
     """One path segment of a slug (see the module docstring)."""
+    if _PLAIN.fullmatch(text) and not _RESERVED.fullmatch(text):
+        return text.replace(" ", "_")  # the common case, without a loop over characters
     if not text:
         return "~"
     out = "".join(_char(c, i == 0) for i, c in enumerate(text))
