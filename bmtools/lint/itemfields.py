@@ -15,13 +15,17 @@ ITEM_RULES = "BM4"  # the items family
 
 
 def item_findings(
-    graph: Graph, classes: Collection[str] | None = None, metamodel: Metamodel | None = None
+    graph: Graph,
+    classes: Collection[str] | None = None,
+    metamodel: Metamodel | None = None,
+    items: list[Item] | None = None,
 ) -> list[Diagnostic]:
     """What the item rules find on the items of ``classes`` (every item when None), with the
     catalogue's severities and ``bmtools-ignore::`` applied, sorted as lint sorts them.
 
     Items of other classes still count as existing targets (``depends-on::`` an item of
-    another class is no unknown dependency); ``metamodel``: the graph's, when already read."""
+    another class is no unknown dependency). ``metamodel`` and ``items`` (every item of the
+    graph): what the caller has read already (finding the items is most of the work)."""
     from bmtools.lint.context import LintContext
     from bmtools.lint.engine import finish, run_rules
     from bmtools.lint.settings import Settings
@@ -32,6 +36,8 @@ def item_findings(
     ctx = LintContext(graph, settings.enabled(), item_classes=wanted)
     if metamodel is not None:
         ctx.metamodel = metamodel  # a cached_property: set, it is not read again
+    if items is not None:
+        ctx.items = items
     found = run_rules(graph, settings, ctx=ctx)
     return finish([d for _, d in found], settings, suppressions(graph))
 

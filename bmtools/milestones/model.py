@@ -21,7 +21,6 @@ from typing import Any
 
 from bmtools.codes import finding
 from bmtools.items import Item, extract_items
-from bmtools.lint.itemfields import item_findings, item_label
 from bmtools.metamodel import BUILTIN_MILESTONE, ClassSpec, FieldSpec, Metamodel, load_metamodel
 from bmtools.model import Diagnostic, Graph
 from bmtools.names import page_name
@@ -245,6 +244,8 @@ def milestone_from_item(graph: Graph, spec: ClassSpec, item: Item) -> Milestone:
             continue  # BM402/BM403 (the item rules)
         setattr(m, attribute(name), _typed(graph, builtin, value))
     if m.duration is not None:
+        from bmtools.lint.itemfields import item_label
+
         if m.duration >= 0:
             m.duration = int(round(m.duration))
         else:
@@ -278,6 +279,8 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
     """Every item of the milestone class as typed records, with what the item rules (lint's
     BM4xx, :func:`bmtools.lint.itemfields.item_findings`) find on them, each also in the
     ``problems`` of the milestone it is about."""
+    from bmtools.lint.itemfields import item_findings  # the lint package: only when loading
+
     mm = mm if mm is not None else load_metamodel(graph)
     spec = mm.classes.get(MILESTONE_CLASS)
     out = MilestoneSet()
@@ -289,7 +292,8 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
     at: dict[tuple[str | None, int], list[Milestone]] = {}
     blocks: dict[int, tuple[str | None, int]] = {}  # legacy block -> its first item's place
     found: list[Diagnostic] = []
-    for item in extract_items(graph, mm):
+    items = extract_items(graph, mm)
+    for item in items:
         if item.cls != MILESTONE_CLASS:
             continue
         m = milestone_from_item(graph, spec, item)
@@ -318,7 +322,7 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
         else:
             seen[m.name] = m
         out.milestones.append(m)
-    for d in item_findings(graph, (MILESTONE_CLASS,), mm):
+    for d in item_findings(graph, (MILESTONE_CLASS,), mm, items):
         for m in at.get((d.file, d.line), ()):
             m.problems.append(d)
         found.append(d)
