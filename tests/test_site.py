@@ -463,3 +463,14 @@ def test_api_refuses_when_nothing_is_published(tmp_path):
     with pytest.raises(SiteError) as err:
         build_site(bmtools.load_graph(root), tmp_path / "out")
     assert err.value.code == 1
+
+
+def test_a_block_naming_a_page_twice_is_one_linked_reference(tmp_path):
+    out, _ = build(
+        tmp_path,
+        {
+            "pages/target.md": "alias:: other name\n\n- the target\n",
+            "pages/source.md": "- [[target]] and [[other name]] and #target\n- [[Target]] again\n",
+        },
+    )
+    assert "2 linked references" in page_html(out, "target")

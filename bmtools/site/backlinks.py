@@ -20,30 +20,56 @@ MAX_BLOCKS = 10  # referring blocks shown; the other referring pages are listed
 EXCERPT_CHARS = 120
 
 
-def backlink_index(ctx: SiteContext) -> dict[str, list[tuple[str, int]]]:
-    """target page name -> [(source page name, block index)], sources in site order."""
+def outgoing(page: Page) -> list:
+    """The refs of a page's blocks that may make linked references elsewhere, as
+    ``[target as written (normalised), block index, ...]`` (flat, one pair per distinct
+    target of a block): what the build caches per page, resolved against the site later."""
+    out: list = []
+    for block in page.blocks:
+        if not block.refs:
+            continue
+        seen = set()
+        for ref in block.refs:
+            if ref.kind in _SKIP or ref.target in seen:
+                continue
+            seen.add(ref.target)
+            out.append(ref.target)
+            out.append(block.index)
+    return out
+
+
+def backlink_index(
+    ctx: SiteContext, cached: dict[str, list] | None = None, sources: dict[str, str] | None = None
+) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list]]:
+    """(target page name -> [(source page name, block index)] in site order, and the
+    per-page outgoing refs to cache). ``cached``: name -> [source digest, outgoing] from the
+    last build, used for pages whose text (``sources``) is unchanged."""
     index: dict[str, list[tuple[str, int]]] = defaultdict(list)
     graph = ctx.graph
     resolve = graph.resolve_name
     paths = ctx.paths
     memo: dict[str, str] = {}  # ref target -> page name (aliases followed): 400k refs, few names
+    keep: dict[str, list] = {}
+    cached = cached or {}
+    sources = sources or {}
     for name in sorted(ctx.published):
-        page = graph.pages[name]
-        for block in page.blocks:
-            if not block.refs:
+        key = sources.get(name, "")
+        hit = cached.get(name)
+        pairs = hit[1] if hit is not None and key and hit[0] == key else outgoing(graph.pages[name])
+        keep[name] = [key, pairs]
+        for k in range(0, len(pairs), 2):
+            raw = pairs[k]
+            target = memo.get(raw)
+            if target is None:
+                target = memo[raw] = resolve(raw)
+            if target == name or target not in paths:
                 continue
-            seen = set()
-            for ref in block.refs:
-                if ref.kind in _SKIP:
-                    continue
-                target = memo.get(ref.target)
-                if target is None:
-                    target = memo[ref.target] = resolve(ref.target)
-                if target == name or target in seen or target not in paths:
-                    continue
-                seen.add(target)
-                index[target].append((name, block.index))
-    return index
+            entry = (name, pairs[k + 1])
+            refs = index[target]
+            if refs and refs[-1] == entry:  # two written names of one page (an alias)
+                continue
+            refs.append(entry)
+    return index, keep
 
 
 def source_order(ctx: SiteContext, name: str) -> tuple:

@@ -550,11 +550,11 @@ def build_site(
     site.new_cache.build = uuid.uuid4().hex
     site.new_cache.site_key = _site_key(site, theme, everything)
     if site.cache.site_key != site.new_cache.site_key:
-        site.cache = BuildCache(search=site.cache.search)
+        site.cache = BuildCache(search=site.cache.search, refs=site.cache.refs)
     result = site.result = BuildResult(str(out_path), pages=len(ctx.paths))
     planned = set(ctx.paths.values()) | {road.path for road in biz.roadmaps.values()}
     _prepare(out_path, planned, previous, state)
-    index = bl.backlink_index(ctx)
+    index, site.new_cache.refs = bl.backlink_index(ctx, site.cache.refs, site.sources)
     _page_outputs(site, index)
     _index_outputs(site)
     svg_keys = _roadmap_outputs(site, out_path, state.get("svg", {}))

@@ -27,7 +27,7 @@ import msgspec
 import platformdirs
 
 CACHE_ENV = "BMTOOLS_CACHE_DIR"  # the same base folder as the lint cache
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_file(
@@ -53,6 +53,7 @@ class BuildCache:
     build: str = ""  # the build that wrote it (also in the output folder's marker)
     pages: dict[str, list] = field(default_factory=dict)  # path -> [fingerprint, deps, assets]
     search: dict[str, list] = field(default_factory=dict)  # name -> [source key, entry]
+    refs: dict[str, list] = field(default_factory=dict)  # name -> [source key, outgoing refs]
 
     def fingerprint(self, site_key: str, deps: list[str], sources: dict[str, str]) -> str:
         get = sources.get
@@ -84,6 +85,7 @@ def write_cache(path: Path, cache: BuildCache) -> None:
             "build": cache.build,
             "pages": dict(sorted(cache.pages.items())),
             "search": dict(sorted(cache.search.items())),
+            "refs": dict(sorted(cache.refs.items())),
         }
     )
     try:
