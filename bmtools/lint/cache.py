@@ -79,6 +79,7 @@ from bmtools.lint.partial import (
 from bmtools.lint.registry import (
     EMBEDS,
     FILE,
+    INDEX,
     REFS,
     REPORTS_BEYOND,
     all_rules,
@@ -531,7 +532,10 @@ def _incremental(
 def _all_facts(graph: Graph, ctx: LintContext, with_page_refs: bool) -> dict[str, PageFacts]:
     """The facts of every page of a loaded graph (see bmtools.lint.partial)."""
     ids = claimed_ids(graph)
-    remade = {_same(d) for d in index_findings(graph, ids)}  # partial graphs make these again
+    remade = set()  # what partial graphs make again (the index's findings)
+    index = codes_reading(INDEX)
+    if any(d.code in index for d in graph.diagnostics):
+        remade = {_same(d) for d in index_findings(graph, ids)}
     local = local_codes()
     read: dict[str, list[Diagnostic]] = {}
     for d in graph.diagnostics:
