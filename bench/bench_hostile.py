@@ -32,7 +32,18 @@ PATTERNS = {
     "word before a URL": ("- ", "a"),
     "blanks in a property value": ("- x\n  key:: a", " "),
     "blanks in a directive": ("#+TITLE: a", " "),
+    # the Markdown route (the line holds "](", a backtick, "$", "<" or "\\"), and more openers
+    "[ openers, then ](": ("- ", "[", "](x) ]] }}\n"),
+    "[[ [[a]] unclosed": ("- ", "[[ [[a]]"),
+    "(( openers": ("- ", "(("),
+    "backticks": ("- ", "`"),
+    "dollars": ("- ", "$"),
+    "< openers": ("- ", "<", " ](x)\n"),
+    "<span> elements": ("- ", "<span>", "</span>\n"),
+    "comma value, [[ a,": ("- x\n  tags:: ", "[[a, "),
+    "all openers mixed": ("- ", "[[a #b ((c {{d `e $f <g [h](i \\j **k ~~l "),
 }
+TAIL = "b http://x.org/#t ]] }}\n"
 
 
 def main() -> None:
@@ -43,11 +54,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "pages" / "q.md"
         page.parent.mkdir()
-        for label, (head, unit) in PATTERNS.items():
+        for label, (head, unit, *tail_given) in PATTERNS.items():
             row = f"{label:30s}"
             for mb in args.mb:
                 body = unit * int(mb * 1_000_000 / len(unit))
-                tail = "b http://x.org/#t ]] }}\n" if label != "blanks in a directive" else "b\n"
+                tail = tail_given[0] if tail_given else TAIL
+                if label == "blanks in a directive":
+                    tail = "b\n"
                 page.write_text(head + body + tail, encoding="utf-8")
                 t = time.perf_counter()
                 bmtools.load_graph(tmp)
