@@ -18,7 +18,7 @@ import re
 from bmtools.model import PAGE_REF, TAG, Page, Ref
 from bmtools.names import page_name
 from bmtools.syntax.blocks.body import ORG_DRAWER_START, body, title_line
-from bmtools.syntax.blocks.markdown import begin, directive, line_of_block
+from bmtools.syntax.blocks.markdown import begin, directive, text
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
 from bmtools.syntax.blocks.state import OutlineState
 
@@ -87,12 +87,6 @@ def org_links(page: Page) -> None:
         block.refs[:] = kept
 
 
-def text(s: OutlineState, k: int, text: str) -> int:
-    """Any other line: the pre-block's, or the next line of the block being read."""
-    line_of_block(s, k, text)
-    return k + 1
-
-
 ORG = Ruler(
     [
         LineRule("begin", begin, "#"),
@@ -102,4 +96,4 @@ ORG = Ruler(
     ]
 )
 
-__all__ = ["ORG", "headline", "org_links", "text"]
+__all__ = ["ORG", "headline", "org_links"]
