@@ -402,9 +402,19 @@ def test_every_field_of_the_builtin_class_is_a_typed_attribute(tmp_path):
 
 
 def test_bmtools_ignore_silences_an_item_finding_here_as_in_lint(tmp_path):
-    text = ms_block("Quiet", due="2026-06-30") + "  bmtools-ignore:: BM401\n"
-    text += ms_block("Loud", due="2026-06-30")
+    text = ms_block("Quiet", due="2026-06-30") + "  bmtools-ignore:: BM401, BM612\n"
+    text += ms_block("Loud", due="2026-06-30", duration="-2")
+    text += ms_block("Quiet", due="2026-07-30") + "  bmtools-ignore:: BM4\n"  # a second Quiet
+    text += ms_block("Loud", due="2026-07-30")
     root = write(tmp_path / "quiet", {"pages/q.md": text})
     mset = load_milestones(load_graph(root))
-    assert [(d.code, d.line) for d in mset.diagnostics] == [("BM401", 4)]
-    assert mset.by_name()["quiet"].problems == []
+    got = [(d.code, d.name, d.severity, d.line) for d in mset.diagnostics]
+    assert got == [
+        ("BM401", "missing-required-field", "error", 4),
+        ("BM402", "invalid-field-value", "error", 6),  # duration:: -2
+        ("BM612", "duplicate-milestone-title", "warning", 7),
+        ("BM401", "missing-required-field", "error", 10),
+        ("BM612", "duplicate-milestone-title", "warning", 10),
+    ]
+    first, second = (m for m in mset.milestones if m.name == "quiet")
+    assert first.problems == [] and [d.code for d in second.problems] == ["BM612"]

@@ -4,7 +4,7 @@ finds rather than checking the items again."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from bmtools.items import Item
 from bmtools.metamodel import FieldSpec, Metamodel
@@ -19,13 +19,15 @@ def item_findings(
     classes: Collection[str] | None = None,
     metamodel: Metamodel | None = None,
     items: list[Item] | None = None,
+    more: Iterable[Diagnostic] = (),
 ) -> list[Diagnostic]:
     """What the item rules find on the items of ``classes`` (every item when None), with the
     catalogue's severities and ``bmtools-ignore::`` applied, sorted as lint sorts them.
 
     Items of other classes still count as existing targets (``depends-on::`` an item of
     another class is no unknown dependency). ``metamodel`` and ``items`` (every item of the
-    graph): what the caller has read already (finding the items is most of the work)."""
+    graph): what the caller has read already (finding the items is most of the work); ``more``:
+    the caller's own findings about them, to be suppressed and sorted with these."""
     from bmtools.lint.context import LintContext
     from bmtools.lint.engine import finish, run_rules
     from bmtools.lint.settings import Settings
@@ -38,8 +40,8 @@ def item_findings(
         ctx.metamodel = metamodel  # a cached_property: set, it is not read again
     if items is not None:
         ctx.items = items
-    found = run_rules(graph, settings, ctx=ctx)
-    return finish([d for _, d in found], settings, suppressions(graph))
+    found = [d for _, d in run_rules(graph, settings, ctx=ctx)]
+    return finish([*found, *more], settings, suppressions(graph))
 
 
 def is_empty(prop: Property | None) -> bool:

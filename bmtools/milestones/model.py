@@ -277,8 +277,9 @@ def _first(names: list[str]) -> str | None:
 
 def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
     """Every item of the milestone class as typed records, with what the item rules (lint's
-    BM4xx, :func:`bmtools.lint.itemfields.item_findings`) find on them, each also in the
-    ``problems`` of the milestone it is about."""
+    BM4xx, :func:`bmtools.lint.itemfields.item_findings`) find on them and this module's own
+    findings (BM612, a negative duration), each also in the ``problems`` of the milestone it
+    is about; ``bmtools-ignore::`` silences them as it does in lint."""
     from bmtools.lint.itemfields import item_findings  # the lint package: only when loading
 
     mm = mm if mm is not None else load_metamodel(graph)
@@ -297,14 +298,15 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
         if item.cls != MILESTONE_CLASS:
             continue
         m = milestone_from_item(graph, spec, item)
-        found.extend(m.problems)
+        found.extend(m.problems)  # attached again below, unless bmtools-ignore:: silences them
+        m.problems.clear()
         at.setdefault((m.file, m.line), []).append(m)
         for prop in item.fields.values():
             at.setdefault((m.file, prop.line), [m])
         if m.legacy:
-            first = blocks.setdefault(id(item.block), (m.file, m.line))
-            if first != (m.file, m.line):
-                at[first].append(m)
+            head = blocks.setdefault(id(item.block), (m.file, m.line))
+            if head != (m.file, m.line):
+                at[head].append(m)
             out.legacy.append(m)
             continue
         first = seen.get(m.name)
@@ -317,18 +319,14 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
                 m.line,
                 m.col,
             )
-            m.problems.append(d)
             found.append(d)
         else:
             seen[m.name] = m
         out.milestones.append(m)
-    for d in item_findings(graph, (MILESTONE_CLASS,), mm, items):
+    out.diagnostics = item_findings(graph, (MILESTONE_CLASS,), mm, items, found)
+    for d in out.diagnostics:
         for m in at.get((d.file, d.line), ()):
             m.problems.append(d)
-        found.append(d)
-    out.diagnostics = sorted(found, key=lambda d: (d.file or "", d.line, d.col, d.code))
-    for m in out.milestones + out.legacy:
-        m.problems.sort(key=lambda d: (d.line, d.col, d.code))
     return out
 
 
