@@ -18,6 +18,7 @@ _SKIP = (BLOCK_REF, BLOCK_EMBED, NAMESPACE, PROPERTY)
 CRUMB_CHARS = 60
 MAX_BLOCKS = 10  # referring blocks shown; the other referring pages are listed
 EXCERPT_CHARS = 120
+MAX_LISTED = 50  # other referring pages listed by name; more are only counted
 
 
 def outgoing(page: Page) -> list:
@@ -107,8 +108,8 @@ def backlinks_html(ctx: SiteContext, entries: list[tuple[str, int]], block_href,
     """The linked-references section: per referring page (journals newest first, then by
     title), its referring blocks as plain-text excerpts under their breadcrumbs, each linked
     to the block in its page; after :data:`MAX_BLOCKS` blocks, the other referring pages are
-    listed with their counts. ``block_href(page, index)`` is a block's URL, ``link(name,
-    title)`` a page link."""
+    listed with their counts (the first :data:`MAX_LISTED`; the rest are counted).
+    ``block_href(page, index)`` is a block's URL, ``link(name, title)`` a page link."""
     groups: dict[str, list[int]] = defaultdict(list)
     for src, idx in entries:
         groups[src].append(idx)
@@ -137,8 +138,10 @@ def backlinks_html(ctx: SiteContext, entries: list[tuple[str, int]], block_href,
             out.append(f'<li class="more-refs">and {hidden} more on this page</li>')
         out.append("</ul></section>")
     if rest:
+        listed = ", ".join(rest[:MAX_LISTED])
+        more = f" and {len(rest) - MAX_LISTED} more" if len(rest) > MAX_LISTED else ""
         out.append(
             f'<p class="more-refs">Also referred to from {len(rest)} more page'
-            f"{'s' if len(rest) != 1 else ''}: {', '.join(rest)}.</p>"
+            f"{'s' if len(rest) != 1 else ''}: {listed}{more}.</p>"
         )
     return "".join(out)
