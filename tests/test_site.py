@@ -474,3 +474,21 @@ def test_a_block_naming_a_page_twice_is_one_linked_reference(tmp_path):
         },
     )
     assert "2 linked references" in page_html(out, "target")
+
+
+def test_a_broken_theme_is_an_error_naming_the_template_line(tmp_path):
+    root = write_graph(tmp_path / "g", {"pages/a.md": "- a\n"}, PUBLIC)
+    theme = tmp_path / "theme" / "site"
+    theme.mkdir(parents=True)
+    (theme / "page.html.j2").write_text(
+        "{% extends 'site/base.html.j2' %}\n{% block main %}{{ page.nope }}{% endblock %}\n"
+    )
+    code, output = run_site(
+        str(root), "--templates", str(tmp_path / "theme"), "-o", str(tmp_path / "o")
+    )
+    assert code == 2
+    assert "page.html.j2:2" in output and "nope" in output and "Traceback" not in output
+    code, output = run_site(
+        str(root), "--templates", str(tmp_path / "none"), "-o", str(tmp_path / "o2")
+    )
+    assert code == 2 and "no such templates folder" in output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+from jinja2 import TemplateError
 
 from bmtools.cliopts import common_options, exit_codes, graph_argument, graph_path, load
 from bmtools.site.build import SiteError, build_site
@@ -104,6 +105,12 @@ def site_command(
     except SiteError as exc:
         click.echo(f"bmtools site: {exc}", err=True)
         raise SystemExit(exc.code) from None
+    except (TemplateError, FileNotFoundError) as exc:  # a theme that cannot be used
+        from bmtools.render.engine import describe_template_error
+
+        what = describe_template_error(exc) if isinstance(exc, TemplateError) else str(exc)
+        click.echo(f"bmtools site: theme: {what}", err=True)
+        raise SystemExit(2) from None
     if serve:
         from bmtools.site.serve import serve_site
 
