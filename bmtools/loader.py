@@ -6,6 +6,7 @@ import os
 import sys
 import time
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from bmtools import parload
@@ -13,8 +14,13 @@ from bmtools.codes import finding
 from bmtools.config import read_config
 from bmtools.gcpause import paused_gc
 from bmtools.model import (
+    BLOCK_EMBED,
+    BLOCK_REF,
     KIND_IMPLIED,
     KIND_JOURNAL,
+    NAMESPACE,
+    PROPERTY,
+    Block,
     Config,
     Diagnostic,
     Graph,
@@ -374,7 +380,9 @@ def _timeout(spent: float) -> float:
 
 
 def add_page(graph: Graph, page: Page) -> None:
-    """Add a read page; a second file naming the same page is a collision (BM011)."""
+    """Add a read page; a second file naming the same page is a collision (BM011). Logseq
+    reads the blocks of both into one page and keeps the file it parses last: the second
+    file's Page goes into the first one's ``merged``, and BM011 names the file Logseq keeps."""
     existing = graph.pages.get(page.name)
     if existing is None:
         graph.pages[page.name] = page
@@ -385,11 +393,13 @@ def add_page(graph: Graph, page: Page) -> None:
             break
     else:
         graph.collisions.append((page.name, [existing.file or "", page.file or ""]))
+    existing.merged.append(page)
+    kept = logseq_kept(existing)
     graph.diagnostics.append(
         finding(
             "BM011",
-            f"{page.file} and {existing.file} are both page '{page.title}'; Logseq keeps "
-            "one of them",
+            f"{page.file} and {existing.file} are both page '{page.title}'; Logseq reads the "
+            f"blocks of both into one page and keeps {kept.file} (title '{kept.title}')",
             page.file,
             1,
             1,
@@ -459,3 +469,117 @@ def index_page(graph: Graph, page: Page, ids: list[tuple[int, str, int]]) -> Non
             pp = namespace_parents(parent)
             implied.namespace = pp[-1] if pp else None
             graph.pages[parent] = implied
+
+
+# -- the pages as Logseq assembles them ------------------------------------------------------
+
+# The pages Logseq 0.10.15 creates in every graph, with their titles.
+BUILTIN_PAGES: dict[str, str] = {
+    **{m.lower(): m for m in ("TODO", "DOING", "DONE", "LATER", "NOW", "WAIT", "WAITING")},
+    **{m.lower(): m for m in ("CANCELED", "CANCELLED", "IN-PROGRESS", "A", "B", "C")},
+    "card": "card",
+    "favorites": "Favorites",
+    "contents": "Contents",
+}
+
+
+def logseq_file_order(files: Iterable[str]) -> list[str]:
+    """The order Logseq parses a graph's files in: by path (as JavaScript compares strings),
+    journals first and newest first (a path holding ``journals/``), then the paths holding
+    ``contents.``, ``.edn`` or ``custom.css``, then the rest. Where two files name one page,
+    the later one is the page's file; a block id two files claim stays with the earlier."""
+    ordered = sorted(files, key=lambda f: f.encode("utf-16-be"))
+    journals = [f for f in ordered if "journals/" in f]
+    rest = [f for f in ordered if "journals/" not in f]
+    first = [f for f in rest if "contents." in f or ".edn" in f or "custom.css" in f]
+    early = set(first)
+    return journals[::-1] + first + [f for f in rest if f not in early]
+
+
+def logseq_kept(page: Page) -> Page:
+    """Of a page and the files merged into it, the one Logseq keeps (it parses it last)."""
+    if not page.merged:
+        return page
+    by_file = {p.file or "": p for p in (page, *page.merged)}
+    return by_file[logseq_file_order(by_file)[-1]]
+
+
+def logseq_page_blocks(page: Page) -> list[tuple[Page, Block]]:
+    """The blocks Logseq reads into a page, with the file (Page) each comes from: every file
+    naming the page, in Logseq's parse order, each with its own blocks and lines."""
+    if not page.merged:
+        return [(page, b) for b in page.blocks]
+    by_file = {p.file or "": p for p in (page, *page.merged)}
+    return [(by_file[f], b) for f in logseq_file_order(by_file) for b in by_file[f].blocks]
+
+
+def logseq_pages(graph: Graph) -> dict[str, str | None]:
+    """Every page Logseq's database holds for ``graph``, name -> title as Logseq has it.
+
+    Built-in pages first, then file by file in Logseq's parse order: the file's page (titled
+    by its file or ``title::``; a blank file makes none), the namespace parents of its title,
+    and every page its blocks name (refs, tags, property values and keys, task markers,
+    ``{{embed ((uuid))}}`` placeholders named by the uuid, namespace parents of refs). A page
+    keeps the title it got from the file that made it first; within that file the last way
+    it is written wins, the file's own page included (Logseq merges the file's page maps in
+    that order). Journal pages are titled in the configured journal format. A page only a
+    whiteboard names has no title (None) until a file writes it, as in Logseq. Computed on
+    request (it walks every ref) and kept in ``graph.logseq_titles``.
+    """
+    if graph.logseq_titles is not None:
+        return graph.logseq_titles
+    fmt = graph.config.journal_title_format
+    titles: dict[str, str | None] = dict(BUILTIN_PAGES)
+    by_file: dict[str, Page] = {}
+    for page in graph.pages.values():
+        for p in (page, *page.merged):
+            if p.file is not None and not p.blank:
+                by_file[p.file] = p
+    for rel in logseq_file_order(by_file):
+        page = by_file[rel]
+        local: dict[str, str | None] = {page.name: page.title}
+        if page.namespace is not None:
+            for parent, spelled in _spelled_parents(page.title):
+                local.setdefault(parent, titles.get(parent, spelled))
+        board = rel.endswith(".edn")  # a whiteboard's shapes name pages without titling them
+        for block in page.blocks:
+            for name, spelled in _logseq_refs(block):
+                known = titles.get(name)  # a page without a title takes the next spelling
+                local[name] = known if known is not None else None if board else spelled
+        titles.update(local)
+    for name in titles:
+        day = journal_day(name, fmt) if titles[name] is not None else None
+        if day is not None:
+            titles[name] = format_journal_title(day, fmt)
+    graph.logseq_titles = titles
+    return titles
+
+
+def _spelled_parents(text: str) -> list[tuple[str, str]]:
+    """(name, spelling) of each namespace parent of a written name (``Ns/Sub/x``: Ns, Ns/Sub)."""
+    name = page_name(text)
+    parents = namespace_parents(name)
+    if not parents:
+        return []
+    stripped = text.strip("/") if text.startswith("/") or text.endswith("/") else text
+    spelled = stripped.split("/")
+    return [(parent, "/".join(spelled[: parent.count("/") + 1])) for parent in parents]
+
+
+def _logseq_refs(block: Block) -> list[tuple[str, str]]:
+    """(name, spelling) of the pages a block names, in the order Logseq merges them: property
+    values, property keys, task marker and priority, the text's refs, namespace parents."""
+    values, keys, text, parents = [], [], [], []
+    for ref in block.refs:
+        kind = ref.kind
+        if kind == BLOCK_REF or kind == NAMESPACE:
+            continue
+        if kind == PROPERTY:
+            keys.append((ref.target, ref.target))
+        elif kind == BLOCK_EMBED:
+            text.append((ref.target, ref.text))  # the placeholder page named by the uuid
+        else:
+            (values if ref.property is not None else text).append((ref.target, ref.text))
+            if "/" in ref.text:
+                parents.extend(_spelled_parents(ref.text))
+    return values + keys + text + parents

@@ -170,6 +170,10 @@ class Page:
     # The file holds nothing but whitespace: Logseq makes no page of it (its name exists only
     # if something refers to it). bmtools keeps the page, so the file and its name are known.
     blank: bool = False
+    # Other files naming this same page (BM011), read in full: Logseq reads their blocks into
+    # this one page (see bmtools.loader.logseq_page_blocks). bmtools keeps each file its own
+    # Page, so that a page's blocks, lines and spans always come from page.file.
+    merged: list[Page] = field(default_factory=list)
 
     def prop(self, key: str, default: Any = None) -> Any:
         p = self.properties.get(key)
@@ -252,6 +256,10 @@ class Graph:
     collisions: list[tuple[str, list[str]]] = field(default_factory=list)  # name, files
     # (page, block index, uuid) of block ids dropped because an earlier page claimed them
     dropped_ids: list[tuple[str, int, str]] = field(default_factory=list)
+    # Every page Logseq's database holds for this graph, name -> title as Logseq has it: file
+    # pages, pages created by references, namespace parents, built-in pages. None until
+    # bmtools.loader.logseq_pages computes it (it walks every ref: not done by load_graph).
+    logseq_titles: dict[str, str | None] | None = None
 
     def resolve(self, name: str) -> Page | None:
         """The page a (normalised) name or alias points to."""

@@ -316,3 +316,150 @@ def test_a_duplicate_id_leaves_logseq_content_and_properties(page_of):
     uuid = "6650f0b4-3333-4a3b-9e4e-aaaaaaaaaaaa"
     page = page_of(f"- a\n  id:: {uuid}\n- b\n  id:: {uuid}\n  more\n")
     assert logseq_reading(page) == [(f"a\nid:: {uuid}", {"id": uuid}), ("b\nmore", {})]
+
+
+# -- items 11 and 12: the pages Logseq holds, and their titles --------------------------------
+
+BUILTIN_TITLES = {
+    "todo": "TODO",
+    "doing": "DOING",
+    "done": "DONE",
+    "later": "LATER",
+    "now": "NOW",
+    "wait": "WAIT",
+    "waiting": "WAITING",
+    "canceled": "CANCELED",
+    "cancelled": "CANCELLED",
+    "in-progress": "IN-PROGRESS",
+    "a": "A",
+    "b": "B",
+    "c": "C",
+    "card": "card",
+    "favorites": "Favorites",
+    "contents": "Contents",
+}
+
+
+def test_every_graph_holds_the_built_in_pages(make_graph):
+    from bmtools.loader import logseq_pages
+
+    graph = make_graph({"pages/p.md": "- x\n"})
+    assert logseq_pages(graph) == {**BUILTIN_TITLES, "p": "p"}
+    assert graph.logseq_titles is logseq_pages(graph)  # computed once, kept on the graph
+
+
+def test_pages_created_by_refs_embeds_and_property_keys(make_graph):
+    from bmtools.loader import logseq_pages
+
+    uuid = "6650f0b4-1111-4a3b-9e4e-aaaaaaaaaaaa"
+    graph = make_graph(
+        {
+            "pages/emb.md": f"- TODO t [#B]\n- {{{{embed (({uuid}))}}}}\n",
+            "pages/fm.md": "---\npublication date: 2020\n---\n- [[Other Page]] #tag [[Ns/Child]]\n",
+        }
+    )
+    titles = logseq_pages(graph)
+    assert {n: t for n, t in titles.items() if n not in BUILTIN_TITLES} == {
+        "emb": "emb",
+        "b]": "B]",
+        uuid: uuid,
+        "fm": "fm",
+        "publication-date": "publication-date",
+        "other page": "Other Page",
+        "tag": "tag",
+        "ns/child": "Ns/Child",
+        "ns": "Ns",
+    }
+    assert uuid not in graph.pages and "other page" not in graph.pages  # bmtools: no file
+
+
+def test_a_title_comes_from_the_file_or_ref_that_made_the_page_first(make_graph):
+    from bmtools.loader import logseq_pages
+
+    graph = make_graph(
+        {
+            "pages/foo.md": "- self ref [[FOO]]\n",
+            "pages/a.md": "- [[Bar Baz]] [[BAR BAZ]]\n- [[bar BAZ]]\n",
+            "pages/b.md": "- [[bar baz]] [[Qux]]\n",
+            "journals/2024_01_01.md": "- [[qux]] #Tagged [[Zed]]\n",
+            "journals/2024_01_02.md": "- [[ZED]]\n",
+            "pages/c.md": "tags:: TagP, [[Other T]]\n\n- x [[tagp]] [[other t]]\n",
+            "pages/d.md": "title:: Titled Page\n\n- y\n",
+            "pages/e.md": "- ref [[titled page]] [[TITLED PAGE]] [[Ns/Child]] [[ns]]\n",
+            "pages/NS.md": "- x\n",
+            "pages/f.md": "alias:: Ali One\n\n- [[ali one]]\n",
+            "pages/g.md": "- TODO x [[Todo]] [[Done]] [[CARD]]\n",
+        }
+    )
+    titles = logseq_pages(graph)
+    expected = {
+        "foo": "FOO",  # the file's own ref, later in the file, wins over its file name
+        "bar baz": "bar BAZ",  # the last way the first file writes it
+        "qux": "qux",  # journals are read first, newest first
+        "zed": "ZED",
+        "tagged": "Tagged",
+        "tagp": "tagp",
+        "other t": "other t",
+        "titled page": "Titled Page",
+        "ns/child": "Ns/Child",
+        "ns": "NS",  # e.md made it first as 'ns'; its own file, read later, titles it
+        "ali one": "ali one",
+        "todo": "TODO",  # built-in pages keep their titles
+        "done": "DONE",
+        "card": "card",
+        "jan 1st, 2024": "Jan 1st, 2024",
+    }
+    assert {n: titles[n] for n in expected} == expected
+    assert graph.pages["foo"].title == "foo"  # bmtools' page title stays its file name
+
+
+# -- item 13: two files, one page ------------------------------------------------------------
+
+
+def test_two_files_one_page_read_as_logseq_merges_them(make_graph):
+    from bmtools.loader import logseq_kept, logseq_page_blocks, logseq_pages
+
+    uuid = "6650f0b4-2222-4a3b-9e4e-aaaaaaaaaaaa"
+    graph = make_graph(
+        {
+            "pages/sub/Dup.md": f"- first dup\n  id:: {uuid}\n",
+            "pages/dup.md": "tags:: t1\n\n- second dup\n",
+        }
+    )
+    page = graph.pages["dup"]
+    assert page.file == "pages/dup.md"  # bmtools: the first file in path order, as before
+    assert [p.file for p in page.merged] == ["pages/sub/Dup.md"]
+    assert logseq_kept(page).file == "pages/sub/Dup.md"  # Logseq: the file it parses last
+    assert [(p.file, b.line, b.content) for p, b in logseq_page_blocks(page)] == [
+        ("pages/dup.md", 1, "tags:: t1\n"),
+        ("pages/dup.md", 3, "second dup"),
+        ("pages/sub/Dup.md", 1, f"first dup\nid:: {uuid}"),
+    ]
+    assert logseq_pages(graph)["dup"] == "Dup"
+    (diag,) = [d for d in graph.diagnostics if d.code == "BM011"]
+    assert (diag.file, diag.line) == ("pages/sub/Dup.md", 1)
+    assert diag.message == (
+        "pages/sub/Dup.md and pages/dup.md are both page 'Dup'; Logseq reads the blocks of both"
+        " into one page and keeps pages/sub/Dup.md (title 'Dup')"
+    )
+
+
+def test_logseq_parses_journals_newest_first_then_contents_then_the_rest():
+    from bmtools.loader import logseq_file_order
+
+    files = [
+        "pages/b.md",
+        "journals/2024_01_01.md",
+        "pages/contents.md",
+        "journals/2024_01_02.md",
+        "pages/a.md",
+        "whiteboards/w.edn",
+    ]
+    assert logseq_file_order(files) == [
+        "journals/2024_01_02.md",
+        "journals/2024_01_01.md",
+        "pages/contents.md",
+        "whiteboards/w.edn",
+        "pages/a.md",
+        "pages/b.md",
+    ]

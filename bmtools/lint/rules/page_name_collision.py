@@ -3,7 +3,9 @@ Reports two files that map to the same page name (`Contents.md` and `contents.md
 same file name in two folders).
 
 ## Why is this bad?
-Logseq keeps one of them and ignores the other, so half of the content disappears.
+Logseq reads the blocks of both files into one page but keeps only one file (the one it
+parses last) as the page's file, title and properties: the other file's title and
+properties disappear, and edits made in Logseq go to one file only.
 
 ## Example
 `pages/Plan.md` and `pages/archive/plan.md`
