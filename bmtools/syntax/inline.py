@@ -45,10 +45,12 @@ WORK = 0  # characters the Line searches and table builds have read, ever: what
 # links. Each alternative starts with a literal character, so the regex engine skips ahead at
 # C speed; whatever needs more than one regex match goes to a handler below, which answers
 # from the Line's tables. Group numbers are the ``lastindex`` the scanner dispatches on.
+_TAG_CHARS = r"(?:[^\s,!?'\":#.;\[]|[.;\[](?=\S))+"
+_TAG = re.compile(_TAG_CHARS)  # a tag's name, or the rest of one after its "[[…]]"
 _COMMON = (
     r"\[\[(?P<page>[^\[\]\n]+)\]\]"  # 1 [[page]] without brackets inside
     r"|#\[\[(?P<mtag>[^\[\]\n]+)\]\]"  # 2 #[[multi-word tag]]
-    r"|#(?P<tag>(?:[^\s,!?'\":#.;\[]|[.;\[](?=\S))+)"  # 3 #tag
+    r"|#(?!\[\[)(?P<tag>" + _TAG_CHARS + r")"  # 3 #tag
     r"|\(\(\s*(?P<uuid>" + UUID + r")\s*\)\)"  # 4 ((uuid))
     r"|\{\{(?P<macro>)"  # 5 {{macro …}}
     r"|\[\[(?P<nest>)"  # 6 any other [[: nested or with brackets inside
@@ -73,10 +75,12 @@ _CLOSERS = {
     "_": re.compile(r"(?<![\s*_])_(?![\w*])"),
 }
 EMPHASIS_SPAN = 2000  # longest emphasis that hides a tag, as before
-# A bare URL: scheme, "://", then anything but whitespace and angle brackets. Only the start of
-# a run of scheme characters is tried (the lookbehind), each run read once, so a long word
-# without "://" costs its length, not its length squared.
-_BARE_URL = re.compile(r"(?<![a-zA-Z0-9+.-])[0-9+.-]*+([a-zA-Z][a-zA-Z0-9+.-]*+://[^\s<>]*+)")
+# A bare URL as mldoc reads it: letters and digits, "://", a host (no whitespace, none of
+# "/?#[]<>{}()"), then from a "/", "?" or "#" on whatever balances its () and [] up to
+# whitespace, less trailing ",;.!?". Only the start of a run of letters and digits is tried
+# (the lookbehind), each run read once: a long word without "://" costs its length.
+_BARE_URL = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]++://[^\s/?#\[\]<>{}()]++")
+_URL_REST = re.compile(r"[^\s()\[\],;.!?]*+")
 MARKDOWN_CHARS = re.compile(r"[`$<\\]|\]\(")
 
 # mldoc reads "<", "((" and "{{" only where a new inline element may start: at the start of the
@@ -156,6 +160,7 @@ class Line:
         "text",
         "n",
         "retry",
+        "dead",
         "_seen",
         "_eols",
         "_urls",
@@ -170,6 +175,7 @@ class Line:
         self.text = text
         self.n = len(text)
         self.retry = 0  # after a failed page_ref(i): where the next opener may close
+        self.dead = 0  # no "[[" before this position closes (known after a failed page_ref)
         self._seen: dict = {}
         self._eols: list[int] | None = None
         self._urls: tuple[list[int], list[int]] | None = None
@@ -224,13 +230,16 @@ class Line:
     # -- spans that hide refs --------------------------------------------------------------
 
     def in_url(self, i: int, since: int = 0) -> int:
-        """End of the bare URL holding position ``i`` and starting at or after ``since``, or 0:
-        no refs inside URLs (a URL read as part of a link or ref ends nothing)."""
+        """End of the bare URL holding position ``i``, or 0: no refs inside URLs. A URL counts
+        where an element may start (see :func:`_breaks`) at or after ``since``: one read as
+        part of a link or ref ends nothing, nor does one glued to a word (``see:http://…``)."""
         if self._urls is None:
             self._urls = _spans(url_spans(self.text))
         starts, ends = self._urls
         k = bisect_right(starts, i) - 1
-        return ends[k] if k >= 0 and i < ends[k] and starts[k] >= since else 0
+        if k < 0 or i >= ends[k] or starts[k] < since:
+            return 0
+        return ends[k] if _breaks(self.text, starts[k], since) else 0
 
     def no_tag(self, i: int) -> bool:
         """Whether ``#`` at ``i`` is inside emphasis, where it starts no tag."""
@@ -271,7 +280,7 @@ class Line:
         if self._nest is None:
             self._nest = _nest_table(self.text)
             _worked(self.n)
-        starts, ends, levels, lower, floor = self._nest
+        starts, ends, levels, lower, floor, viable = self._nest
         k = bisect_right(starts, i) - 1
         if k < 0 or i >= ends[k] or self.text[i] != "[":
             return -1
@@ -280,7 +289,10 @@ class Line:
             # Never closed; nor is any later opener of this run deeper than the lowest level
             # ahead (the last one of the run may close without nesting): skip those.
             depth = max(levels[k] - floor[k], 1)
-            self.retry = i + 2 * max(1, (ends[k] - i) // 2 - depth)
+            retry = self.retry = i + 2 * max(1, (ends[k] - i) // 2 - depth)
+            if retry + 2 > ends[k]:  # none left in this run: none until the next viable run
+                nxt = viable[k + 1] if k + 1 < len(viable) else -1
+                self.dead = starts[nxt] if nxt >= 0 else self.n
             return -1
         j = lower[k]
         while j >= 0 and levels[j] > target:
@@ -444,6 +456,13 @@ def _worked(n: int) -> None:
     WORK += n
 
 
+def _breaks(text: str, i: int, last: int) -> bool:
+    """Whether an element may start at ``i``: mldoc reads "<", "((", "{{" and URLs only at the
+    start of the line, after whitespace or one of ``\\_^[*~`=$#``, or right after an element
+    (``x((uuid))`` and ``(<span>…`` are plain text; ``[((uuid))]`` is a block ref)."""
+    return i == 0 or i == last or text[i - 1] in _TOKEN_BREAKS
+
+
 def _blank(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is empty or whitespace, read without copying it."""
     m = _NON_SPACE.search(text, start, end)
@@ -459,9 +478,10 @@ def _spans(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return [a for a, _ in spans], [b for _, b in spans]
 
 
-def _nest_table(text: str) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
-    """Runs of 2+ ``[`` or ``]``: starts, ends, the level after each, the next lower run, and
-    the lowest level of the runs after each."""
+def _nest_table(text: str) -> tuple[list[int], ...]:
+    """Runs of 2+ ``[`` or ``]``: starts, ends, the level after each, the next lower run, the
+    lowest level of the runs after each, and the next run at or after each where a ``[[`` may
+    close (followed by a run of ``]``, or with a lower level ahead)."""
     starts: list[int] = []
     ends: list[int] = []
     levels: list[int] = []
@@ -474,12 +494,19 @@ def _nest_table(text: str) -> tuple[list[int], list[int], list[int], list[int], 
         levels.append(level)
     lower = _next_lower(levels)
     floor = [0] * len(levels)
+    viable = [-1] * len(levels)
     low = len(text)  # above every level
+    nxt = -1
     for k in range(len(levels) - 1, -1, -1):
         floor[k] = low
+        if text[starts[k]] == "[" and (
+            low < levels[k] or (k + 1 < len(levels) and text[starts[k + 1]] == "]")
+        ):
+            nxt = k
+        viable[k] = nxt
         if levels[k] < low:
             low = levels[k]
-    return starts, ends, levels, lower, floor
+    return starts, ends, levels, lower, floor, viable
 
 
 _RUNS = re.compile(r"\[{2,}|\]{2,}")
@@ -575,8 +602,45 @@ def _html_table(text: str) -> dict[str, tuple[list[int], list[int]]]:
 
 
 def url_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of bare URLs: no refs at all inside them."""
-    return [m.span(1) for m in _BARE_URL.finditer(text)] if "://" in text else []
+    """Spans of bare URLs: no refs at all inside them (where one may start: see ``in_url``)."""
+    if "://" not in text:
+        return []
+    out = []
+    pos = 0
+    n = len(text)
+    while True:
+        m = _BARE_URL.search(text, pos)
+        if m is None:
+            return out
+        end = m.end()
+        if end < n and text[end] in "/?#":
+            end = _url_rest(text, end + 1)
+        out.append((m.start(), end))
+        pos = end
+
+
+def _url_rest(text: str, pos: int) -> int:
+    """End of a URL's path from ``pos``: brackets balanced, stopped by whitespace, by a closing
+    bracket that closes nothing, or by ",;.!?" before whitespace or the end."""
+    n = len(text)
+    closers: list[str] = []
+    while True:
+        pos = _URL_REST.match(text, pos).end()
+        if pos >= n:
+            return pos
+        c = text[pos]
+        if c in "([":
+            closers.append(")" if c == "(" else "]")
+        elif c in ")]":
+            if not closers or closers[-1] != c:
+                return pos
+            closers.pop()
+        elif c in ",;.!?":
+            if pos + 1 >= n or text[pos + 1].isspace():
+                return pos
+        else:  # whitespace
+            return pos
+        pos += 1
 
 
 def _no_tag_table(text: str) -> tuple:
@@ -745,7 +809,9 @@ class RefSink:
         self.spans: list[tuple[int, int]] | None = None
         self.depth = 0
 
-    def page(self, kind: str, inner: str, line: int, col: int) -> None:
+    def page(self, kind: str, inner: str, line: int, col: int, at: int = -1) -> None:
+        """A ref to the page ``inner`` written at column ``col``; ``at``: the 0-based column
+        where ``inner`` starts, for the refs nested in it (after ``[[``: ``col + 1``)."""
         name, text, parents, _ = _page_info(inner)
         if not name:
             return
@@ -756,15 +822,16 @@ class RefSink:
         for parent in parents:
             refs.append(Ref(NAMESPACE, parent, parent, line, col, prop))
         if "[[" in inner:
-            self.nested(inner, line, col + 1)
+            self.nested(inner, line, col + 1 if at < 0 else at)
 
     def nested(self, inner: str, line: int, col0: int) -> None:
         """Page refs inside a ref or tag: ``[[a [[b]]]]`` and ``#a[[b]]`` also ref ``b``.
 
-        Only ``[[…]]`` counts there (Logseq reads the rest as the outer name's text), and only
-        down to :data:`MAX_NESTING` levels.
+        Only ``[[…]]`` counts there (Logseq reads the rest as the outer name's text), only
+        down to :data:`MAX_NESTING` levels, and not in a property value (Logseq takes the
+        outer name only there).
         """
-        if self.depth >= MAX_NESTING:
+        if self.depth >= MAX_NESTING or self.prop is not None:
             return
         self.depth += 1
         try:
@@ -804,7 +871,8 @@ class RefSink:
 def scan_line(text: str, line: int, col0: int, sink: RefSink) -> None:
     """Find the refs and macros of one line of text starting at 0-based column ``col0``."""
     if "[" not in text and "#" not in text and "(" not in text and "{" not in text:
-        return
+        if sink.spans is None:
+            return  # no ref can start here (the elements of a property value are still read)
     # MARKDOWN_CHARS.search(text) as five substring tests (C memchr each): 2.5x faster
     if "](" in text or "`" in text or "$" in text or "<" in text or "\\" in text:
         _scan(text, line, col0, sink, _MARKDOWN)
@@ -821,9 +889,10 @@ def _scan(text: str, line: int, col0: int, sink: RefSink, pattern: re.Pattern[st
     """The one scanner: every element of ``pattern`` (and every link) found left to right, each
     read whole.
 
-    A handler that reads past its regex match (a nested ref, a code span, a link) restarts the
-    search after what it read, so nothing inside is read again as an element of its own. Links
-    are not in the regex: their openers come from the Line's bracket table, merged in order.
+    An element that reads past its regex match (a nested ref, a code span, a link) moves
+    ``last``: later matches inside it are skipped, and a long one restarts the search after it,
+    so nothing inside is read again as an element of its own. Links are not in the regex:
+    their openers come from the Line's bracket table, merged in order.
     """
     urls = "://" in text
     ln: Line | None = None  # built at the first element needing more than the regex
@@ -843,12 +912,18 @@ def _scan(text: str, line: int, col0: int, sink: RefSink, pattern: re.Pattern[st
     li = 0  # the next link opener to try
     no_tags: tuple | None = None  # emphasis spans, computed at the first tag
     last_close = -2  # the last "]]": no [[…]] opens at or after it
+    dead = 0  # no [[ before this position can close (see Line.page_ref)
     last = 0  # end of the last element read
     pos = 0
     while True:
         restart = -1  # where to search again; when it is ``last``, the text up to it was read
         for m in pattern.finditer(text, pos):
             i = m.start()
+            if i < last:  # inside an element read past its match
+                if m.end() <= last:
+                    continue
+                restart = last
+                break
             while li < nlinks and links[li] < i:  # a link opens before this element
                 end = _try_link(ln, links[li], last, line, col0, sink)  # type: ignore[arg-type]
                 if end > 0:
@@ -870,14 +945,24 @@ def _scan(text: str, line: int, col0: int, sink: RefSink, pattern: re.Pattern[st
                     if no_tags is None:
                         no_tags = _no_tag_table(text)
                     if no_tags and _inside(no_tags, i):
-                        restart = i + 1  # read on after the "#": the tag's text may hold refs
-                        break
-                inner = m[group]
+                        if _OPENERS.search(text, i + 1, m.end()):
+                            restart = i + 1  # read on after the "#": the tag's text holds refs
+                            break
+                        continue
+                inner = written = m[group]
+                end = m.end()
+                if group == 2 and end < len(text) and _TAG.match(text, end):
+                    # #[[a]]b: the tag is "[[a]]b" (#[[a]]] the tag "a]"), and refs a
+                    end = _TAG.match(text, end).end()  # type: ignore[union-attr]
+                    inner = written = text[i + 1 : end]
+                    if inner.endswith("]]"):
+                        inner = inner[2:-2]
+                    group = 3
                 info = known.get(inner)  # JournalRefs.info without a call for the known names
                 name, ref_text, parents, ok = info_of(inner) if info is None else info
                 if group == 1 and not ok:
                     continue
-                last = m.end()
+                last = end
                 if spans is not None:
                     spans.append((i, last))
                 if not name:
@@ -886,15 +971,18 @@ def _scan(text: str, line: int, col0: int, sink: RefSink, pattern: re.Pattern[st
                 refs.append(Ref(PAGE_REF if group == 1 else TAG, name, ref_text, line, col, prop))
                 for parent in parents:
                     refs.append(Ref(NAMESPACE, parent, parent, line, col, prop))
-                if group == 3 and "[[" in inner and "]]" in inner:
-                    sink.nested(inner, line, col + 1)  # #a[[b]] also refs b
-            elif group == 4:
-                uuid = m[4].lower()
-                last = m.end()
-                if spans is not None:
-                    spans.append((i, last))
-                refs.append(Ref(BLOCK_REF, uuid, uuid, line, col0 + i + 1, prop))
-            elif group == 5:
+                if group == 3 and "[[" in written and "]]" in written:
+                    sink.nested(written, line, col)  # #a[[b]] also refs b
+            elif group <= 5:  # ((uuid)), {{macro}}: only where an element may start
+                if i and i != last and text[i - 1] not in _TOKEN_BREAKS:
+                    continue
+                if group == 4:
+                    uuid = m[4].lower()
+                    last = m.end()
+                    if spans is not None:
+                        spans.append((i, last))
+                    refs.append(Ref(BLOCK_REF, uuid, uuid, line, col0 + i + 1, prop))
+                    continue
                 if ln is None:
                     ln = Line(text)
                 hit3 = ln.macro(i)
@@ -903,41 +991,60 @@ def _scan(text: str, line: int, col0: int, sink: RefSink, pattern: re.Pattern[st
                     last = hit3[0]
                     if spans is not None:
                         spans.append((i, last))
-                    if last > m.end():
+                    if last - m.end() > _RESTART_AFTER:
                         restart = last
                         break
             elif group <= 7:  # nested or unusual [[…]] or #[[…]]: the general matchers
                 tag = group == 7
+                hit = None
                 if last_close == -2:
                     last_close = text.rfind("]]")
-                if last_close < i + 2 + tag:
-                    continue  # no "]]" left: no ref opens here (a line of "[[" costs its length)
-                if tag:
-                    if no_tags is None:
-                        no_tags = _no_tag_table(text)
-                    if no_tags and _inside(no_tags, i):
-                        restart = i + 1
-                        break
-                if ln is None:
-                    ln = Line(text)
-                hit = ln.page_ref(i + tag)
+                if last_close >= i + 2 + tag and i + tag >= dead:  # else no ref can open here
+                    if tag:
+                        if no_tags is None:
+                            no_tags = _no_tag_table(text)
+                        if no_tags and _inside(no_tags, i):
+                            continue
+                    if ln is None:
+                        ln = Line(text)
+                    hit = ln.page_ref(i + tag)
+                    if hit is None:
+                        dead = ln.dead
+                        if ln.retry > i + 2 + tag:  # skip the openers of this run of "["
+                            restart = ln.retry
+                            break
                 if hit:
-                    sink.page(TAG if tag else PAGE_REF, hit[1], line, col0 + i + 1)
+                    sink.page(
+                        TAG if tag else PAGE_REF, hit[1], line, col0 + i + 1, col0 + i + 2 + tag
+                    )
                     last = restart = hit[0]
                     if spans is not None:
                         spans.append((i, last))
                     break
-                retry = ln.retry
-                if retry > i + 2 + tag:  # openers of the same run of "[" that cannot close
-                    restart = retry
-                    break
+                if tag:  # "#[[" that opens no ref: the tag "[[…" as the characters read
+                    t = _TAG.match(text, i + 1)
+                    if t is None:
+                        continue
+                    if no_tags is None:
+                        no_tags = _no_tag_table(text)
+                    if no_tags and _inside(no_tags, i):
+                        continue
+                    last = t.end()
+                    if spans is not None:
+                        spans.append((i, last))
+                    sink.page(TAG, t.group(), line, col0 + i + 1)
+                    if last - m.end() > _RESTART_AFTER:
+                        restart = last
+                        break
             else:
                 if ln is None:
                     ln = Line(text)
-                end = _markdown(ln, i, m.end(), line, col0, sink)
+                end = _markdown(ln, i, last, line, col0, sink)
                 if end > 0:
-                    last = restart = end
-                    break
+                    last = end
+                    if end - m.end() > _RESTART_AFTER:
+                        restart = end
+                        break
         else:
             while li < nlinks and restart < 0:  # links after the last element
                 end = _try_link(ln, links[li], last, line, col0, sink)  # type: ignore[arg-type]
@@ -949,6 +1056,12 @@ def _scan(text: str, line: int, col0: int, sink: RefSink, pattern: re.Pattern[st
         if restart == last and nlinks:
             li = bisect_left(links, last)  # link openers inside what was read open nothing
         pos = restart
+
+
+# An element this much longer than its regex match restarts the search after it; a shorter
+# one lets the search run on, skipping what falls inside it (a restart costs more).
+_RESTART_AFTER = 32
+_OPENERS = re.compile(r"[\[({`$<\\]")
 
 
 def _try_link(ln: Line, start: int, last: int, line: int, col0: int, sink: RefSink) -> int:
@@ -965,19 +1078,21 @@ def _try_link(ln: Line, start: int, last: int, line: int, col0: int, sink: RefSi
     return hit[2]
 
 
-def _markdown(ln: Line, i: int, j: int, line: int, col0: int, sink: RefSink) -> int:
-    """The Markdown element at ``i`` (code, math, HTML; the regex matched ``text[i:j]``): its
-    end, or -1. Refs inside are not refs."""
+def _markdown(ln: Line, i: int, last: int, line: int, col0: int, sink: RefSink) -> int:
+    """The Markdown element at ``i`` (code, math, HTML): its end, or -1. Refs inside are not
+    refs. ``last``: the end of the element before (HTML starts only where one may)."""
     text = ln.text
     c = text[i]
     if c == "`":
         end = ln.code(i)
     elif c == "$" or c == "\\":
         end = ln.math(i)  # an escaped character (the regex took it) is no element
-    else:
+    elif _breaks(text, i, last):
         end = ln.quick_link(i)
         if end < 0:
             end = ln.html(i)
+    else:
+        return -1
     if end > 0 and sink.spans is not None:
         sink.spans.append((i, end))
     return end
@@ -1012,6 +1127,8 @@ def _link_refs(
         sink.block(BLOCK_REF, url.lower(), line, col)
         return
     low = url.lower()
+    if sink.prop is not None:
+        return  # in a property value, a link to a file names no page (Logseq drops it)
     if len(url) > 3 and low.endswith((".md", ".markdown")) and not _COLON_SLASHES.match(url):
         label = _label_text(text[i + 1 : close])
         if label.strip():

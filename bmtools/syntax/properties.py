@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from bmtools.model import PAGE_EMBED, PAGE_REF, PROPERTY, TAG, Property, Ref
 from bmtools.names import page_name
-from bmtools.syntax.inline import JOURNAL_REFS, RefSink, scan_line
+from bmtools.syntax.inline import RefSink, emphasis_spans, scan_line
 
 # Values end at their last non-blank character, found greedily: a lazy ``(.*?)[ \t]*$`` tried
 # the trailing blanks from every character (20,000 spaces in a value: 6 s).
@@ -49,7 +49,10 @@ def is_builtin_key(key: str) -> bool:
 
 
 def comma_parts(raw: str) -> list[tuple[int, str]]:
-    """(offset, part) of each comma-separated part (ASCII or full-width comma), as Logseq splits."""
+    """(offset, part) of each comma-separated part (ASCII or full-width comma) of plain text.
+
+    A value with refs or other inline elements splits only between them: see
+    :func:`comma_values`."""
     out = []
     pos = 0
     for part in _COMMA.split(raw):
@@ -89,27 +92,9 @@ def _parse_value(
             if names:
                 return names, refs
     else:
-        values: list[str] = []
-        for start, part in comma_parts(raw):
-            stripped = part.strip()
-            if not stripped:
-                continue
-            part_refs: list[Ref] = []
-            scan_line(part, line, col0 + start, RefSink(part_refs, [], key))
-            direct = _names(part_refs)
-            if direct:
-                values.extend(direct)
-                refs.extend(part_refs)
-            else:
-                col = col0 + start + (len(part) - len(part.lstrip())) + 1
-                target = page_name(stripped)
-                journals = JOURNAL_REFS.get()
-                if journals is not None:
-                    target = journals.target(target)
-                refs.append(Ref(PAGE_REF, target, stripped, line, col, key))
-                values.append(stripped)
+        values, refs = comma_values(key, raw, line, col0)
         if values and (refs or len(values) > 1 or key in COMMA_KEYS):
-            return _dedupe(values), refs
+            return values, refs
     if raw == "true":
         return True, refs
     if raw == "false":
@@ -117,6 +102,50 @@ def _parse_value(
     if _INT.fullmatch(raw):
         return int(raw), refs
     return raw, refs
+
+
+def comma_values(key: str, raw: str, line: int, col0: int) -> tuple[list[str], list[Ref]]:
+    """Names and refs of a comma-separated value (``tags``, ``alias``, configured keys), as
+    Logseq reads one: its refs, and the plain text between its inline elements split at commas.
+
+    So a comma inside ``[[…]]``, code or a link splits nothing (``[[Docker: Up & Running, 3rd
+    Edition]]`` is one name), plain words beside a ref stay (``paper [[MOT]]``: paper, MOT), and
+    what emphasis, code or math hold is no name.
+    """
+    refs: list[Ref] = []
+    sink = RefSink(refs, [], key)
+    sink.spans = elements = []
+    scan_line(raw, line, col0, sink)
+    named = [(r.col, r.text) for r in refs if r.kind in (PAGE_REF, TAG, PAGE_EMBED)]
+    journals = sink.journals
+    pos = 0
+    for a, b in sorted(elements + emphasis_spans(raw)) + [(len(raw), len(raw))]:
+        if a > pos:  # plain text from pos to a
+            for m in _PART.finditer(raw, pos, a):
+                name = m.group().strip()
+                if not name:
+                    continue
+                col = col0 + m.start() + (len(m.group()) - len(m.group().lstrip())) + 1
+                target = page_name(name)
+                if journals is not None:
+                    target = journals.target(target)
+                refs.append(Ref(PAGE_REF, target, name, line, col, key))
+                named.append((col, name))
+        pos = max(pos, b)
+    refs.sort(key=_col)  # in the order written (a ref's namespace parents stay after it)
+    named.sort(key=_first)
+    return _dedupe([name for _, name in named]), refs
+
+
+_PART = re.compile(r"[^,，]+")
+
+
+def _col(ref: Ref) -> int:
+    return ref.col
+
+
+def _first(item: tuple[int, str]) -> int:
+    return item[0]
 
 
 def _names(refs: list[Ref]) -> list[str]:
