@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from bmtools.model import Config, Diagnostic, Page
-from bmtools.syntax.blocks.body import set_page_property
+from bmtools.syntax.blocks.body import BODY, set_page_property
 from bmtools.syntax.blocks.markdown import MARKDOWN, front_matter
 from bmtools.syntax.blocks.org import ORG, org_links
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
@@ -31,7 +31,7 @@ _JS_BLANK = re.compile("[\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
 def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> None:
     """Fill ``page.blocks`` and the page-level properties from ``page.source``."""
     page.blank = _JS_BLANK.fullmatch(page.source) is not None
-    s = OutlineState(page, config, diagnostics)
+    s = OutlineState(page, config, diagnostics, BODY)
     org = page.format == "org"
     run(s, ORG if org else MARKDOWN)
     s.finish()

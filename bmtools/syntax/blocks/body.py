@@ -97,17 +97,36 @@ def title_line(
 
 
 def continuation(s: OutlineState, k: int, text: str) -> None:
-    """A line of the current block that is not its first: content, then the body rules."""
+    """A line of the current block that is not its first: it loses the block's indentation
+    (or all its own, when it has less), then the body rules read it."""
     stripped = text.lstrip(" \t")
-    col = min(len(text) - len(stripped), s.col)
-    line = text[col:]
-    s.add_content(line)
+    col = len(text) - len(stripped)
+    if col > s.col:
+        col = s.col
+    line = text[col:] if col else text
+    content = s.content
+    if content is None:
+        s.content = [s.block.content, line]  # type: ignore[union-attr]
+    else:
+        content.append(line)
     s.last = k
-    body(s, k, line, col, stripped[:1])
+    s.dirty = True
+    body_lines = s.body_lines
+    if body_lines is None:
+        s.body_lines = [(k + 1, line)]
+    else:
+        body_lines.append((k + 1, line))
+    c = stripped[:1]
+    quoted = s.quoted
+    s.quoted = c == ">"  # a '>' quote line: the next line continues the quote
+    for rule in s.body_by_char.get(c, s.body_default):
+        if rule(s, k, line, col, quoted):
+            return
 
 
 def body(s: OutlineState, k: int, line: str, col: int, c: str) -> None:
-    """Run the body rules on one line of a block (``c``: its first non-blank character)."""
+    """Run the body rules on one line of a block that is already in its content (the title
+    line, when it is a property); ``c``: the line's first non-blank character."""
     s.dirty = True
     body_lines = s.body_lines
     if body_lines is None:
@@ -115,9 +134,8 @@ def body(s: OutlineState, k: int, line: str, col: int, c: str) -> None:
     else:
         body_lines.append((k + 1, line))
     quoted = s.quoted
-    s.quoted = c == ">"  # a '>' quote line: the next line continues the quote
-    by_char, default = BODY.table()
-    for rule in by_char.get(c, default):
+    s.quoted = c == ">"
+    for rule in s.body_by_char.get(c, s.body_default):
         if rule(s, k, line, col, quoted):
             return
 
@@ -125,18 +143,30 @@ def body(s: OutlineState, k: int, line: str, col: int, c: str) -> None:
 def opaque_line(s: OutlineState, k: int, text: str) -> None:
     """A line of a code fence or of a ``#+BEGIN`` block (its first and last lines too):
     content only, losing the block's indentation like any continuation line."""
-    s.last = k
+    opaque_lines(s, k, k)
+
+
+def opaque_lines(s: OutlineState, k: int, last: int) -> None:
+    """Lines ``k`` through ``last`` of a code fence or a ``#+BEGIN`` block: content only."""
+    s.last = last
     s.dirty = True
     block = s.block
     if block is None:
         block = s.open_pre_block(k)
+    lines = s.lines
+    content = s.content
     if block.pre_block:
-        s.content.append(text)  # type: ignore[union-attr]
+        content.extend(lines[k : last + 1])  # type: ignore[union-attr]
         s.first_node = False
         s.pre_phase = PRE_TEXT if s.pre_phase in (PRE_START, PRE_TEXT) else PRE_REST
         return
-    stripped = text.lstrip(" \t")
-    s.add_content(text[min(len(text) - len(stripped), s.col) :])
+    if content is None:
+        content = s.content = [block.content]
+    width = s.col
+    for j in range(k, last + 1):
+        text = lines[j]
+        col = len(text) - len(text.lstrip(" \t"))
+        content.append(text[col if col < width else width :] if col else text)
     s.head = False
     if s.drawer == DRAWER_OPEN:
         s.drawer = DRAWER_CLOSED

@@ -15,6 +15,7 @@ from bmtools.syntax.blocks.body import (
     DIRECTIVE,
     continuation,
     opaque_line,
+    opaque_lines,
     pre_line,
     set_page_property,
     text_in_block,
@@ -201,9 +202,8 @@ MARKDOWN = Ruler(
 
 def _opaque_through(s: OutlineState, k: int, close: int) -> int:
     """Lines ``k`` through ``close`` (a fence's body and closing line): opaque."""
-    lines = s.lines
-    for j in range(k, close + 1):
-        opaque_line(s, j, lines[j])
+    if k <= close:
+        opaque_lines(s, k, close)
     return close + 1
 
 

@@ -10,6 +10,7 @@ from bisect import bisect_right
 from itertools import accumulate
 
 from bmtools.model import EMPTY, EMPTY_MAP, Block, Config, Diagnostic, Page
+from bmtools.syntax.blocks.ruler import Ruler
 from bmtools.syntax.inline import RefSink
 
 # Where a block's property drawer is: not seen yet, being read, or over (later runs ignored).
@@ -50,6 +51,7 @@ class OutlineState:
         "fence_marks",
         "fence_scanned",
         "end_marks",
+        "end_scanned",
         # the block being read
         "block",
         "col",
@@ -63,12 +65,16 @@ class OutlineState:
         "sink",
         "last",
         "dirty",
+        "body_by_char",
+        "body_default",
         # the pre-block being read
         "pre_phase",
         "first_node",
     )
 
-    def __init__(self, page: Page, config: Config, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self, page: Page, config: Config, diagnostics: list[Diagnostic], body_rules: Ruler
+    ) -> None:
         src = page.source
         self.page = page
         self.src = src
@@ -88,7 +94,8 @@ class OutlineState:
         self.seen_uuids: dict[str, int] = {}
         self.fence_marks: list[int] = []  # lines that can close a fence, found so far
         self.fence_scanned = 0  # … looking at the lines before this one
-        self.end_marks: list[tuple[int, str]] | None = None  # "#+END_" lines (lazy)
+        self.end_marks: list[tuple[int, str]] = []  # "#+END_" lines found so far
+        self.end_scanned = 0  # … looking at the lines before this one
         self.block: Block | None = None
         self.col = 0
         self.content: list[str] | None = None
@@ -101,6 +108,7 @@ class OutlineState:
         self.sink = RefSink([], [])
         self.last = 0
         self.dirty = False  # the current block has more than its first line to finish
+        self.body_by_char, self.body_default = body_rules.table()
         self.pre_phase = PRE_START
         self.first_node = True
 
@@ -130,19 +138,25 @@ class OutlineState:
 
     def begin_closer(self, k: int, name: str) -> int:
         """The first line after ``k`` that starts with ``#+END_`` + ``name`` (upper case;
-        matched case-insensitively, after the line's indentation), or -1."""
-        marks = self.end_marks
-        if marks is None:
-            marks = self.end_marks = []
-            if "#+" in self.src:
-                for j, t in enumerate(self.lines):
-                    head = t.lstrip(" \t")
-                    if head[:6].upper() == "#+END_":
-                        marks.append((j, head.upper()))
+        matched case-insensitively, after the line's indentation), or -1. Lines are looked at
+        once: the ``#+END_`` lines found are kept, the search goes on from where it stopped."""
         end = "#+END_" + name
+        marks = self.end_marks
         for j, head in marks[bisect_right(marks, (k, "\U0010ffff")) :]:
             if head.startswith(end):
                 return j
+        lines = self.lines
+        for j in range(max(k + 1, self.end_scanned), self.n):
+            text = lines[j]
+            if "#+" in text:
+                head = text.lstrip(" \t")
+                if head[:6].upper() == "#+END_":
+                    head = head.upper()
+                    marks.append((j, head))
+                    if head.startswith(end):
+                        self.end_scanned = j + 1
+                        return j
+        self.end_scanned = self.n
         return -1
 
     def open_block(self, k: int, indent: int, level: int, parent: int | None, col: int) -> Block:
@@ -228,14 +242,6 @@ class OutlineState:
                     )
                 )
                 block.uuid = None
-
-    def add_content(self, text: str) -> None:
-        """One more line of the current block's content."""
-        content = self.content
-        if content is None:
-            self.content = [self.block.content, text]  # type: ignore[union-attr]
-        else:
-            content.append(text)
 
     def finish(self) -> None:
         """Close the last block and give the page its blocks."""
