@@ -146,15 +146,7 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
             parent = stack[-1][1] if stack else None
             break
     idx = len(blocks)
-    if parent is None:
-        level = 1
-    else:
-        up = blocks[parent]
-        level = up.level + 1
-        if up.children:
-            up.children.append(idx)  # type: ignore[attr-defined]
-        else:
-            up.children = [idx]
+    level = s.adopt(parent, idx)
     block = s.open_block(k, indent, level, parent, indent + 2)
     stack.append((eff, idx))
     col = m.end()

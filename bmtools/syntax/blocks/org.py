@@ -42,15 +42,7 @@ def headline(s: OutlineState, k: int, text: str) -> int:
         stack.pop()
     parent = stack[-1][1] if stack else None
     idx = len(blocks)
-    if parent is None:
-        level = 1
-    else:
-        up = blocks[parent]
-        level = up.level + 1
-        if up.children:
-            up.children.append(idx)  # type: ignore[attr-defined]
-        else:
-            up.children = [idx]
+    level = s.adopt(parent, idx)
     block = s.open_block(k, 0, level, parent, 0)  # continuation lines keep their indentation
     stack.append((stars, idx))
     col = m.end()

@@ -178,6 +178,17 @@ class OutlineState:
         self.sink.refs = block.refs
         return block
 
+    def adopt(self, parent: int | None, idx: int) -> int:
+        """Record block ``idx`` as the next child of ``parent``; the level it takes."""
+        if parent is None:
+            return 1
+        up = self.blocks[parent]
+        if up.children:
+            up.children.append(idx)  # type: ignore[attr-defined]
+        else:
+            up.children = [idx]
+        return up.level + 1
+
     def open_pre_block(self, k: int) -> Block:
         """Start the pre-block (the lines before the first bullet) at line ``k``."""
         block = self.open_block(k, -1, 0, None, 0)
