@@ -190,8 +190,12 @@ class HtmlRenderer:
     # -- markdown-it set-up ---------------------------------------------------------------
 
     def _markdown(self) -> MarkdownIt:
-        md = MarkdownIt("commonmark", {"html": False})
-        md.enable(["strikethrough", "table"])
+        md = MarkdownIt("commonmark", {"html": False, "linkify": True})
+        md.enable(["strikethrough", "table", "linkify"])
+        # Logseq links a bare http(s) URL, not a bare domain, e-mail or other scheme
+        md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
+        for schema in ("//", "ftp:", "mailto:"):
+            md.linkify.add(schema, None)
         md.use(dollarmath_plugin, double_inline=True, allow_space=True)
         md.use(logseq_plugin)
         md.normalizeLink = lambda url: url  # type: ignore[method-assign]
