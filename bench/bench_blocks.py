@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bmtools.model import Config, Page  # noqa: E402
 from bmtools.syntax.blocks import parse_outline  # noqa: E402
-from bmtools.syntax.inline import JOURNAL_REFS, JournalRefs  # noqa: E402
+from bmtools.syntax.inline import JournalRefs  # noqa: E402
 
 
 def sources(root: Path) -> list[str]:
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     texts = sources(args.graph)
     config = Config()
-    JOURNAL_REFS.set(JournalRefs(config.journal_title_format))
+    journals = JournalRefs(config.journal_title_format)
     times = []
     blocks = 0
     gc.disable()
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = [Page(name="p", title="p", file="p.md", source=t) for t in texts]
         started = time.process_time()
         for page in pages:
-            parse_outline(page, config, [])
+            parse_outline(page, config, [], journals)
         times.append(time.process_time() - started)
         blocks = sum(len(p.blocks) for p in pages)
         del pages

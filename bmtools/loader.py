@@ -40,7 +40,7 @@ from bmtools.safeio import (
     follow_outside,
     read_regular,
 )
-from bmtools.syntax.inline import JOURNAL_REFS, JournalRefs
+from bmtools.syntax.inline import JournalRefs
 from bmtools.syntax.outline import parse_outline
 from bmtools.whiteboard import is_whiteboard_file, parse_whiteboard
 
@@ -140,8 +140,11 @@ def _hidden(rel: str, hidden: list[str]) -> bool:
     return any(rel == h or rel.startswith(h + "/") for h in hidden)
 
 
-def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[Diagnostic]]:
-    """Read and parse one file; never raises for a bad file, reports instead."""
+def read_page(
+    root: Path, rel: str, config: Config, journals: JournalRefs | None
+) -> tuple[Page | None, list[Diagnostic]]:
+    """Read and parse one file; never raises for a bad file, reports instead. ``journals``:
+    the load's journal-ref resolver (see :func:`parse_outline`; None: targets as written)."""
     diagnostics: list[Diagnostic] = []
     stem, suffix = os.path.splitext(os.path.basename(rel))
     title = _title_from_file(stem, config)
@@ -216,7 +219,7 @@ def read_page(root: Path, rel: str, config: Config) -> tuple[Page | None, list[D
     page.source = text
     if "\r\n" in text:
         page.newline = "\r\n"
-    parse_outline(page, config, diagnostics)
+    parse_outline(page, config, diagnostics, journals)
     if page.title_source != "file":
         page.name = page_name(page.title)
     _finish_identity(page, config)
@@ -282,14 +285,11 @@ def load_graph(path: str | os.PathLike[str], config: Config | None = None) -> Gr
     files = discover(root, config, diagnostics)
     graph = Graph(root=str(root), config=config, diagnostics=diagnostics, files=files)
     with paused_gc(freeze=True):
-        token = JOURNAL_REFS.set(JournalRefs(config.journal_title_format))
-        try:
-            if len(files) >= parallel_threshold() and _parallel_ok():
-                _read_parallel(graph, root, files, config)
-            else:
-                _read_files(graph, root, files, config)
-        finally:
-            JOURNAL_REFS.reset(token)
+        journals = JournalRefs(config.journal_title_format)
+        if len(files) >= parallel_threshold() and _parallel_ok():
+            _read_parallel(graph, root, files, config, journals)
+        else:
+            _read_files(graph, root, files, config, journals)
         _index(graph)
     return graph
 
@@ -301,13 +301,10 @@ def read_pages(
     targets made canonical), without indexing them: for tools that re-read a few pages."""
     root = Path(root)
     out: dict[str, tuple[Page | None, list[Diagnostic]]] = {}
+    journals = JournalRefs(config.journal_title_format)
     with paused_gc():
-        token = JOURNAL_REFS.set(JournalRefs(config.journal_title_format))
-        try:
-            for rel in files:
-                out[rel] = read_page(root, rel, config)
-        finally:
-            JOURNAL_REFS.reset(token)
+        for rel in files:
+            out[rel] = read_page(root, rel, config, journals)
     return out
 
 
@@ -333,16 +330,20 @@ def _parallel_ok() -> bool:
         return (os.cpu_count() or 1) >= 2
 
 
-def _read_files(graph: Graph, root: Path, files: list[str], config: Config) -> None:
+def _read_files(
+    graph: Graph, root: Path, files: list[str], config: Config, journals: JournalRefs
+) -> None:
     diagnostics = graph.diagnostics
     for rel in files:
-        page, diags = read_page(root, rel, config)
+        page, diags = read_page(root, rel, config, journals)
         diagnostics.extend(diags)
         if page is not None:
             add_page(graph, page)
 
 
-def _read_parallel(graph: Graph, root: Path, files: list[str], config: Config) -> None:
+def _read_parallel(
+    graph: Graph, root: Path, files: list[str], config: Config, journals: JournalRefs
+) -> None:
     """Parse the last files in a forked child while this process parses the first ones.
 
     The child sends its pages back flattened (bmtools.parload); pages and diagnostics are added
@@ -353,19 +354,19 @@ def _read_parallel(graph: Graph, root: Path, files: list[str], config: Config) -
     mine, theirs = files[:split], files[split:]
     started = time.perf_counter()
     try:
-        child = parload.ChildRun(read_page, root, theirs, config, config.journal_title_format)
+        child = parload.ChildRun(read_page, root, theirs, config, journals)
     except OSError:
-        _read_files(graph, root, files, config)
+        _read_files(graph, root, files, config, journals)
         return
     try:
-        _read_files(graph, root, mine, config)
+        _read_files(graph, root, mine, config, journals)
     except BaseException:
         child.result(0)  # reap it
         raise
     spent = time.perf_counter() - started
     results = child.result(_timeout(spent))
     if results is None or len(results) != len(theirs):
-        _read_files(graph, root, theirs, config)
+        _read_files(graph, root, theirs, config, journals)
         return
     diagnostics = graph.diagnostics
     for page, diags in results:

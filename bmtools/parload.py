@@ -23,7 +23,7 @@ from itertools import starmap
 from operator import attrgetter
 
 from bmtools.model import EMPTY, EMPTY_MAP, Block, Diagnostic, Macro, Page, Property, Ref, Timestamp
-from bmtools.syntax.inline import JOURNAL_REFS, JournalRefs
+from bmtools.syntax.inline import JournalRefs
 
 _MAGIC = b"BMPAR1"
 _date = dt.date.fromordinal
@@ -227,9 +227,12 @@ def can_fork() -> bool:
 
 
 class ChildRun:
-    """A forked child parsing ``files`` with ``read`` (same signature as ``loader.read_page``)."""
+    """A forked child parsing ``files`` with ``read`` (same signature as ``loader.read_page``;
+    ``journals``, the load's resolver, is the child's own copy after the fork)."""
 
-    def __init__(self, read: Callable, root, files: list[str], config, journal_format: str):
+    def __init__(
+        self, read: Callable, root, files: list[str], config, journals: JournalRefs | None
+    ):
         self.pid = 0
         self.fd = -1
         r, w = os.pipe()
@@ -238,8 +241,7 @@ class ChildRun:
             status = 1
             try:
                 os.close(r)
-                JOURNAL_REFS.set(JournalRefs(journal_format))
-                results = [read(root, rel, config) for rel in files]
+                results = [read(root, rel, config, journals) for rel in files]
                 data = encode_results(results)
                 view = memoryview(_MAGIC + len(data).to_bytes(8, "little") + data)
                 while view:

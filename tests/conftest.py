@@ -78,8 +78,8 @@ def every_page_reassembles(monkeypatch):
     """Raw fidelity for every page any test reads: its blocks give back the file's bytes."""
     original = loader.read_page
 
-    def checked(root, rel, config):
-        page, diags = original(root, rel, config)
+    def checked(root, rel, config, journals):
+        page, diags = original(root, rel, config, journals)
         if page is not None and page.source and "\ufffd" not in page.source:
             data = (Path(root) / rel).read_bytes()
             rebuilt = (b"\xef\xbb\xbf" if page.bom else b"") + page.reassemble().encode("utf-8")

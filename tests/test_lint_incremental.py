@@ -214,7 +214,7 @@ def test_fingerprint_same_fresh_and_loaded(tmp_path):
     graph = load_graph(tmp_path)
     for page in graph.pages.values():
         if page.file:
-            fresh, _ = read_page(tmp_path, page.file, graph.config)
+            fresh, _ = read_page(tmp_path, page.file, graph.config, None)  # targets as written
             assert cache.exports_fingerprint(fresh) == cache.exports_fingerprint(page)
 
 
@@ -306,9 +306,9 @@ def reads(monkeypatch):
     calls = []
     real = loader.read_page
 
-    def counting(root, rel, config):
+    def counting(root, rel, config, journals):
         calls.append(rel)
-        return real(root, rel, config)
+        return real(root, rel, config, journals)
 
     monkeypatch.setattr(loader, "read_page", counting)
     return calls

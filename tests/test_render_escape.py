@@ -40,7 +40,7 @@ def test_escaped_value_is_one_inert_line(value, tmp_path):
         assert bad not in text
     page_text = f"- {text}\n  description:: {text}\n"
     (tmp_path / "p.md").write_text(page_text, encoding="utf-8")
-    page, _ = read_page(tmp_path, "p.md", Config())
+    page, _ = read_page(tmp_path, "p.md", Config(), None)
     blocks = [b for b in page.blocks if not b.pre_block]
     assert len(blocks) == 1
     block = blocks[0]

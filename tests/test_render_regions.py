@@ -32,7 +32,7 @@ def page_text(indent: str = "\t") -> str:
 def test_new_page_parses_back(tmp_path):
     text = page_text()
     (tmp_path / "r.md").write_text(text, encoding="utf-8")
-    page, _ = read_page(tmp_path, "r.md", Config())
+    page, _ = read_page(tmp_path, "r.md", Config(), None)
     assert page.properties["page-type"].value == ["roadmap"]
     head = page.blocks[2]
     assert head.heading == 2 and head.title == "Roadmap"

@@ -38,6 +38,7 @@ from bmtools.render.pages import (
 )
 from bmtools.render.regions import detect_indent, reindent
 from bmtools.safeio import read_graph_file
+from bmtools.syntax.inline import JournalRefs
 from bmtools.syntax.outline import parse_outline
 from bmtools.writer import ChangedOnDiskError, UnsafePathError, inside, write_text
 
@@ -243,7 +244,7 @@ def new_class(
     # Render once more from the graph as it will be, so the summary is exactly what
     # `bmtools render` produces (inherited fields, artifacts already naming the class).
     page = Page(name=page_name(name), title=name, file=rel, source=text)
-    parse_outline(page, graph.config, [])
+    parse_outline(page, graph.config, [], JournalRefs(graph.config.journal_title_format))
     graph.pages[page.name] = page
     try:
         mm = load_metamodel(graph)

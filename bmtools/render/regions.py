@@ -145,7 +145,7 @@ def _parse(text: str) -> Page:
     from bmtools.syntax.outline import parse_outline
 
     page = Page(name="region", title="region", file=None, source=text)
-    parse_outline(page, Config(), [])
+    parse_outline(page, Config(), [], None)  # structure and properties only: no journal targets
     return page
 
 

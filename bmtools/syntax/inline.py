@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from contextvars import ContextVar
 from functools import lru_cache
 
 from bmtools.model import (
@@ -748,9 +747,10 @@ def _page_info(inner: str) -> tuple[str, str, tuple[str, ...], bool]:
 class JournalRefs:
     """Page-ref targets that name a journal day, as the journal page's name (§5).
 
-    ``[[2024-01-05]]`` and ``[[Jan 5th, 2024]]`` both point at one journal page. While a graph
-    loads (see :data:`JOURNAL_REFS`), refs get this canonical target as they are made, through
-    one cache per distinct written name, instead of in a second pass over every ref.
+    ``[[2024-01-05]]`` and ``[[Jan 5th, 2024]]`` both point at one journal page. ``load_graph``
+    makes one per load and hands it down the readers (``RefSink(journals=…)``): refs get this
+    canonical target as they are made, through one cache per distinct written name, instead of
+    in a second pass over every ref. Text scanned without one keeps its targets as written.
     """
 
     __slots__ = ("fmt", "names", "infos")
@@ -778,19 +778,17 @@ class JournalRefs:
         return info
 
 
-_NO_INFOS: dict = {}  # always empty: the lookup table of the scanner outside a graph load
-
-# Set by load_graph while it reads pages: refs made meanwhile get canonical journal targets.
-# Text scanned at any other time (refs_in, renderers parsing one page) keeps targets as written.
-JOURNAL_REFS: ContextVar[JournalRefs | None] = ContextVar("bmtools_journal_refs", default=None)
+_NO_INFOS: dict = {}  # always empty: the lookup table of the scanner without a JournalRefs
 
 
 class RefSink:
     """Collects refs and macros for one block, turning matches into model objects.
 
-    With ``spans`` set to a list, the scanner also records the (start, end) of every element
-    it reads (refs, tags, macros, code, math, HTML, links), relative to the scanned text: what
-    is left between them is the plain text a comma-separated property value splits.
+    ``journals``: the graph's journal-ref resolver (refs to a journal day get its canonical
+    name), or None to keep targets as written. With ``spans`` set to a list, the scanner also
+    records the (start, end) of every element it reads (refs, tags, macros, code, math, HTML,
+    links), relative to the scanned text: what is left between them is the plain text a
+    comma-separated property value splits.
     """
 
     __slots__ = ("refs", "macros", "prop", "journals", "spans", "depth")
@@ -805,7 +803,7 @@ class RefSink:
         self.refs = refs
         self.macros = macros
         self.prop = prop
-        self.journals = journals if journals is not None else JOURNAL_REFS.get()
+        self.journals = journals
         self.spans: list[tuple[int, int]] | None = None
         self.depth = 0
 
@@ -1149,12 +1147,17 @@ def _label_text(label: str) -> str:
 
 
 def refs_in(
-    text: str, line: int = 1, col0: int = 0, prop: str | None = None
+    text: str,
+    line: int = 1,
+    col0: int = 0,
+    prop: str | None = None,
+    journals: JournalRefs | None = None,
 ) -> tuple[list[Ref], list[Macro]]:
-    """Refs and macros of a piece of text (one line or several)."""
+    """Refs and macros of a piece of text (one line or several); journal-day targets made
+    canonical by ``journals`` when given, else kept as written."""
     refs: list[Ref] = []
     macros: list[Macro] = []
-    sink = RefSink(refs, macros, prop)
+    sink = RefSink(refs, macros, prop, journals)
     for k, part in enumerate(text.split("\n")):
         scan_line(part, line + k, col0 if k == 0 else 0, sink)
     return refs, macros

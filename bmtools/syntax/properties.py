@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from bmtools.model import PAGE_EMBED, PAGE_REF, PROPERTY, TAG, Property, Ref
 from bmtools.names import page_name
-from bmtools.syntax.inline import RefSink, emphasis_spans, scan_line
+from bmtools.syntax.inline import JournalRefs, RefSink, emphasis_spans, scan_line
 
 # Values end at their last non-blank character, found greedily: a lazy ``(.*?)[ \t]*$`` tried
 # the trailing blanks from every character (20,000 spaces in a value: 6 s).
@@ -67,10 +67,16 @@ def is_unparsed_key(key: str) -> bool:
 
 
 def parse_value(
-    key: str, raw: str, line: int, col0: int, comma_keys: frozenset[str] | set[str] = frozenset()
+    key: str,
+    raw: str,
+    line: int,
+    col0: int,
+    comma_keys: frozenset[str] | set[str] = frozenset(),
+    journals: JournalRefs | None = None,
 ) -> tuple[object, list[Ref]]:
-    """Type a property value the way Logseq's graph-parser does; returns (value, refs)."""
-    return _parse_value(key, raw, line, col0, comma_keys, is_unparsed_key(key))
+    """Type a property value the way Logseq's graph-parser does; returns (value, refs).
+    ``journals``: the graph's journal-ref resolver, or None to keep ref targets as written."""
+    return _parse_value(key, raw, line, col0, comma_keys, is_unparsed_key(key), journals)
 
 
 def _parse_value(
@@ -80,6 +86,7 @@ def _parse_value(
     col0: int,
     comma_keys: frozenset[str] | set[str],
     unparsed: bool,
+    journals: JournalRefs | None,
 ) -> tuple[object, list[Ref]]:
     if unparsed or (len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"'):
         return raw, []
@@ -87,12 +94,12 @@ def _parse_value(
     refs: list[Ref] = []
     if not split:
         if "[" in raw or "#" in raw or "(" in raw or "{" in raw:  # else scan_line finds nothing
-            scan_line(raw, line, col0, RefSink(refs, [], key))
+            scan_line(raw, line, col0, RefSink(refs, [], key, journals))
             names = _names(refs)
             if names:
                 return names, refs
     else:
-        values, refs = comma_values(key, raw, line, col0)
+        values, refs = comma_values(key, raw, line, col0, journals)
         if values and (refs or len(values) > 1 or key in COMMA_KEYS):
             return values, refs
     if raw == "true":
@@ -104,20 +111,21 @@ def _parse_value(
     return raw, refs
 
 
-def comma_values(key: str, raw: str, line: int, col0: int) -> tuple[list[str], list[Ref]]:
+def comma_values(
+    key: str, raw: str, line: int, col0: int, journals: JournalRefs | None = None
+) -> tuple[list[str], list[Ref]]:
     """Names and refs of a comma-separated value (``tags``, ``alias``, configured keys), as
     Logseq reads one: its refs, and the plain text between its inline elements split at commas.
 
     So a comma inside ``[[…]]``, code or a link splits nothing (``[[Docker: Up & Running, 3rd
     Edition]]`` is one name), plain words beside a ref stay (``paper [[MOT]]``: paper, MOT), and
-    what emphasis, code or math hold is no name.
+    what emphasis, code or math hold is no name. ``journals`` as in :func:`parse_value`.
     """
     refs: list[Ref] = []
-    sink = RefSink(refs, [], key)
+    sink = RefSink(refs, [], key, journals)
     sink.spans = elements = []
     scan_line(raw, line, col0, sink)
     named = [(r.col, r.text) for r in refs if r.kind in (PAGE_REF, TAG, PAGE_EMBED)]
-    journals = sink.journals
     pos = 0
     for a, b in sorted(elements + emphasis_spans(raw)) + [(len(raw), len(raw))]:
         if a > pos:  # plain text from pos to a
@@ -172,10 +180,12 @@ def make_property(
     comma_keys: frozenset[str] | set[str],
     property_pages: bool,
     excluded: set[str],
+    journals: JournalRefs | None,
 ) -> Property:
-    """Build a Property (with its value refs and its key-page ref) from one property line."""
+    """Build a Property (with its value refs and its key-page ref) from one property line;
+    ``journals`` as in :func:`parse_value`."""
     key, unparsed, page_key = _key_facts(raw_key)
-    value, refs = _parse_value(key, raw, line, value_col0, comma_keys, unparsed)
+    value, refs = _parse_value(key, raw, line, value_col0, comma_keys, unparsed, journals)
     prop = Property(key, raw_key, raw, value, line, value_col0 + 1, refs)
     if property_pages and page_key and key not in excluded:
         prop.refs.append(Ref(PROPERTY, key, raw_key, line, key_col, key))

@@ -22,16 +22,24 @@ from bmtools.syntax.blocks.markdown import MARKDOWN, front_matter
 from bmtools.syntax.blocks.org import ORG, org_links
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
 from bmtools.syntax.blocks.state import OutlineState
+from bmtools.syntax.inline import JournalRefs
 from bmtools.syntax.properties import make_property
 
 # What JavaScript's \s matches (Logseq tests a file with it): a file of these makes no page.
 _JS_BLANK = re.compile("[\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
 
 
-def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> None:
-    """Fill ``page.blocks`` and the page-level properties from ``page.source``."""
+def parse_outline(
+    page: Page, config: Config, diagnostics: list[Diagnostic], journals: JournalRefs | None
+) -> None:
+    """Fill ``page.blocks`` and the page-level properties from ``page.source``.
+
+    ``journals``: the graph's journal-ref resolver (``load_graph`` passes one per load), so
+    refs to a journal day get its page's name as they are made; None keeps targets as written
+    (text read outside a graph).
+    """
     page.blank = _JS_BLANK.fullmatch(page.source) is not None
-    s = OutlineState(page, config, diagnostics, BODY)
+    s = OutlineState(page, config, diagnostics, BODY, journals)
     org = page.format == "org"
     run(s, ORG if org else MARKDOWN)
     s.finish()
@@ -46,6 +54,7 @@ def parse_outline(page: Page, config: Config, diagnostics: list[Diagnostic]) -> 
             st.comma_keys,
             st.property_pages,
             st.excluded,
+            st.journals,
         )
         set_page_property(page, prop, source="directive")
         if page.blocks and page.blocks[0].pre_block:

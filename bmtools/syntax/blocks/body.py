@@ -274,7 +274,15 @@ def _property(
 ) -> Property:
     st = s.settings
     return make_property(
-        raw_key, raw, k + 1, key_col, value_col0, st.comma_keys, st.property_pages, st.excluded
+        raw_key,
+        raw,
+        k + 1,
+        key_col,
+        value_col0,
+        st.comma_keys,
+        st.property_pages,
+        st.excluded,
+        st.journals,
     )
 
 

@@ -272,6 +272,7 @@ def _read_front_matter(s: OutlineState, end: int) -> None:
             st.comma_keys,
             st.property_pages,
             st.excluded,
+            st.journals,
         )
         set_page_property(page, prop, "front-matter")
         refs.extend(prop.refs)

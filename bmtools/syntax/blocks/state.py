@@ -11,7 +11,7 @@ from itertools import accumulate
 
 from bmtools.model import EMPTY, EMPTY_MAP, Block, Config, Diagnostic, Page
 from bmtools.syntax.blocks.ruler import Ruler
-from bmtools.syntax.inline import RefSink
+from bmtools.syntax.inline import JournalRefs, RefSink
 
 # Where a block's property drawer is: not seen yet, being read, or over (later runs ignored).
 DRAWER_NONE, DRAWER_OPEN, DRAWER_CLOSED = 0, 1, 2
@@ -21,14 +21,16 @@ PRE_START, PRE_DRAWER, PRE_ORG_DRAWER, PRE_REST, PRE_TEXT = 0, 1, 2, 3, 4
 
 
 class Settings:
-    """The config values the block reader needs, looked up once per page."""
+    """What the block reader needs from outside the page, looked up once per page: config
+    values and the graph's journal-ref resolver (None: ref targets kept as written)."""
 
-    __slots__ = ("comma_keys", "property_pages", "excluded")
+    __slots__ = ("comma_keys", "property_pages", "excluded", "journals")
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, journals: JournalRefs | None) -> None:
         self.comma_keys = frozenset(config.separated_by_commas)
         self.property_pages = config.property_pages_enabled
         self.excluded = config.property_pages_excludelist
+        self.journals = journals
 
 
 class OutlineState:
@@ -73,7 +75,12 @@ class OutlineState:
     )
 
     def __init__(
-        self, page: Page, config: Config, diagnostics: list[Diagnostic], body_rules: Ruler
+        self,
+        page: Page,
+        config: Config,
+        diagnostics: list[Diagnostic],
+        body_rules: Ruler,
+        journals: JournalRefs | None,
     ) -> None:
         src = page.source
         self.page = page
@@ -86,7 +93,7 @@ class OutlineState:
         self.cum = list(accumulate(map(len, raw), initial=0))
         self.n = len(raw)
         self.lines = [t[:-1] if t.endswith("\r") else t for t in raw] if "\r" in src else raw
-        self.settings = Settings(config)
+        self.settings = Settings(config, journals)
         self.diagnostics = diagnostics
         self.blocks: list[Block] = []
         self.stack: list[tuple[int, int]] = []  # (effective indent, block index) of open bullets
@@ -105,7 +112,7 @@ class OutlineState:
         self.drawer = DRAWER_NONE
         self.org_drawer = False
         self.quoted = False
-        self.sink = RefSink([], [])
+        self.sink = RefSink([], [], None, journals)
         self.last = 0
         self.dirty = False  # the current block has more than its first line to finish
         self.body_by_char, self.body_default = body_rules.table()
