@@ -45,10 +45,13 @@ def info_graph(tmp_path: Path) -> Path:
             "pages/a.md": LEGACY,
             "pages/b.md": LEGACY,
             "journals/2024_01_02.md": LEGACY,
-            "pages/notes.md": "title:: Something else\n\n- a note\n",
+            "pages/team___notes.md": NOTES,
         },
     )
 
+
+# A page Logseq named in the triple-lowbar format, in a graph of the legacy format (BM105)
+NOTES = "title:: team/notes\n\n- a note\n"
 
 LEGACY = (
     "- #milestone [[Prototype ready]]\n  Build the first working prototype.\n"
@@ -62,7 +65,7 @@ def test_info_findings_are_counted_not_listed_by_default(tmp_path):
     lines = result.stdout.splitlines()
     assert result.exit_code == 0
     assert not any("BM408" in line and "(info)" in line for line in lines)
-    assert any(line.startswith("g/pages/notes.md:1:") and "BM105" in line for line in lines)
+    assert any(line.startswith("g/pages/team___notes.md:1:") and "BM105" in line for line in lines)
     assert "+ 3 info findings hidden (BM408: 3); use --show-info or -v to list them" in lines
     assert lines[-1] == "Found 1 problem (1 warning)."
 
@@ -117,12 +120,11 @@ PLAN = """- [[Launch]] #milestone
 - call (#urgent) today
 - call (#urgent) today
 """
-NOTES = "title:: Something else\n\n- a note\n"
 
 
 def history(tmp_path: Path) -> Path:
     """A graph with years of findings: a BM401 error, three BM204 warnings (two alike), a BM105."""
-    return write(tmp_path / "g", {"pages/plan.md": PLAN, "pages/notes.md": NOTES})
+    return write(tmp_path / "g", {"pages/plan.md": PLAN, "pages/team___notes.md": NOTES})
 
 
 def codes(output: str) -> list[str]:
@@ -147,7 +149,7 @@ def test_write_baseline_then_nothing_known_fails(tmp_path):
     # one finding per line, sorted, paths relative to the baseline's folder, no line numbers
     assert text.count("\n") == len(rows) + 5
     assert rows == sorted(rows, key=lambda r: (r["file"], r["code"], r["fingerprint"]))
-    assert {r["file"] for r in rows} == {"g/pages/plan.md", "g/pages/notes.md"}
+    assert {r["file"] for r in rows} == {"g/pages/plan.md", "g/pages/team___notes.md"}
     assert all(set(r) == {"code", "count", "file", "fingerprint", "message"} for r in rows)
     assert sum(r["count"] for r in rows) == n
     assert [r["count"] for r in rows if r["code"] == "BM204"] == [2, 1]  # two alike, counted
@@ -196,7 +198,8 @@ def test_one_more_identical_finding_is_new(tmp_path):
 def test_a_fixed_finding_is_reported_with_a_hint_and_does_not_fail(tmp_path):
     history(tmp_path)
     run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
-    (tmp_path / "g/pages/notes.md").write_text("- a note\n", encoding="utf-8")  # BM105 fixed
+    notes = tmp_path / "g/pages/team___notes.md"
+    notes.rename(notes.with_name("team.notes.md"))  # BM105 fixed: the legacy format's name
     result = run("lint", "g", "--strict", "--baseline", "baseline.json", cwd=tmp_path)
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
@@ -204,7 +207,9 @@ def test_a_fixed_finding_is_reported_with_a_hint_and_does_not_fail(tmp_path):
         "bmtools: 1 finding of the baseline is gone (fixed); drop it from baseline.json "
         "with --write-baseline baseline.json"
     )
-    assert lines[1].startswith("  g/pages/notes.md: BM105 file name reads as page 'notes'")
+    assert lines[1].startswith(
+        "  g/pages/team___notes.md: BM105 file name reads as page 'team___notes'"
+    )
     assert len(lines) == 2
     # refreshing drops it
     run("lint", "g", "--write-baseline", "baseline.json", cwd=tmp_path)
@@ -228,7 +233,7 @@ def test_baseline_paths_do_not_depend_on_the_working_folder(tmp_path):
     history(tmp_path)
     run("lint", "g", "--write-baseline", "g/baseline.json", cwd=tmp_path)
     rows = json.loads((tmp_path / "g/baseline.json").read_text(encoding="utf-8"))["findings"]
-    assert {r["file"] for r in rows} == {"pages/plan.md", "pages/notes.md"}
+    assert {r["file"] for r in rows} == {"pages/plan.md", "pages/team___notes.md"}
     result = run("lint", ".", "--strict", "--baseline", "baseline.json", cwd=tmp_path / "g")
     assert result.exit_code == 0 and result.stderr == "", result.output
     pages = tmp_path / "g/pages"

@@ -15,6 +15,11 @@ when no page `milestones/examples/vein visualizer` exists.
 Embeds under an artifact page's Examples heading are reported by BM308 instead (when it is
 enabled), so that a missing example is reported once.
 
+A tool or template page of a published knowledge base may embed a page that only its
+readers' own graphs hold (an export page showing `{{embed [[business model]]}}`). The files
+cannot tell that apart from a page that was deleted or misspelt, so it is reported too: say
+so on that page with `bmtools-ignore:: BM102` in its page properties.
+
 Use instead: create the page, or fix the name:
 ```markdown
 - {{embed [[milestones/examples/Vein Visualizer]]}}
