@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from bmtools import loader
 from bmtools.cli import main
 from bmtools.lint import Settings, cache, lint_graph
-from bmtools.loader import load_graph, read_page
+from bmtools.lint.partial import partial_graph
+from bmtools.loader import block_ids, load_graph, read_page, read_pages
 
 ALL = Settings(select=["ALL"])
 UUIDS = [f"6571f2d0-0000-4000-8000-{n:012d}" for n in range(1, 9)]
@@ -202,6 +203,34 @@ def touch(path: Path) -> None:
     invisible to the stat check (the cache, like git, trusts size and mtime)."""
     _tick[0] += 1_000_000_000
     os.utime(path, ns=(_tick[0], _tick[0]))
+
+
+def test_a_partial_graph_built_again_from_the_same_pages_is_the_same(tmp_path):
+    """A scoped run that widens its scope builds its partial graph again over the pages it
+    read: nothing of the first build may stay on them (it did: the files of a name collision
+    were merged into the page again, so BM011 named the file Logseq keeps among all three
+    files where a cold run names it among the files read so far; seed 62 of the walk)."""
+    root = tmp_path / "g"
+    (root / "pages").mkdir(parents=True)
+    (root / "pages/Growth.md").write_text(f"- plan\n  id:: {UUIDS[0]}\n")
+    (root / "pages/New 1.md").write_text("title:: Growth\n\n- a\n")
+    (root / "pages/Other.md").write_text(f"- c\n  id:: {UUIDS[0]}\n")
+    (root / "pages/Page 3.md").write_text("title:: growth\n\n- b\n")
+    graph = load_graph(root)
+    files = graph.files
+    full = {
+        rel: (page, diags, block_ids(page))
+        for rel, (page, diags) in read_pages(root, files, graph.config).items()
+    }
+    cold = [d for d in graph.diagnostics if d.code in ("BM010", "BM011")]
+    assert [d.code for d in cold] == ["BM011", "BM011", "BM010"]
+    for _ in range(2):
+        partial = partial_graph(root, graph.config, files, {}, full)
+        assert [d for d in partial.diagnostics if d.code in ("BM010", "BM011")] == cold
+        assert [p.file for p in partial.pages["growth"].merged] == [
+            "pages/New 1.md",
+            "pages/Page 3.md",
+        ]
 
 
 def test_fingerprint_same_fresh_and_loaded(tmp_path):

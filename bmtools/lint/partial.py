@@ -144,7 +144,12 @@ def partial_graph(
             graph.diagnostics.extend(diags)
             if page is None:
                 continue
-            for index, uuid, _ in ids:  # a previous index of this page may have dropped some
+            # A scoped run builds its partial graph again over the same read pages: undo what
+            # the previous build did to them (files merged into a page of a name collision,
+            # block ids its index dropped), so each build equals a first one.
+            if page.merged:
+                page.merged = []
+            for index, uuid, _ in ids:
                 page.blocks[index].uuid = uuid
         else:
             f = facts.get(rel)
