@@ -568,8 +568,9 @@ def _spelled_parents(text: str) -> list[tuple[str, str]]:
 
 
 def _logseq_refs(block: Block) -> list[tuple[str, str]]:
-    """(name, spelling) of the pages a block names, in the order Logseq merges them: property
-    values, property keys, task marker and priority, the text's refs, namespace parents."""
+    """(name, spelling) of the pages a block names, a later entry winning a page's title (as
+    the oracle shows): the first way the text writes a name loses to the last property value
+    writing it, that to a property key, and that to a namespace parent of a written name."""
     values, keys, text, parents = [], [], [], []
     for ref in block.refs:
         kind = ref.kind
@@ -580,7 +581,10 @@ def _logseq_refs(block: Block) -> list[tuple[str, str]]:
         elif kind == BLOCK_EMBED:
             text.append((ref.target, ref.text))  # the placeholder page named by the uuid
         else:
-            (values if ref.property is not None else text).append((ref.target, ref.text))
-            if "/" in ref.text:
-                parents.extend(_spelled_parents(ref.text))
-    return values + keys + text + parents
+            spelled = ref.text
+            spelled = spelled[1:] if spelled.startswith("/") else spelled  # as the name does
+            spelled = spelled[:-1] if spelled.endswith("/") else spelled
+            (values if ref.property is not None else text).append((ref.target, spelled))
+            if "/" in spelled:
+                parents.extend(_spelled_parents(spelled))
+    return text[::-1] + values + keys + parents[::-1]

@@ -9,16 +9,20 @@ named by the board's ``:pages`` entry (``:block/original-name``), else after its
 no namespace page (``a___b.edn`` is the board
 ``a/b``, with no parent ``a``). A shape's text is Logseq's: its own ``:block/content``, else
 ``[[page]]`` or ``((uuid))`` for a portal, a text shape's text, ``whiteboard arrow: LABEL``,
-or ``whiteboard TYPE``.
+or ``whiteboard TYPE``. The ``:block/properties`` of the board and of each shape are its page
+and block properties as Logseq keeps them (``ls-type``, ``logseq.tldraw.page`` and
+``logseq.tldraw.shape`` with map values, ``heading``…), and a block whose ``:block/parent`` is
+another block of the board is that block's child.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bmtools.codes import finding
 from bmtools.config import error_line, short_error, to_python
-from bmtools.model import BLOCK_REF, PAGE_REF, Block, Diagnostic, Page, Ref
+from bmtools.model import BLOCK_REF, PAGE_REF, Block, Diagnostic, Page, Property, Ref
 from bmtools.names import page_name
 
 WHITEBOARD_FORMAT = "whiteboard"  # Page.format of a whiteboard
@@ -48,22 +52,27 @@ def parse_whiteboard(page: Page, text: str, diagnostics: list[Diagnostic]) -> No
             )
         )
         return
+    lines = _LineIndex(text)
     named = data.get("pages") if isinstance(data, dict) else None
     for entry in named if isinstance(named, list) else ():
-        title = entry.get("block/original-name") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            continue
+        page.properties = _properties(entry.get("block/properties"), 1)
+        title = entry.get("block/original-name")
         if isinstance(title, str) and title.strip():  # the board's own name wins (Logseq)
             page.title, page.name, page.title_source = title, page_name(title), "whiteboard"
-            break
+        break
     shapes = data.get("blocks") if isinstance(data, dict) else None
     if not isinstance(shapes, list):
         shapes = []
-    lines = _LineIndex(text)
     position = 0
+    parents: list[object] = []  # each block's :block/parent uuid, as written
     for raw in shapes:
         if not isinstance(raw, dict):
             continue
         props = raw.get("block/properties")
-        shape = props.get("logseq.tldraw.shape") if isinstance(props, dict) else None
+        props = props if isinstance(props, dict) else {}
+        shape = props.get("logseq.tldraw.shape")
         shape = shape if isinstance(shape, dict) else {}
         uuid = raw.get("block/uuid") or shape.get("id")
         uuid = str(uuid).lower() if uuid else None
@@ -88,7 +97,10 @@ def parse_whiteboard(page: Page, text: str, diagnostics: list[Diagnostic]) -> No
             content=content,
             title=content.split("\n", 1)[0],
             uuid=uuid,
+            properties=_properties(props, line),
         )
+        parent = raw.get("block/parent")
+        parents.append(parent.get("block/uuid") if isinstance(parent, dict) else None)
         target = shape.get("pageId")
         if shape.get("type") == PORTAL and isinstance(target, str) and target.strip():
             at_line, at_col = lines.position(text.find(target, position))
@@ -97,12 +109,64 @@ def parse_whiteboard(page: Page, text: str, diagnostics: list[Diagnostic]) -> No
             else:
                 block.refs.append(Ref(PAGE_REF, page_name(target), target, at_line, at_col))
         page.blocks.append(block)
+    _nest(page.blocks, parents)
     blocks = page.blocks
     if blocks:
         blocks[0].start = 0
         for block, after in zip(blocks, blocks[1:], strict=False):
             block.end = after.start
         blocks[-1].end = len(text)
+
+
+def _properties(props: object, line: int) -> dict[str, Property]:
+    """A board's or shape's ``:block/properties`` as Logseq keeps them: every key, each value
+    as read (keywords as their names, maps and vectors as JSON-like values, uuids as text)."""
+    if not isinstance(props, dict) or not props:
+        return {}
+    out = {}
+    for key, value in props.items():
+        key = str(key)
+        value = _json_like(value)
+        raw = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        out[key] = Property(key, key, raw, value, line, 1)
+    return out
+
+
+def _json_like(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_like(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_like(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # a uuid, an instant, a decimal
+
+
+def _nest(blocks: list[Block], parents: list[object]) -> None:
+    """Hang each shape block under the block its ``:block/parent`` names (a block of the
+    board; the board's own uuid means top level), as Logseq does; a link that would close a
+    loop is dropped, so the outline stays a tree."""
+    index = {b.uuid: b.index for b in blocks if b.uuid}
+    for block, parent in zip(blocks, parents, strict=True):
+        at = index.get(str(parent).lower()) if parent is not None else None
+        if at is None or at == block.index:
+            continue
+        up: int | None = at
+        while up is not None and up != block.index:
+            up = blocks[up].parent
+        if up is None:  # block is not an ancestor of its parent: no loop
+            block.parent = at
+    for block in blocks:
+        if block.parent is not None:
+            parent_block = blocks[block.parent]
+            if not parent_block.children:
+                parent_block.children = []
+            parent_block.children.append(block.index)  # type: ignore[union-attr]
+    for block in blocks:
+        depth, up = 1, block.parent
+        while up is not None:
+            depth, up = depth + 1, blocks[up].parent
+        block.level = depth
 
 
 def shape_text(shape: dict) -> str:

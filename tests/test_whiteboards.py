@@ -114,3 +114,50 @@ def test_whiteboards_directory_from_config(tmp_path):
     )
     graph = load(root)
     assert graph.pages["launch/board"].file == "boards/launch___board.edn"
+
+
+NESTED = (
+    '{:blocks ({:block/content "### query", :block/uuid #uuid "' + SHAPE + 'a1",\n'
+    '  :block/parent {:block/uuid #uuid "' + SHAPE + 'f0"},\n'
+    "  :block/properties {:query-table true, :heading 3}}\n"
+    ' {:block/content "child", :block/uuid #uuid "' + SHAPE + 'a2",\n'
+    '  :block/parent {:block/uuid #uuid "' + SHAPE + 'a1"}}\n'
+    ' {:block/content "loop a", :block/uuid #uuid "' + SHAPE + 'c1",\n'
+    '  :block/parent {:block/uuid #uuid "' + SHAPE + 'c2"}}\n'
+    ' {:block/content "loop b", :block/uuid #uuid "' + SHAPE + 'c2",\n'
+    '  :block/parent {:block/uuid #uuid "' + SHAPE + 'c1"}}\n'
+    " {:block/properties {:ls-type :whiteboard-shape, :logseq.tldraw.shape\n"
+    '  {:type "line", :id "' + SHAPE + 'b1", :point [1.5 2], :handles {:start {:id "start"}}}}}),\n'
+    ' :pages ({:block/uuid #uuid "' + SHAPE + 'f0", :block/original-name "Nest",\n'
+    "  :block/properties {:ls-type :whiteboard-page,\n"
+    '   :logseq.tldraw.page {:id "' + SHAPE + 'f0", :bindings {}, :assets []}}})}\n'
+)  # fmt: skip
+
+
+def test_board_and_shape_properties_are_kept_as_logseq_reads_them(tmp_path):
+    root = write_graph(tmp_path / "g", {"whiteboards/nest.edn": NESTED})
+    board = load(root).pages["nest"]
+    assert {k: p.value for k, p in board.properties.items()} == {
+        "ls-type": "whiteboard-page",
+        "logseq.tldraw.page": {"id": SHAPE + "f0", "bindings": {}, "assets": []},
+    }
+    first, line = board.blocks[0], board.blocks[-1]
+    assert {k: p.value for k, p in first.properties.items()} == {"query-table": True, "heading": 3}
+    shape = line.properties["logseq.tldraw.shape"]
+    assert shape.value == {
+        "type": "line", "id": SHAPE + "b1", "point": [1.5, 2], "handles": {"start": {"id": "start"}}
+    }  # fmt: skip
+    assert line.properties["ls-type"].raw == "whiteboard-shape"
+
+
+def test_a_shape_block_hangs_under_its_parent_block_and_loops_are_cut(tmp_path):
+    root = write_graph(tmp_path / "g", {"whiteboards/nest.edn": NESTED})
+    blocks = load(root).pages["nest"].blocks
+    assert [(b.content, b.parent, b.level) for b in blocks] == [
+        ("### query", None, 1),  # its parent is the board itself
+        ("child", 0, 2),
+        ("loop a", 3, 2),  # a's parent b is read; b's parent a would close a loop
+        ("loop b", None, 1),
+        ("whiteboard arrow", None, 1),
+    ]
+    assert list(blocks[0].children) == [1] and list(blocks[3].children) == [2]

@@ -9,7 +9,7 @@ Both sides are brought to one plain, JSON-shaped *view* and compared field by fi
 Logseq's side comes from the oracle (``/work/shared/oracle/run.sh GRAPH OUT.jsonl``, a dev
 tool that tests never run): :func:`oracle_view`. bmtools' side comes from
 :func:`bmtools.load_graph`: :func:`bmtools_view`. Committed cases store the oracle's view
-(without ``line``) as ``expected.json``.
+(without ``line`` and ``file`` of blocks) as ``expected.json``.
 
 Normalisations, applied to both sides alike (each is a difference we do not count):
 
@@ -53,24 +53,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bmtools.model import (
-    BLOCK_EMBED,
-    BLOCK_REF,
-    KIND_IMPLIED,
-    NAMESPACE,
-    PROPERTY,
-    Graph,
+from bmtools.loader import (
+    BUILTIN_PAGES,
+    logseq_file_order,
+    logseq_kept,
+    logseq_page_blocks,
+    logseq_pages,
 )
-from bmtools.names import format_journal_title, journal_day, namespace_parents, page_name
-
-# The pages Logseq creates in every graph, with their titles.
-BUILTIN_PAGES: dict[str, str] = {
-    "contents": "Contents",
-    "favorites": "Favorites",
-    "card": "card",
-    **{m.lower(): m for m in ("TODO", "DOING", "DONE", "LATER", "NOW", "WAIT", "WAITING")},
-    **{m.lower(): m for m in ("CANCELED", "CANCELLED", "IN-PROGRESS", "A", "B", "C")},
-}
+from bmtools.model import BLOCK_EMBED, Block, Graph, Page
+from bmtools.names import journal_day, namespace_parents, page_name
 
 PAGE_FIELDS = ("title", "file", "journal", "namespace", "alias", "tags", "props")
 BLOCK_FIELDS = (
@@ -118,16 +109,6 @@ def norm_props(props: dict[str, Any]) -> dict[str, Any]:
     return {str(k): norm_value(v) for k, v in sorted(props.items())}
 
 
-def logseq_file_order(files: Iterable[str]) -> list[str]:
-    """The order Logseq parses files in: journals newest first, ``contents.*``, then the rest."""
-    ordered = sorted(files)
-    journals = [f for f in ordered if "journals/" in f]
-    rest = [f for f in ordered if "journals/" not in f]
-    builtin = [f for f in rest if "contents." in f or ".edn" in f or "custom.css" in f]
-    others = [f for f in rest if f not in set(builtin)]
-    return list(reversed(journals)) + builtin + others
-
-
 # --------------------------------------------------------------------------------------------
 # Logseq's side: the oracle's JSONL
 
@@ -150,16 +131,18 @@ def _document_order(blocks: list[dict]) -> list[dict]:
         children[parent if parent in by_uuid else None].append(b)
 
     def ordered(siblings: list[dict]) -> list[dict]:
+        # One chain of left links per file: a page two files name has a chain per file, each
+        # starting at the page (parse order is the database order of the chains' heads).
         uuids = {b["uuid"] for b in siblings}
-        after = {b.get("left"): b for b in siblings}
-        first = [b for b in siblings if b.get("left") not in uuids]
+        after = {b.get("left"): b for b in siblings if b.get("left") in uuids}
+        heads = [b for b in siblings if b.get("left") not in uuids] or siblings[:1]
         out: list[dict] = []
         seen: set[str] = set()
-        current = first[0] if first else (siblings[0] if siblings else None)
-        while current is not None and current["uuid"] not in seen:
-            out.append(current)
-            seen.add(current["uuid"])
-            current = after.get(current["uuid"])
+        for current in heads:
+            while current is not None and current["uuid"] not in seen:
+                out.append(current)
+                seen.add(current["uuid"])
+                current = after.get(current["uuid"])
         out.extend(b for b in siblings if b["uuid"] not in seen)  # a broken chain: keep them
         return out
 
@@ -230,42 +213,21 @@ def read_oracle(path: str | os.PathLike[str], root: str | os.PathLike[str] | Non
 # bmtools' side
 
 
-def _page_title_candidates(text: str) -> list[tuple[str, str]]:
-    """(name, title) of a written ref name and of its namespace parents, as Logseq titles them."""
-    stripped = text[1:] if text.startswith("/") else text
-    stripped = stripped[:-1] if stripped.endswith("/") else stripped
-    out = []
-    name = page_name(text)
-    parents = namespace_parents(name)
-    if parents:
-        parts = stripped.split("/")
-        for i in range(1, len(parts)):
-            prefix = "/".join(parts[:i])
-            if page_name(prefix) in parents:
-                out.append((page_name(prefix), prefix))
-    out.insert(0, (name, stripped))
-    return out
-
-
-def _ref_title(target: str, text: str, fmt: str) -> str:
-    day = journal_day(target, fmt)
-    if day is not None:
-        return format_journal_title(day, fmt)
-    return text
-
-
 def bmtools_view(graph: Graph) -> dict:
-    """The view of a loaded bmtools graph, with the fields its model lacks derived (see above)."""
+    """The view of a loaded bmtools graph, with the fields its model lacks derived (see above).
+
+    Page names and titles are :func:`bmtools.loader.logseq_pages`; a page two files name is read
+    as Logseq merges it: the kept file's identity and properties, every file's blocks in parse
+    order (:func:`bmtools.loader.logseq_page_blocks`), each block with its own file and line."""
     fmt = graph.config.journal_title_format
     pages: dict[str, dict] = {}
 
-    def page_entry(name: str, title: str, file: str | None = None) -> dict:
-        parents = namespace_parents(name)
-        day = journal_day(name, fmt) if file is None else None
+    def page_entry(name: str, title: str | None) -> dict:
+        parents = namespace_parents(name) if title is not None else []
         return {
             "title": title,
-            "file": file,
-            "journal": day is not None,
+            "file": None,
+            "journal": title is not None and journal_day(name, fmt) is not None,
             "namespace": parents[-1] if parents else None,
             "alias": [],
             "tags": [],
@@ -273,64 +235,48 @@ def bmtools_view(graph: Graph) -> dict:
             "blocks": [],
         }
 
-    for name, title in BUILTIN_PAGES.items():
+    titles = logseq_pages(graph)
+    for name, title in titles.items():
         pages[name] = page_entry(name, title)
-
-    by_file = {p.file: p for p in graph.pages.values() if p.file is not None}
-    order = logseq_file_order(by_file)
-    # File pages first (their titles win), then what their blocks name, in Logseq's file order.
-    for rel in order:
-        page = by_file[rel]
-        if graph.pages.get(page.name) is not page:
-            continue  # the losing file of a name collision
-        if page.blank:
-            continue  # a whitespace-only file: no page for Logseq
-        entry = page_entry(page.name, page.title, page.file)
+    for name, first in graph.pages.items():
+        if first.file is None:
+            continue
+        files = [p for p in (first, *first.merged) if not p.blank]
+        if not files:
+            continue  # whitespace-only files: no page for Logseq
+        by_file = {p.file or "": p for p in files}
+        ordered = [by_file[f] for f in logseq_file_order(by_file)]
+        page = ordered[-1]  # the file Logseq keeps
+        entry = pages.setdefault(name, page_entry(name, page.title))
+        entry["file"] = page.file
         entry["journal"] = page.kind == "journal"
         entry["namespace"] = page.namespace
         entry["alias"] = sorted({page_name(a) for a in page.aliases})
         entry["tags"] = sorted({page_name(t) for t in page.tags})
-        entry["props"] = norm_props({k: p.value for k, p in page.properties.items()})
-        entry["blocks"] = [_block_view(page, b) for b in page.blocks]
-        pages[page.name] = entry
-    for name, page in graph.pages.items():
-        if page.kind == KIND_IMPLIED and name not in pages:
-            pages[name] = page_entry(name, page.title)
-    for rel in order:
-        page = by_file[rel]
-        for block in page.blocks:
-            for ref in block.refs:
-                if ref.kind == BLOCK_REF:
-                    continue
-                if ref.kind == BLOCK_EMBED:
-                    pages.setdefault(ref.target, page_entry(ref.target, ref.target))
-                    continue
-                if ref.kind == PROPERTY:
-                    pages.setdefault(ref.target, page_entry(ref.target, ref.target))
-                    continue
-                if ref.kind == NAMESPACE:
-                    continue  # titled from the ref that names it, just below or above
-                for name, title in _page_title_candidates(ref.text):
-                    if name == page_name(ref.text):
-                        name = ref.target  # a journal ref's canonical name
-                    if name and name not in pages:
-                        pages[name] = page_entry(name, _ref_title(name, title, fmt))
-            for ref in block.refs:  # namespace parents not titled by a written ref
-                if ref.kind == NAMESPACE and ref.target not in pages:
-                    pages[ref.target] = page_entry(ref.target, ref.target)
+        # Logseq replaces the page's properties with each file's that has some (parse order).
+        props = next((p.properties for p in reversed(ordered) if p.properties), {})
+        entry["props"] = norm_props({k: p.value for k, p in props.items()})
+        blocks: list[dict] = []
+        base: dict[str, int] = {}
+        for src, block in logseq_page_blocks(first):
+            if src.blank:
+                continue
+            offset = base.setdefault(src.file or "", len(blocks))
+            blocks.append(_block_view(src, block, offset))
+        entry["blocks"] = blocks
     # Alias pages name the declaring page and its other aliases as their aliases.
-    for rel in order:
-        page = by_file[rel]
-        if graph.pages.get(page.name) is not page:
+    for name, first in graph.pages.items():
+        if first.file is None:
             continue
+        page = logseq_kept(first)
         names = {page_name(a) for a in page.aliases}
         for alias in names:
             entry = pages.setdefault(alias, page_entry(alias, alias))
-            entry["alias"] = sorted(set(entry["alias"]) | ((names | {page.name}) - {alias}))
+            entry["alias"] = sorted(set(entry["alias"]) | ((names | {name}) - {alias}))
     return {"pages": dict(sorted(pages.items()))}
 
 
-def _block_view(page, block) -> dict:
+def _block_view(page: Page, block: Block, offset: int = 0) -> dict:
     props = {k: p.value for k, p in block.properties.items()}
     if block.heading and not block.pre_block:
         props["heading"] = block.heading
@@ -349,8 +295,9 @@ def _block_view(page, block) -> dict:
         "scheduled": _day(block.scheduled),
         "deadline": _day(block.deadline),
         "uuid": block.uuid,
-        "parent": block.parent,
+        "parent": None if block.parent is None else offset + block.parent,
         "line": block.line,
+        "file": page.file,
     }
 
 
@@ -422,6 +369,25 @@ def _align(logseq: list[dict], bm: list[dict]) -> list[tuple[int | None, int | N
     return pairs
 
 
+def _align_by_uuid(logseq: list[dict], bm: list[dict]) -> list[tuple[int | None, int | None]]:
+    """Pairs for a whiteboard: its shapes have no document order, but each has a uuid written
+    in the file; blocks without a shared uuid are paired by content (:func:`_align`)."""
+    by_uuid = {b["uuid"]: j for j, b in enumerate(bm) if b["uuid"]}
+    pairs: list[tuple[int | None, int | None]] = []
+    rest_l: list[int] = []
+    for i, b in enumerate(logseq):
+        j = by_uuid.pop(b["uuid"], None) if b["uuid"] else None
+        if j is None:
+            rest_l.append(i)
+        else:
+            pairs.append((i, j))
+    paired = {j for _, j in pairs}
+    rest_b = [j for j in range(len(bm)) if j not in paired]
+    for i, j in _align([logseq[i] for i in rest_l], [bm[j] for j in rest_b]):
+        pairs.append((None if i is None else rest_l[i], None if j is None else rest_b[j]))
+    return pairs
+
+
 def compare_views(logseq: dict, bm: dict, texts: dict[str, str] | None = None) -> Comparison:
     """Compare every field; ``texts`` (file → text) lets Logseq-only blocks get a line."""
     cmp = Comparison()
@@ -460,7 +426,10 @@ def _compare_page(cmp: Comparison, name: str, lpage: dict, bpage: dict, texts: d
         else:
             cmp.differences.append(Difference(key, name, file, 1, lpage[f], bpage[f]))
     lblocks, bblocks = lpage["blocks"], bpage["blocks"]
-    pairs = _align(lblocks, bblocks)
+    if (file or "").endswith(".edn"):
+        pairs = _align_by_uuid(lblocks, bblocks)
+    else:
+        pairs = _align(lblocks, bblocks)
     cmp.total["page.blocks"] += 1
     unpaired = [(i, j) for i, j in pairs if i is None or j is None]
     if not unpaired and len(lblocks) == len(bblocks):
@@ -480,6 +449,7 @@ def _compare_page(cmp: Comparison, name: str, lpage: dict, bpage: dict, texts: d
         first = unpaired[0]
         if first[1] is not None:
             cmp.differences[-1].line = bblocks[first[1]].get("line")
+            cmp.differences[-1].file = bblocks[first[1]].get("file") or file
         elif first[0] is not None:
             cmp.differences[-1].line = lines[first[0]]
     to_bm = {i: j for i, j in pairs if i is not None and j is not None}
@@ -506,7 +476,8 @@ def _compare_page(cmp: Comparison, name: str, lpage: dict, bpage: dict, texts: d
             if same:
                 cmp.agree[key] += 1
             else:
-                cmp.differences.append(Difference(key, name, file, bb.get("line"), lval, bval))
+                where = bb.get("file") or file  # a merged page's block keeps its own file
+                cmp.differences.append(Difference(key, name, where, bb.get("line"), lval, bval))
 
 
 def _lines_for(blocks: list[dict], text: str) -> list[int | None]:
@@ -775,12 +746,15 @@ def texts_of(root: str | os.PathLike[str], extra: tuple[str, ...] = ()) -> dict[
 
 
 def strip_lines(view: dict) -> dict:
-    """The view without bmtools' ``line`` keys (what ``expected.json`` stores)."""
+    """The view without bmtools' ``line`` and ``file`` block keys (what expected.json stores)."""
     return {
         "pages": {
             name: {
                 **page,
-                "blocks": [{k: v for k, v in b.items() if k != "line"} for b in page["blocks"]],
+                "blocks": [
+                    {k: v for k, v in b.items() if k not in ("line", "file")}
+                    for b in page["blocks"]
+                ],
             }
             for name, page in view["pages"].items()
         }
