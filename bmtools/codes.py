@@ -44,11 +44,18 @@ class Code:
     severity: str  # error | warning | info (lint settings may override it)
     origin: str = RULE
     default: bool = True  # on in `bmtools lint` without a selection?
-    summary: str = ""  # codes without a lint rule; a rule's summary is its docstring's
+    # Codes without a lint rule: their documentation, in a rule docstring's form (a rule's is
+    # its module's docstring)
+    doc: str = ""
 
     @property
     def family(self) -> str:
         return FAMILIES.get(self.code[:3], "other")
+
+    @property
+    def reported_by(self) -> str:
+        """The command that reports it."""
+        return "bmtools milestones" if self.origin == MILESTONES else "bmtools lint"
 
     @property
     def module(self) -> str | None:
@@ -100,28 +107,37 @@ _ROWS = (
     Code("BM406", "dependency-cycle", "error"),
     Code("BM407", "due-before-start", "error"),
     Code("BM408", "legacy-item", "info"),
-    Code(
-        "BM612",
-        "duplicate-milestone-title",
-        "warning",
-        MILESTONES,
-        summary="A milestone whose title another milestone has: depends-on:: links resolve to "
-        "the first one",
-    ),
-    Code(
-        "BM613",
-        "dependency-unscheduled",
-        "warning",
-        MILESTONES,
-        summary="A depends-on:: link to a milestone without a valid due date: the link is left "
-        "out of the schedule",
-    ),
+    Code("BM612", "duplicate-milestone-title", "warning"),
+    Code("BM613", "dependency-unscheduled", "warning"),
     Code(
         "BM620",
         "bad-review-rrule",
         "error",
         MILESTONES,
-        summary="A review rule (review-rrule) that is not one RRULE: the next source is used",
+        doc="""## What it does
+Reports a plan-review rule (`review-rrule`) that is not one RFC 5545 RRULE. `bmtools
+milestones` reads it from `[tool.bmtools.milestones]` in `bmtools.toml` or `pyproject.toml`,
+or from a page's `review-rrule::` (`rrule::` on a page with `page-type:: [[plan review]]`),
+and uses the next source instead of a bad one (a bad `--rrule` option is a usage error).
+Message: `review rule: REASON; ignored`.
+
+Reported by `bmtools milestones` only (`lint` does not read the review rule).
+
+## Why is this bad?
+The monthly plan review, the agenda and the roadmap's review dates come from that rule:
+with it ignored, the review falls on another day than the team agreed.
+
+## Example
+```toml
+[tool.bmtools.milestones]
+review-rrule = "FREQ=MONTHLY;BYDAY=2FRI"
+```
+
+Use instead:
+```toml
+[tool.bmtools.milestones]
+review-rrule = "FREQ=MONTHLY;BYDAY=+2FR"
+```""",
     ),
 )
 CATALOGUE: dict[str, Code] = {row.code: row for row in _ROWS}

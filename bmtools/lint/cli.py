@@ -23,7 +23,7 @@ from bmtools.cliopts import (
     use_color,
 )
 from bmtools.lint.formats import FORMATS, Report, render
-from bmtools.lint.registry import all_rules, get_rule
+from bmtools.lint.registry import all_rules, catalogue_rules, get_rule, markdown_table
 from bmtools.lint.selector import SelectorError, split_codes
 from bmtools.lint.settings import ConfigError, lint_path
 from bmtools.loader import GraphRootError
@@ -322,13 +322,20 @@ def _statistics(diagnostics) -> str:
 
 
 @click.command("rules", epilog=exit_codes("listed", None, "usage error"))
-@format_option(["text", "json"], "text")
+@format_option(["text", "json", "markdown"], "text")
 @common_options()
 def rules_command(fmt, quiet, color):
-    """List every rule: code, name, default severity, on/off by default, summary."""
-    rules = all_rules()
+    """List every rule: code, name, default severity, on/off by default, summary.
+
+    Every code bmtools reports is listed; the few that another command reports say which.
+    `--format markdown` prints the table of docs/lint.md.
+    """
+    rules = catalogue_rules()
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in rules.values()], indent=2, ensure_ascii=False))
+        return
+    if fmt == "markdown":
+        click.echo(markdown_table(rules.values()), nl=False)
         return
     family = None
     for r in rules.values():
@@ -337,7 +344,8 @@ def rules_command(fmt, quiet, color):
             click.echo(f"{'' if r.code == 'BM001' else chr(10)}{family}:")
         state = "on" if r.default else "off"
         fix = "fix" if r.fix_title else ""
-        click.echo(f"  {r.code}  {r.name:<28} {r.severity:<8}{state:<4}{fix:<4} {r.summary}")
+        where = "" if r.reported_by == "bmtools lint" else f" (reported by {r.reported_by})"
+        click.echo(f"  {r.code}  {r.name:<28} {r.severity:<8}{state:<4}{fix:<4} {r.summary}{where}")
 
 
 @click.command("rule", epilog=exit_codes("explained", None, "usage error, or no rule CODE"))
@@ -352,6 +360,8 @@ def rule_command(code, quiet, color):
     default = "on" if r.default else "off"
     click.echo(f"# {r.name} ({r.code})\n")
     click.echo(f"Family: {r.family}. Default severity: {r.severity}. On by default: {default}.")
+    if r.reported_by != "bmtools lint":
+        click.echo(f"Reported by: {r.reported_by} (lint does not look for it).")
     if r.fix_title:
         click.echo(f"Fix: {r.fix_title}.")
     click.echo("")

@@ -79,6 +79,17 @@ def items_by_name(ctx) -> dict[str, list[Item]]:
     return cache
 
 
+def milestones_of(ctx) -> list:
+    """The graph's milestones as typed records (bmtools.milestones.model), once per run: what
+    the milestone rules (BM612, BM613) check, as ``bmtools milestones`` reads them."""
+    cache = getattr(ctx, "_milestones", None)
+    if cache is None:
+        from bmtools.milestones.model import milestone_records
+
+        cache = ctx._milestones = milestone_records(ctx.graph, ctx.metamodel, ctx.items)
+    return cache
+
+
 def target_classes(ctx, name: str) -> tuple[bool, set[str]]:
     """(exists, classes) of what a page-field value names: items with that title, or a page."""
     graph = ctx.graph

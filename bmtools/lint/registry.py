@@ -18,12 +18,12 @@ and default; the module holds the rest:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import import_module
 
-from bmtools.codes import CATALOGUE, METAMODEL, READING
+from bmtools.codes import CATALOGUE, METAMODEL, MILESTONES, READING
 from bmtools.codes import FAMILIES as CODE_FAMILIES
 from bmtools.model import Diagnostic
 
@@ -45,8 +45,8 @@ REPORTS_BEYOND = (INDEX, EMBEDS)  # kinds whose findings land on pages the rule 
 
 # code -> module name under bmtools.lint.rules
 CODES: dict[str, str] = {c.code: c.module for c in CATALOGUE.values() if c.module}
-# the families that have rules (selectors name these)
-FAMILIES = {p: n for p, n in CODE_FAMILIES.items() if any(c.startswith(p) for c in CODES)}
+# the families that have codes (selectors name these)
+FAMILIES = {p: n for p, n in CODE_FAMILIES.items() if any(c.startswith(p) for c in CATALOGUE)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,7 @@ class Rule:
     fix_title: str | None = None
     module: str = ""
     reads: str = GRAPH
+    reported_by: str = "bmtools lint"
 
     @property
     def family(self) -> str:
@@ -88,6 +89,7 @@ class Rule:
             "default": self.default,
             "summary": self.summary,
             "fix": self.fix_title,
+            "reported_by": self.reported_by,
             "doc": self.doc,
         }
 
@@ -125,6 +127,34 @@ def all_rules() -> dict[str, Rule]:
     return out
 
 
+def _finds_nothing(ctx) -> Iterator[Diagnostic]:
+    return iter(())
+
+
+def catalogue_rules() -> dict[str, Rule]:
+    """Every code of the catalogue as a Rule, in code order: the lint rules, and the codes
+    another command reports (``reported_by``; lint runs no check for them). What ``bmtools
+    rules`` lists and selectors name, so that ``select``/``ignore`` take every code."""
+    return dict(sorted({**all_rules(), **_elsewhere()}.items()))
+
+
+@lru_cache(maxsize=1)
+def _elsewhere() -> dict[str, Rule]:
+    return {
+        code: Rule(
+            code=code,
+            name=row.name,
+            severity=row.severity,
+            default=row.default,
+            doc=row.doc.strip(),
+            check=_finds_nothing,
+            reported_by=row.reported_by,
+        )
+        for code, row in CATALOGUE.items()
+        if row.origin == MILESTONES
+    }
+
+
 def codes_reading(*kinds: str) -> frozenset[str]:
     """The codes of the rules whose ``READS`` is one of ``kinds``."""
     return frozenset(code for code, rule in all_rules().items() if rule.reads in kinds)
@@ -137,7 +167,8 @@ def reads_table() -> tuple[tuple[str, str], ...]:
 
 
 def get_rule(code_or_name: str) -> Rule | None:
-    rules = all_rules()
+    """The rule (of any command: see :func:`catalogue_rules`) of a code or name."""
+    rules = catalogue_rules()
     key = code_or_name.strip()
     if key.upper() in rules:
         return rules[key.upper()]
@@ -145,3 +176,24 @@ def get_rule(code_or_name: str) -> Rule | None:
         if rule.name == key.lower():
             return rule
     return None
+
+
+def markdown_table(rules: Iterable[Rule]) -> str:
+    """The rules as the Markdown table of docs/lint.md (``bmtools rules --format markdown``)."""
+    lines = [
+        "| code | name | family | severity | default | fix | what it reports |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rules:
+        where = "" if r.reported_by == "bmtools lint" else f" (reported by `{r.reported_by}`)"
+        cells = (
+            r.code,
+            r.name,
+            r.family,
+            r.severity,
+            "on" if r.default else "off",
+            "yes" if r.fix_title else "",
+            (r.summary + where).replace("|", "\\|"),
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bmtools.lint.registry import FAMILIES, all_rules
+from bmtools.lint.registry import FAMILIES, catalogue_rules
 
 
 class SelectorError(ValueError):
@@ -24,8 +24,9 @@ def split_codes(values: Iterable[str] | str | None) -> list[str]:
 
 
 def resolve(selector: str) -> set[str]:
-    """The codes a selector names; raises SelectorError when it names none."""
-    rules = all_rules()
+    """The codes a selector names (any code of the catalogue, whichever command reports it);
+    raises SelectorError when it names none."""
+    rules = catalogue_rules()
     s = selector.strip()
     if s.upper() == "ALL":
         return set(rules)
@@ -51,8 +52,8 @@ def matches(selector: str, code: str) -> bool:
 def select_codes(
     select: Iterable[str] | None, ignore: Iterable[str] = (), extend_select: Iterable[str] = ()
 ) -> set[str]:
-    """Enabled codes: ``select`` (default: the rules on by default) + extend − ignore."""
-    rules = all_rules()
+    """Enabled codes: ``select`` (default: the codes on by default) + extend − ignore."""
+    rules = catalogue_rules()
     if select is None:
         enabled = {c for c, r in rules.items() if r.default}
     else:

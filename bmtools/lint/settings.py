@@ -13,12 +13,14 @@ import hashlib
 import json
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 
 from bmtools.lint.selector import resolve, select_codes, split_codes
 from bmtools.loader import GraphRootError
+from bmtools.model import Diagnostic
 from bmtools.safeio import MAX_TOML_BYTES, read_regular
 
 SEVERITIES = ("error", "warning", "info")
@@ -68,6 +70,18 @@ class Settings:
             fnmatch(path, g) or fnmatch(name, g) or path.startswith(g.rstrip("/") + "/")
             for g in self.exclude
         )
+
+    def apply(self, found: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """Findings made outside lint's run (``bmtools milestones``'s) as these settings want
+        them: the enabled codes only, at their configured severity, excluded files left out."""
+        enabled = self.enabled()
+        out = []
+        for d in found:
+            if d.code not in enabled or self.excluded(d.file):
+                continue
+            severity = self.severity_of(d.code, d.severity)
+            out.append(d if severity == d.severity else replace(d, severity=severity))
+        return out
 
     def fingerprint(self) -> str:
         data = {

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -38,6 +39,9 @@ from bmtools.milestones.schedule import (
     sort_milestones,
 )
 
+if TYPE_CHECKING:
+    from bmtools.lint.settings import Settings
+
 STYLES = {
     "overdue": {"fg": "red", "bold": True},
     "done": {"fg": "green"},
@@ -45,6 +49,17 @@ STYLES = {
     "crit": {"fg": "red"},
     "head": {"bold": True},
 }
+
+
+def _settings(root: str) -> Settings:
+    """The graph's lint settings (``bmtools.toml``, ``[tool.bmtools]``): the problems this
+    command prints are selected and ranked as lint's are. An invalid one is a usage error."""
+    from bmtools.lint.settings import ConfigError, load_settings
+
+    try:
+        return load_settings(root)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _today(value: str | None) -> dt.date:
@@ -206,7 +221,8 @@ def milestones_command(
     """
     today = _today(today_text)
     graph = load(path, quiet=True)
-    mset = load_milestones(graph)
+    settings = _settings(graph.root)
+    mset = load_milestones(graph, settings=settings)
     unknown = unknown_artifacts(graph, mset, list(artifact), today)
     if unknown:
         known = ", ".join(artifact_names(mset)) or "none"
@@ -221,7 +237,7 @@ def milestones_command(
             rule_diags[0].message if rule_diags else rrule, param_hint="--rrule"
         )
     if not quiet:
-        for d in mset.diagnostics + rule_diags:
+        for d in mset.diagnostics + settings.apply(rule_diags):
             if d.severity != "info":
                 click.echo(str(d), err=True)
     filters = Filters(
@@ -236,7 +252,7 @@ def milestones_command(
     ms = sort_milestones(filter_milestones(mset.every, filters, today), sort_key)
     cpm = critical_path(mset.milestones)
     if not quiet:
-        for d in cpm.diagnostics:
+        for d in settings.apply(cpm.diagnostics):
             click.echo(str(d), err=True)
 
     if page_name is not None:

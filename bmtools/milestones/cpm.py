@@ -181,6 +181,21 @@ def dependency_graph(
     return G, diags
 
 
+def _dated_dependency_graph(
+    milestones: Iterable[Milestone],
+) -> tuple[nx.DiGraph, list[Diagnostic]]:
+    every = list(milestones)
+    return dependency_graph(
+        [m for m in every if m.due is not None], [m for m in every if m.due is None]
+    )
+
+
+def unscheduled_links(milestones: Iterable[Milestone]) -> list[Diagnostic]:
+    """BM613: the depends-on:: links that :func:`critical_path` leaves out of the schedule of
+    ``milestones``, because they point at a milestone without a valid due date."""
+    return _dated_dependency_graph(milestones)[1]
+
+
 def cycles(G: nx.DiGraph) -> list[set[str]]:
     """Node sets of the dependency cycles (strongly connected parts and self-loops)."""
     nx = _nx()
@@ -213,9 +228,7 @@ def _projects(G: nx.DiGraph) -> list[list[str]]:
 def critical_path(milestones: Iterable[Milestone]) -> CpmResult:
     """CPM over the milestones that have a due date; cycle members are left out."""
     nx = _nx()
-    every = list(milestones)
-    items = [m for m in every if m.due is not None]
-    G, diags = dependency_graph(items, [m for m in every if m.due is None])
+    G, diags = _dated_dependency_graph(milestones)
     result = CpmResult(diagnostics=diags, graph=G)
     bad = set().union(*cycles(G)) if cycles(G) else set()
     D = G.subgraph(n for n in G if n not in bad).copy()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, make_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bmtools.codes import finding
 from bmtools.items import Item, extract_items
@@ -25,6 +25,9 @@ from bmtools.metamodel import BUILTIN_MILESTONE, ClassSpec, FieldSpec, Metamodel
 from bmtools.model import Diagnostic, Graph
 from bmtools.names import page_name
 from bmtools.values import Money
+
+if TYPE_CHECKING:
+    from bmtools.lint.settings import Settings
 
 MILESTONE_CLASS = BUILTIN_MILESTONE.name
 STATUSES = tuple(BUILTIN_MILESTONE.own_fields["status"].options or ())
@@ -275,11 +278,14 @@ def _first(names: list[str]) -> str | None:
     return names[0] if names else None
 
 
-def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
+def load_milestones(
+    graph: Graph, mm: Metamodel | None = None, settings: Settings | None = None
+) -> MilestoneSet:
     """Every item of the milestone class as typed records, with what the item rules (lint's
     BM4xx, :func:`bmtools.lint.itemfields.item_findings`) find on them and this module's own
     findings (BM612, a negative duration), each also in the ``problems`` of the milestone it
-    is about; ``bmtools-ignore::`` silences them as it does in lint."""
+    is about; ``bmtools-ignore::`` silences them as it does in lint, and ``settings`` (the
+    graph's lint settings) select them and set their severity as they do in lint."""
     from bmtools.lint.itemfields import item_findings  # the lint package: only when loading
 
     mm = mm if mm is not None else load_metamodel(graph)
@@ -287,7 +293,6 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
     out = MilestoneSet()
     if spec is None:  # pragma: no cover - load_metamodel always adds the built-in class
         return out
-    seen: dict[str, Milestone] = {}
     # where findings about an item can be: its line and its fields' lines; the first line of
     # a block of legacy items, for all of them (BM408 is about the block)
     at: dict[tuple[str | None, int], list[Milestone]] = {}
@@ -309,24 +314,48 @@ def load_milestones(graph: Graph, mm: Metamodel | None = None) -> MilestoneSet:
                 at[head].append(m)
             out.legacy.append(m)
             continue
-        first = seen.get(m.name)
-        if first is not None:
-            d = finding(
-                DUPLICATE_TITLE,
-                f"'{m.title}' is also a milestone at {first.location()}; depends-on:: "
-                "links resolve to the first one",
-                m.file,
-                m.line,
-                m.col,
-            )
-            found.append(d)
-        else:
-            seen[m.name] = m
         out.milestones.append(m)
+    found.extend(duplicate_titles(out.milestones))
     out.diagnostics = item_findings(graph, (MILESTONE_CLASS,), mm, items, found)
+    if settings is not None:
+        out.diagnostics = settings.apply(out.diagnostics)
     for d in out.diagnostics:
         for m in at.get((d.file, d.line), ()):
             m.problems.append(d)
+    return out
+
+
+def milestone_records(graph: Graph, mm: Metamodel, items: Iterable[Item]) -> list[Milestone]:
+    """The milestones (not the legacy ones) of ``items``, in order, without the findings
+    :func:`load_milestones` adds: what lint's milestone rules (BM612, BM613) look at."""
+    spec = mm.classes.get(MILESTONE_CLASS)
+    if spec is None:  # pragma: no cover - load_metamodel always adds the built-in class
+        return []
+    return [
+        milestone_from_item(graph, spec, i)
+        for i in items
+        if i.cls == MILESTONE_CLASS and not i.legacy
+    ]
+
+
+def duplicate_titles(milestones: Iterable[Milestone]) -> list[Diagnostic]:
+    """BM612 on each milestone whose title an earlier one has: depends-on:: links name the
+    title, and resolve to the first."""
+    seen: dict[str, Milestone] = {}
+    out: list[Diagnostic] = []
+    for m in milestones:
+        first = seen.setdefault(m.name, m)
+        if first is not m:
+            out.append(
+                finding(
+                    DUPLICATE_TITLE,
+                    f"'{m.title}' is also a milestone at {first.location()}; depends-on:: "
+                    "links resolve to the first one",
+                    m.file,
+                    m.line,
+                    m.col,
+                )
+            )
     return out
 
 

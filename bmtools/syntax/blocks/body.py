@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from bmtools.model import PAGE_REF, Block, Diagnostic, Page, Property, Ref, Timestamp
+from bmtools.codes import finding
+from bmtools.model import PAGE_REF, Block, Page, Property, Ref, Timestamp
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
 from bmtools.syntax.blocks.state import (
     DRAWER_CLOSED,
@@ -366,14 +367,12 @@ def page_property(s: OutlineState, prop: Property, k: int) -> None:
     if prop.key == "title" and not s.first_node:
         page.properties.setdefault("title", prop)
         s.diagnostics.append(
-            Diagnostic(
+            finding(
                 "BM021",
                 "title:: is ignored: page properties are not the file's first lines",
                 page.file,
                 k + 1,
                 1,
-                "warning",
-                "title-ignored",
             )
         )
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bmtools.model import Diagnostic
+from bmtools.codes import finding
 from bmtools.syntax.blocks.body import (
     DIRECTIVE,
     continuation,
@@ -220,15 +220,13 @@ def _begin_body(s: OutlineState, k: int, close: int, name: str) -> int:
 
 def _unclosed(s: OutlineState, k: int) -> None:
     s.diagnostics.append(
-        Diagnostic(
+        finding(
             "BM005",
             "code fence is never closed: Logseq reads it as text, and a fence line further "
             "down would turn everything in between into code",
             s.page.file,
             k + 1,
             1,
-            "warning",
-            "unclosed-code-fence",
         )
     )
 
@@ -247,15 +245,13 @@ def _read_front_matter(s: OutlineState, end: int) -> None:
         if m is None:
             lost = _yaml_keys("\n".join(lines[: end + 1]))
             s.diagnostics.append(
-                Diagnostic(
+                finding(
                     "BM020",
                     "front matter has a line that is not 'key: value'; Logseq drops "
                     "the whole front matter" + (f" (lost: {', '.join(lost)})" if lost else ""),
                     page.file,
                     1,
                     1,
-                    "warning",
-                    "front-matter-dropped",
                 )
             )
             return

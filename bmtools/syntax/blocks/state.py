@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate
 
+from bmtools.codes import finding
 from bmtools.model import EMPTY, EMPTY_MAP, Block, Config, Diagnostic, Page
 from bmtools.syntax.blocks.ruler import Ruler
 from bmtools.syntax.inline import JournalRefs, RefSink
@@ -248,15 +249,13 @@ class OutlineState:
                 self.seen_uuids[uuid] = block.line
             else:
                 self.diagnostics.append(
-                    Diagnostic(
+                    finding(
                         "BM010",
                         f"duplicate block id {uuid} (first at line {first}); "
                         "Logseq drops it from this block",
                         self.page.file,
                         block.line,
                         1,
-                        "warning",
-                        "duplicate-block-id",
                     )
                 )
                 block.uuid = None
