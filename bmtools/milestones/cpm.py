@@ -153,10 +153,8 @@ def dependency_graph(
     the item rules report it (BM404, BM405), as they report cycles (BM406), whose edges are
     kept."""
     items = list(milestones)
-    parked = {m.name: m for m in unscheduled}
     nx = _nx()
     G = nx.DiGraph()
-    diags: list[Diagnostic] = []
     for m in items:
         if m.name not in G:
             G.add_node(m.name, milestone=m)
@@ -164,7 +162,26 @@ def dependency_graph(
         if G.nodes[m.name]["milestone"] is not m:
             continue  # a duplicate title: the first one holds the name
         for dep in m.depends_on:
-            if dep not in G and dep in parked:
+            if dep in G:
+                G.add_edge(dep, m.name)
+    return G, _links_left_out(items, unscheduled)
+
+
+def _links_left_out(
+    scheduled: list[Milestone], unscheduled: Iterable[Milestone]
+) -> list[Diagnostic]:
+    """BM613 on each link of ``scheduled`` (the first milestone of each name) to a milestone
+    of ``unscheduled`` that no scheduled one shares a name with."""
+    parked = {m.name: m for m in unscheduled}
+    holders: dict[str, Milestone] = {}
+    for m in scheduled:
+        holders.setdefault(m.name, m)
+    diags: list[Diagnostic] = []
+    for m in scheduled:
+        if holders[m.name] is not m:
+            continue  # a duplicate title: the first one holds the name
+        for dep in m.depends_on:
+            if dep not in holders and dep in parked:
                 diags.append(
                     finding(
                         UNSCHEDULED_DEPENDENCY,
@@ -175,25 +192,20 @@ def dependency_graph(
                         m.col,
                     )
                 )
-                continue
-            if dep in G:
-                G.add_edge(dep, m.name)
-    return G, diags
+    return diags
 
 
-def _dated_dependency_graph(
-    milestones: Iterable[Milestone],
-) -> tuple[nx.DiGraph, list[Diagnostic]]:
+def _by_date(milestones: Iterable[Milestone]) -> tuple[list[Milestone], list[Milestone]]:
+    """(dated, undated): what :func:`critical_path` schedules, and what it cannot."""
     every = list(milestones)
-    return dependency_graph(
-        [m for m in every if m.due is not None], [m for m in every if m.due is None]
-    )
+    return [m for m in every if m.due is not None], [m for m in every if m.due is None]
 
 
 def unscheduled_links(milestones: Iterable[Milestone]) -> list[Diagnostic]:
     """BM613: the depends-on:: links that :func:`critical_path` leaves out of the schedule of
-    ``milestones``, because they point at a milestone without a valid due date."""
-    return _dated_dependency_graph(milestones)[1]
+    ``milestones``, because they point at a milestone without a valid due date (without
+    building the graph: lint asks this of every graph)."""
+    return _links_left_out(*_by_date(milestones))
 
 
 def cycles(G: nx.DiGraph) -> list[set[str]]:
@@ -228,7 +240,7 @@ def _projects(G: nx.DiGraph) -> list[list[str]]:
 def critical_path(milestones: Iterable[Milestone]) -> CpmResult:
     """CPM over the milestones that have a due date; cycle members are left out."""
     nx = _nx()
-    G, diags = _dated_dependency_graph(milestones)
+    G, diags = dependency_graph(*_by_date(milestones))
     result = CpmResult(diagnostics=diags, graph=G)
     bad = set().union(*cycles(G)) if cycles(G) else set()
     D = G.subgraph(n for n in G if n not in bad).copy()
