@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,14 @@ from tests.graphdump import dump_graph
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_GRAPH = REPO / "graph"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# the artifact and class pages `bmtools render` rewrites in the bundled graph
+RENDERED = [
+    "pages/milestones___info.md",
+    "pages/milestone.md",
+    "pages/tactic.md",
+    "pages/strategy.md",
+    "pages/person.md",
+]
 
 
 def assert_fidelity(graph: Graph) -> None:
@@ -100,6 +109,14 @@ def own_cache_dir(monkeypatch, tmp_path_factory):
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("BMTOOLS_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture()
+def graph_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled graph (``graph/``) that the test may change."""
+    root = tmp_path / "graph"
+    shutil.copytree(BUNDLED_GRAPH, root)
+    return root
 
 
 @pytest.fixture

@@ -15,24 +15,11 @@ from click.testing import CliRunner
 from bmtools.cli import main
 from bmtools.loader import load_graph
 from bmtools.render import plan_render
+from tests.conftest import BUNDLED_GRAPH as BUNDLED
+from tests.conftest import RENDERED
 
-REPO = Path(__file__).resolve().parent.parent
-BUNDLED = REPO / "graph"
 SECRET = "S3CRET-FROM-OUTSIDE-THE-GRAPH"
-RENDERED = [  # the artifact and class pages `render` rewrites in the bundled graph
-    "pages/milestones___info.md",
-    "pages/milestone.md",
-    "pages/tactic.md",
-    "pages/strategy.md",
-    "pages/person.md",
-]
-
-
-@pytest.fixture()
-def graph_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "graph"
-    shutil.copytree(BUNDLED, root)
-    return root
+# graph_copy (conftest): a copy of the bundled graph
 
 
 @pytest.fixture()

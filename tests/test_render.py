@@ -16,23 +16,10 @@ from bmtools.model import PAGE_EMBED
 from bmtools.render import render_graph
 from bmtools.render.new import NewError, new_artifact, new_class, new_example
 from bmtools.render.regions import find_regions
+from tests.conftest import BUNDLED_GRAPH as BUNDLED
+from tests.conftest import RENDERED, REPO
 
-REPO = Path(__file__).resolve().parent.parent
-BUNDLED = REPO / "graph"
-RENDERED = [
-    "pages/milestones___info.md",
-    "pages/milestone.md",
-    "pages/tactic.md",
-    "pages/strategy.md",
-    "pages/person.md",
-]
-
-
-@pytest.fixture()
-def graph_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "graph"
-    shutil.copytree(BUNDLED, root)
-    return root
+# graph_copy (conftest): a copy of the bundled graph
 
 
 def run(*args: str):

@@ -27,6 +27,20 @@ def build(root: Path, out: Path):
     return build_site(bmtools.load_graph(root), out, today=TODAY)
 
 
+def built(tmp_path: Path, files: dict[str, str] = FILES):
+    """(graph, site folder, first build) of a graph of ``files``, built once."""
+    root = write_graph(tmp_path / "g", files, PUBLIC)
+    out = tmp_path / "out"
+    return root, out, build(root, out)
+
+
+def assert_as_fresh(root: Path, out: Path, tmp_path: Path) -> None:
+    """The site rebuilt after edits holds exactly what a first build of the graph writes."""
+    fresh = tmp_path / "fresh"
+    build(root, fresh)
+    assert files_of(out) == files_of(fresh)
+
+
 def files_of(out: Path) -> dict[str, bytes]:
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
@@ -36,9 +50,7 @@ def files_of(out: Path) -> dict[str, bytes]:
 
 
 def test_unchanged_graph_writes_nothing(tmp_path):
-    root = write_graph(tmp_path / "g", FILES, PUBLIC)
-    out = tmp_path / "out"
-    first = build(root, out)
+    root, out, first = built(tmp_path)
     assert len(first.written) == first.files
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
     again = build(root, out)
@@ -47,9 +59,7 @@ def test_unchanged_graph_writes_nothing(tmp_path):
 
 
 def test_one_page_edit_writes_that_page_and_its_embedders_and_the_index(tmp_path):
-    root = write_graph(tmp_path / "g", FILES, PUBLIC)
-    out = tmp_path / "out"
-    build(root, out)
+    root, out, _ = built(tmp_path)
     (root / "pages" / "a.md").write_text("- the new text of a\n- more of a\n")
     result = build(root, out)
     assert set(result.written) == {
@@ -59,15 +69,11 @@ def test_one_page_edit_writes_that_page_and_its_embedders_and_the_index(tmp_path
         "all-pages.html",  # a's summary is its first line
     }
     assert "the new text of a" in (out / urls.page_path("embeds")).read_text()
-    fresh = tmp_path / "fresh"
-    build(root, fresh)
-    assert files_of(out) == files_of(fresh)
+    assert_as_fresh(root, out, tmp_path)
 
 
 def test_a_new_reference_updates_the_target_backlinks_only(tmp_path):
-    root = write_graph(tmp_path / "g", FILES, PUBLIC)
-    out = tmp_path / "out"
-    build(root, out)
+    root, out, _ = built(tmp_path)
     (root / "pages" / "other.md").write_text("- unrelated [[refers]]\n- and now [[a]]\n")
     result = build(root, out)
     assert set(result.written) == {
@@ -76,29 +82,21 @@ def test_a_new_reference_updates_the_target_backlinks_only(tmp_path):
         "search-index.js",
     }
     assert "3 linked references" in (out / urls.page_path("a")).read_text()
-    fresh = tmp_path / "fresh"
-    build(root, fresh)
-    assert files_of(out) == files_of(fresh)
+    assert_as_fresh(root, out, tmp_path)
 
 
 def test_page_added_and_removed(tmp_path):
-    root = write_graph(tmp_path / "g", FILES, PUBLIC)
-    out = tmp_path / "out"
-    build(root, out)
+    root, out, _ = built(tmp_path)
     (root / "pages" / "new.md").write_text("- brand new [[a]]\n")
     os.remove(root / "pages" / "ns___child.md")
     result = build(root, out)
     assert urls.page_path("new") in result.written
     assert set(result.removed) == {urls.page_path("ns/child"), urls.page_path("ns")}
-    fresh = tmp_path / "fresh"
-    build(root, fresh)
-    assert files_of(out) == files_of(fresh)
+    assert_as_fresh(root, out, tmp_path)
 
 
 def test_a_site_changed_by_other_means_gets_a_full_build(tmp_path):
-    root = write_graph(tmp_path / "g", FILES, PUBLIC)
-    out = tmp_path / "out"
-    build(root, out)
+    root, out, _ = built(tmp_path)
     (out / urls.page_path("other")).write_text("edited by hand")
     marker = (out / ".bmtools-site.json").read_text()
     (out / ".bmtools-site.json").write_text(marker.replace('"build": "', '"build": "x'))
@@ -107,9 +105,7 @@ def test_a_site_changed_by_other_means_gets_a_full_build(tmp_path):
 
 
 def test_the_cache_lives_outside_the_site(tmp_path):
-    root = write_graph(tmp_path / "g", FILES, PUBLIC)
-    out = tmp_path / "out"
-    build(root, out)
+    _, out, _ = built(tmp_path)
     assert cache_file(out).is_file()
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
         ".bmtools-site.json",
@@ -118,15 +114,11 @@ def test_the_cache_lives_outside_the_site(tmp_path):
 
 
 def test_a_damaged_cache_means_a_full_build_with_the_same_result(tmp_path):
-    root = write_graph(tmp_path / "g", FILES, PUBLIC)
-    out = tmp_path / "out"
-    build(root, out)
+    root, out, _ = built(tmp_path)
     cache_file(out).write_bytes(b"\x00garbage")
     (root / "pages" / "a.md").write_text("- changed\n")
     build(root, out)
-    fresh = tmp_path / "fresh"
-    build(root, fresh)
-    assert files_of(out) == files_of(fresh)
+    assert_as_fresh(root, out, tmp_path)
 
 
 def test_rendering_in_two_processes_gives_the_same_site(tmp_path, monkeypatch):
@@ -160,9 +152,7 @@ def test_a_milestone_edit_redraws_its_roadmap_only(tmp_path):
             "pages/plan two.md": page("2027-01-01").replace("Launch", "Other"),
         },
     )
-    root = write_graph(tmp_path / "g", files, PUBLIC)
-    out = tmp_path / "out"
-    first = build(root, out)
+    root, out, first = built(tmp_path, files)
     assert {"roadmaps/plan_one.svg", "roadmaps/plan_one.ics", "roadmaps/plan_two.html"} <= set(
         first.written
     )

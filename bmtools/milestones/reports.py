@@ -73,30 +73,14 @@ class MilestoneList:
         return ftext.list_text(self.milestones, self.today, width, style)
 
 
-@dataclass(slots=True)
-class Budget:
-    """``budget``: planned and actual amounts, in total and per group, per currency."""
-
-    today: dt.date
-    milestones: list[Milestone]
-    report: BudgetReport
-    name: str = "budget"
-
-    def document(self) -> dict[str, Any]:
-        return self.report.to_dict()
-
-    def records(self) -> tuple[list[dict[str, Any]], list[str] | None]:
-        rep = self.report
-        rows = [
-            {"group": name, "key": g.key, **g.lines[c].to_dict()}
-            for name, groups in [("total", [rep.total]), *rep.groups.items()]
-            for g in groups
-            for c in sorted(g.lines)
-        ]
-        return rows, None
-
-    def table(self, width: int | None, style: Styler) -> str:
-        return ftext.budget_text(self.report, width, style)
+def _budget_rows(rep: BudgetReport) -> tuple[list[dict[str, Any]], list[str] | None]:
+    rows = [
+        {"group": name, "key": g.key, **g.lines[c].to_dict()}
+        for name, groups in [("total", [rep.total]), *rep.groups.items()]
+        for g in groups
+        for c in sorted(g.lines)
+    ]
+    return rows, None
 
 
 REVIEW_SECTIONS = (
@@ -107,50 +91,44 @@ REVIEW_SECTIONS = (
 )
 
 
-@dataclass(slots=True)
-class Review:
-    """``review``: the agenda of the next plan review."""
+def _review_rows(agenda: Agenda) -> tuple[list[dict[str, Any]], list[str] | None]:
+    rows = [
+        {"section": section, **fdata.milestone_record(m)}
+        for section, attr in REVIEW_SECTIONS
+        for m in getattr(agenda, attr)
+    ]
+    return rows, ["section", *fdata.CSV_FIELDS]
 
-    today: dt.date
-    milestones: list[Milestone]
-    agenda: Agenda
-    name: str = "review"
 
-    def document(self) -> dict[str, Any]:
-        return self.agenda.to_dict()
-
-    def records(self) -> tuple[list[dict[str, Any]], list[str] | None]:
-        rows = [
-            {"section": section, **fdata.milestone_record(m)}
-            for section, attr in REVIEW_SECTIONS
-            for m in getattr(self.agenda, attr)
-        ]
-        return rows, ["section", *fdata.CSV_FIELDS]
-
-    def table(self, width: int | None, style: Styler) -> str:
-        return ftext.review_text(self.agenda, width, style)
+def _cpm_rows(result: CpmResult) -> tuple[list[dict[str, Any]], list[str] | None]:
+    return [t.to_dict() for t in result.tasks], None
 
 
 @dataclass(slots=True)
-class CriticalPath:
-    """``critical-path``: the longest dependency chains of the chosen milestones."""
+class Computed:
+    """``budget``, ``review`` and ``critical-path``: one object computed from the chosen
+    milestones (a :class:`BudgetReport`, an :class:`Agenda`, a :class:`CpmResult`). Its JSON
+    document is the object's ``to_dict()``; ``rows`` makes its CSV rows and ``text`` its
+    table."""
 
+    name: str
     today: dt.date
     milestones: list[Milestone]
-    result: CpmResult
-    name: str = "critical-path"
+    data: Any
+    rows: Callable[[Any], tuple[list[dict[str, Any]], list[str] | None]]
+    text: Callable[[Any, int | None, Styler], str]
 
     def document(self) -> dict[str, Any]:
-        return self.result.to_dict()
+        return self.data.to_dict()
 
     def records(self) -> tuple[list[dict[str, Any]], list[str] | None]:
-        return [t.to_dict() for t in self.result.tasks], None
+        return self.rows(self.data)
 
     def table(self, width: int | None, style: Styler) -> str:
-        return ftext.cpm_text(self.result, width, style)
+        return self.text(self.data, width, style)
 
 
-Report = MilestoneList | Budget | Review | CriticalPath
+Report = MilestoneList | Computed
 
 
 def list_report(r: Request) -> MilestoneList:
@@ -166,18 +144,20 @@ def due_soon_report(r: Request) -> MilestoneList:
     return MilestoneList("due-soon", r.today, chosen, horizon_end(r.today, r.horizon))
 
 
-def budget(r: Request) -> Budget:
-    return Budget(r.today, r.milestones, budget_report(r.milestones))
+def budget(r: Request) -> Computed:
+    data = budget_report(r.milestones)
+    return Computed("budget", r.today, r.milestones, data, _budget_rows, ftext.budget_text)
 
 
-def review(r: Request) -> Review:
-    return Review(r.today, r.milestones, agenda(r.milestones, r.today, r.rule))
+def review(r: Request) -> Computed:
+    data = agenda(r.milestones, r.today, r.rule)
+    return Computed("review", r.today, r.milestones, data, _review_rows, ftext.review_text)
 
 
-def critical_path_report(r: Request) -> CriticalPath:
+def critical_path_report(r: Request) -> Computed:
     keep = {m.name for m in r.milestones}
-    chosen = [m for m in r.mset.milestones if m.name in keep]
-    return CriticalPath(r.today, r.milestones, critical_path(chosen))
+    data = critical_path([m for m in r.mset.milestones if m.name in keep])
+    return Computed("critical-path", r.today, r.milestones, data, _cpm_rows, ftext.cpm_text)
 
 
 REPORTS: dict[str, Callable[[Request], Report]] = {

@@ -138,29 +138,9 @@ def overdue_text(
 ) -> str:
     if not ms:
         return f"No overdue milestones as of {today}."
-    rows = [
-        [
-            str((today - m.due).days),
-            m.due.isoformat(),
-            m.title,
-            m.page_short,
-            m.owner or "-",
-            m.state,
-            f"{m.tasks_done}/{m.tasks_total}",
-            money(m.budget),
-        ]
-        for m in ms
-    ]
     head = style("head", f"Overdue as of {today} ({len(ms)})")
-    table = render_table(
-        ["Late", "Due", "Milestone", "Page", "Owner", "Status", "Tasks", "Budget"],
-        rows,
-        "rllllllr",
-        width,
-        flexible=[2, 3, 4],
-        optional=[6, 3],
-    )
-    return f"{head}\n\n{table}"
+    rows = [[str((today - m.due).days), m.due.isoformat()] for m in ms]
+    return f"{head}\n\n{_dated_table(ms, ['Late', 'Due'], 'rllllllr', rows, width)}"
 
 
 def due_soon_text(
@@ -173,10 +153,23 @@ def due_soon_text(
     head = style("head", f"Due from {today} to {end} ({len(ms)})")
     if not ms:
         return f"{head}\n\nNothing due."
+    rows = [[m.due.isoformat(), str((m.due - today).days)] for m in ms]
+    return f"{head}\n\n{_dated_table(ms, ['Due', 'In days'], 'lrllllrr', rows, width)}"
+
+
+def _dated_table(
+    ms: Sequence[Milestone],
+    headers: list[str],
+    align: str,
+    dates: list[list[str]],
+    width: int | None,
+) -> str:
+    """The overdue and due-soon tables: two date columns (``headers``, one row of ``dates``
+    per milestone), then what each milestone is, where, whose and how far; ``align``: every
+    column's."""
     rows = [
         [
-            m.due.isoformat(),
-            str((m.due - today).days),
+            *first,
             m.title,
             m.page_short,
             m.owner or "-",
@@ -184,17 +177,16 @@ def due_soon_text(
             f"{m.tasks_done}/{m.tasks_total}",
             money(m.budget),
         ]
-        for m in ms
+        for first, m in zip(dates, ms, strict=True)
     ]
-    table = render_table(
-        ["Due", "In days", "Milestone", "Page", "Owner", "Status", "Tasks", "Budget"],
+    return render_table(
+        [*headers, "Milestone", "Page", "Owner", "Status", "Tasks", "Budget"],
         rows,
-        "lrllllrr",
+        align,
         width,
         flexible=[2, 3, 4],
         optional=[6, 3],
     )
-    return f"{head}\n\n{table}"
 
 
 def budget_text(report: BudgetReport, width: int | None = None, style: Styler = _plain) -> str:
