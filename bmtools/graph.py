@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from bmtools.gcpause import paused_gc
+from bmtools.loader import BUILTIN_PAGES, file_pages, logseq_ref_titles
 from bmtools.model import (
     BLOCK_EMBED,
     BLOCK_REF,
@@ -21,10 +22,12 @@ from bmtools.model import (
     PAGE_REF,
     PROPERTY,
     TAG,
+    Block,
     Graph,
+    Page,
     Ref,
 )
-from bmtools.names import page_name
+from bmtools.names import format_journal_title, journal_day, page_name
 
 KIND_ALIAS = "alias"  # an alias name no file defines
 
@@ -125,39 +128,81 @@ def _to_networkx(graph: Graph, blocks: bool) -> nx.MultiDiGraph:
                     target, {"title": alias, "file": None, "kind": KIND_ALIAS, "properties": {}}
                 )
             builder.add_edge(name, target, "alias", _edge_attrs("alias", _alias_line(page)))
+    missing: dict[str, str] = {}  # page only refs make -> its first spelling
+    mixed: set[str] = set()  # those spelled in more than one way
     if not blocks:
-        _page_ref_edges(graph, builder)
+        _page_ref_edges(graph, builder, missing, mixed)
+        _title_missing(graph, builder, missing, mixed)
         return builder.done()
     for page in pages.values():
-        for block in page.blocks:
-            source = _add_block_node(builder, page, block)
-            for ref in block.refs:
-                if ref.property in ("alias", "aliases") and block.pre_block:
-                    continue  # drawn as alias edges
-                target, index = ref_target(graph, ref)
-                if target is None:
-                    continue
-                if index is not None:
-                    target = block_id(target, pages[target].blocks[index].line)
-                    if target not in node:
-                        _add_block_node(
-                            builder,
-                            pages[ref_target(graph, ref)[0]],
-                            pages[ref_target(graph, ref)[0]].blocks[index],
+        for part in file_pages(page):
+            for block in part.blocks:
+                source = _add_block_node(builder, page, part, block)
+                for ref in block.refs:
+                    if ref.property in ("alias", "aliases") and block.pre_block:
+                        continue  # drawn as alias edges
+                    target, index = ref_target(graph, ref)
+                    if target is None:
+                        continue
+                    if index is not None:
+                        holder, held = graph.block(ref.target)  # type: ignore[misc]
+                        target = _add_block_node(builder, pages[target], holder, held)
+                    elif target not in node:
+                        missing[target] = spelled = _spelling(ref)
+                        if ref.kind is NAMESPACE:
+                            mixed.add(target)
+                        builder.add_node(
+                            target,
+                            {
+                                "title": spelled,
+                                "file": None,
+                                "kind": KIND_MISSING,
+                                "properties": {},
+                            },
                         )
-                elif target not in node:
-                    builder.add_node(
-                        target,
-                        {"title": ref.text, "file": None, "kind": KIND_MISSING, "properties": {}},
-                    )
-                etype = edge_type(ref)
-                keydict = builder.succ[source].get(target)
-                attrs = keydict.get(etype) if keydict is not None else None
-                if attrs is None:
-                    builder.add_edge(source, target, etype, _edge_attrs(etype, ref.line))
-                else:
-                    _count_again(attrs, ref.line)
+                    elif target in missing and (
+                        missing[target] != _spelling(ref) or ref.kind is NAMESPACE
+                    ):
+                        mixed.add(target)
+                    etype = edge_type(ref)
+                    keydict = builder.succ[source].get(target)
+                    attrs = keydict.get(etype) if keydict is not None else None
+                    if attrs is None:
+                        builder.add_edge(source, target, etype, _edge_attrs(etype, ref.line))
+                    else:
+                        _count_again(attrs, ref.line)
+    _title_missing(graph, builder, missing, mixed)
     return builder.done()
+
+
+def _spelling(ref: Ref) -> str:
+    """How a ref spells the page it makes: a property key page is titled by the normalised
+    key (a namespace parent by the ref that implies it: see ``mixed`` in _title_missing)."""
+    return ref.target if ref.kind is PROPERTY else ref.text
+
+
+def _title_missing(
+    graph: Graph, builder: _Builder, missing: dict[str, str], mixed: set[str]
+) -> None:
+    """Title the pages only references make as Logseq does (loader.logseq_pages): built-in
+    pages and journals by their rule; a page spelled in more than one way (``mixed``: also
+    namespace parents), or not named as written, by the first file in Logseq's parse order
+    that writes it, reading only the blocks that name such pages; any other keeps its one
+    spelling."""
+    node = builder.node
+    fmt = graph.config.journal_title_format
+    for name, text in missing.items():
+        if text[:1] == "/" or text[-1:] == "/" or page_name(text) != name:
+            mixed.add(name)
+    if mixed:
+        for name, title in logseq_ref_titles(graph, mixed).items():
+            if title is not None:
+                node[name]["title"] = title
+    for name in missing:
+        day = journal_day(name, fmt)
+        title = BUILTIN_PAGES.get(name) or (format_journal_title(day, fmt) if day else None)
+        if title is not None:
+            node[name]["title"] = title
 
 
 def _count_again(attrs: dict, line: int) -> None:
@@ -217,8 +262,13 @@ def _shared_key_dict(key: str) -> dict:
     return data.__dict__
 
 
-def _page_ref_edges(graph: Graph, builder: _Builder) -> None:
-    """The ref edges between pages: ``_to_networkx``'s loop for page graphs, kept tight."""
+def _page_ref_edges(
+    graph: Graph, builder: _Builder, missing: dict[str, str], mixed: set[str]
+) -> None:
+    """The ref edges between pages: ``_to_networkx``'s loop for page graphs, kept tight.
+    Every file naming a page adds its refs (BM011). ``missing`` gets each page made for a
+    ref to a page no file defines, with its first spelling; ``mixed`` those spelled again
+    otherwise."""
     pages = graph.pages
     aliases = graph.aliases
     uuids = graph.uuids
@@ -233,7 +283,7 @@ def _page_ref_edges(graph: Graph, builder: _Builder) -> None:
     key_templates: dict[str, dict] = {}  # edge type -> {type: None} (see _shared_key_dict)
     for name, page in pages.items():
         out = succ[name]
-        for block in page.blocks:
+        for block in _all_blocks(page) if page.merged else page.blocks:
             refs = block.refs
             if not refs:
                 continue
@@ -252,9 +302,18 @@ def _page_ref_edges(graph: Graph, builder: _Builder) -> None:
                 elif target not in pages:
                     target = aliases.get(target, target)
                     if target not in node:
-                        missing = {"title": ref.text, "file": None, "kind": KIND_MISSING}
-                        missing["properties"] = {}
-                        builder.add_node(target, missing)
+                        spelled = target if kind is PROPERTY else ref.text  # _spelling
+                        made = {"title": spelled, "file": None, "kind": KIND_MISSING}
+                        made["properties"] = {}
+                        builder.add_node(target, made)
+                        missing[target] = spelled
+                        if kind is NAMESPACE:
+                            mixed.add(target)
+                    elif target in missing and (
+                        kind is NAMESPACE
+                        or missing[target] != (target if kind is PROPERTY else ref.text)
+                    ):
+                        mixed.add(target)
                 if prop is None or kind in typed:
                     etype = edge_types[kind]
                 else:
@@ -280,8 +339,16 @@ def _page_ref_edges(graph: Graph, builder: _Builder) -> None:
                     _count_again(attrs, ref.line)
 
 
-def _add_block_node(builder: _Builder, page, block) -> str:
+def _all_blocks(page: Page) -> list[Block]:
+    return [b for part in file_pages(page) for b in part.blocks]
+
+
+def _add_block_node(builder: _Builder, page: Page, part: Page, block: Block) -> str:
+    """The node of a block of ``page`` read from the file of ``part`` (the page itself or
+    another file of its name, whose blocks' ids also name that file)."""
     bid = block_id(page.name, block.line)
+    if part is not page:
+        bid += f"@{part.file}"
     if bid in builder.node:
         return bid
     builder.add_node(
@@ -289,14 +356,14 @@ def _add_block_node(builder: _Builder, page, block) -> str:
         {
             "kind": "block",
             "page": page.name,
-            "file": page.file,
+            "file": part.file,
             "line": block.line,
             "title": block.title[:200],
             "uuid": block.uuid or "",
         },
     )
     parent = (
-        _add_block_node(builder, page, page.blocks[block.parent])
+        _add_block_node(builder, page, part, part.blocks[block.parent])
         if block.parent is not None
         else page.name
     )

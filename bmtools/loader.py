@@ -414,7 +414,14 @@ def _index(graph: Graph) -> None:
     Journal ref targets are already canonical: refs got them as they were made (JournalRefs).
     """
     for page in list(graph.pages.values()):
-        index_page(graph, page, block_ids(page))
+        for part in file_pages(page):  # the other files of a name's page: their ids resolve too
+            index_page(graph, part, block_ids(part))
+
+
+def file_pages(page: Page) -> tuple[Page, ...]:
+    """The Page of each file that names ``page``: itself, then the other files of its name
+    (BM011, ``page.merged``), each with its own blocks and lines."""
+    return (page, *page.merged) if page.merged else (page,)
 
 
 def block_ids(page: Page) -> list[tuple[int, str, int]]:
@@ -449,18 +456,17 @@ def index_page(graph: Graph, page: Page, ids: list[tuple[int, str, int]]) -> Non
         if hit is None:
             graph.uuids[uuid] = (page.name, index)
             continue
-        first = graph.pages[hit[0]]
         graph.diagnostics.append(
             finding(
                 "BM010",
-                f"duplicate block id {uuid}, first in {first.file}; Logseq "
+                f"duplicate block id {uuid}, first in {_holder(graph, hit, uuid)}; Logseq "
                 "drops it from this block",
                 page.file,
                 line,
                 1,
             )
         )
-        graph.dropped_ids.append((page.name, index, uuid))
+        graph.dropped_ids.append((page.file or page.name, index, uuid))
         if index < len(page.blocks):
             page.blocks[index].uuid = None
     for parent in page.namespace and namespace_parents(page.name) or ():
@@ -470,6 +476,15 @@ def index_page(graph: Graph, page: Page, ids: list[tuple[int, str, int]]) -> Non
             pp = namespace_parents(parent)
             implied.namespace = pp[-1] if pp else None
             graph.pages[parent] = implied
+
+
+def _holder(graph: Graph, hit: tuple[str, int], uuid: str) -> str | None:
+    """The file of the block an index entry names (a stub's page has no blocks: its file)."""
+    page, index = graph.pages[hit[0]], hit[1]
+    for part in file_pages(page):
+        if index < len(part.blocks) and part.blocks[index].uuid == uuid:
+            return part.file
+    return page.file
 
 
 # -- the pages as Logseq assembles them ------------------------------------------------------
@@ -521,39 +536,75 @@ def logseq_pages(graph: Graph) -> dict[str, str | None]:
     by its file or ``title::``; a blank file makes none), the namespace parents of its title,
     and every page its blocks name (refs, tags, property values and keys, task markers,
     ``{{embed ((uuid))}}`` placeholders named by the uuid, namespace parents of refs). A page
-    keeps the title it got from the file that made it first; within that file the last way
-    it is written wins, the file's own page included (Logseq merges the file's page maps in
-    that order). Journal pages are titled in the configured journal format. A page only a
-    whiteboard names has no title (None) until a file writes it, as in Logseq. Computed on
-    request (it walks every ref) and kept in ``graph.logseq_titles``.
+    keeps the title it got from the file that made it first; within that file a later block's
+    spelling wins (the file's own page included), within a block as :func:`_logseq_refs` says.
+    Journal pages are titled in the configured journal format. A page only a whiteboard names
+    has no title (None) until a file writes it, as in Logseq. Computed on request (it walks
+    every ref) and kept in ``graph.logseq_titles``.
     """
+    if graph.logseq_titles is None:
+        graph.logseq_titles = _logseq_titles(graph)
+    return graph.logseq_titles
+
+
+def logseq_ref_titles(graph: Graph, names: Iterable[str]) -> dict[str, str | None]:
+    """Logseq's titles (as :func:`logseq_pages` gives them) of ``names``, pages that only
+    references create: reads only the blocks that name one of them, in Logseq's file order
+    until each has its title, so a few such names cost far less than every page's title."""
     if graph.logseq_titles is not None:
-        return graph.logseq_titles
+        return {name: graph.logseq_titles.get(name) for name in names}
+    wanted = set(names)
+    titles = _logseq_titles(graph, set(wanted))
+    return {name: titles.get(name) for name in wanted}
+
+
+def _logseq_titles(graph: Graph, only: set[str] | None = None) -> dict[str, str | None]:
+    """Name -> title of every page Logseq holds, or with ``only``, of those names (the set
+    is used up: a name leaves it once a file has titled it)."""
     fmt = graph.config.journal_title_format
     titles: dict[str, str | None] = dict(BUILTIN_PAGES)
     by_file: dict[str, Page] = {}
     for page in graph.pages.values():
-        for p in (page, *page.merged):
+        for p in file_pages(page):
             if p.file is not None and not p.blank:
                 by_file[p.file] = p
     for rel in logseq_file_order(by_file):
         page = by_file[rel]
-        local: dict[str, str | None] = {page.name: page.title}
-        if page.namespace is not None:
-            for parent, spelled in _spelled_parents(page.title):
-                local.setdefault(parent, titles.get(parent, spelled))
+        local: dict[str, str | None] = {}
+        if only is None:
+            blocks = page.blocks
+            local[page.name] = page.title
+            if page.namespace is not None:
+                for parent, spelled in _spelled_parents(page.title):
+                    local.setdefault(parent, titles.get(parent, spelled))
+        elif only:
+            blocks = _naming(page.blocks, only)
+        else:
+            break
         board = rel.endswith(".edn")  # a whiteboard's shapes name pages without titling them
-        for block in page.blocks:
+        for block in blocks:
             for name, spelled in _logseq_refs(block):
                 known = titles.get(name)  # a page without a title takes the next spelling
                 local[name] = known if known is not None else None if board else spelled
         titles.update(local)
+        if only is not None:
+            only.difference_update([n for n, t in local.items() if t is not None])
     for name in titles:
         day = journal_day(name, fmt) if titles[name] is not None else None
         if day is not None:
             titles[name] = format_journal_title(day, fmt)
-    graph.logseq_titles = titles
     return titles
+
+
+def _naming(blocks: list[Block], names: set[str]) -> list[Block]:
+    """The blocks with a ref to one of ``names`` (a plain loop: it runs over every ref)."""
+    out = []
+    for block in blocks:
+        for ref in block.refs:
+            if ref.target in names:
+                out.append(block)
+                break
+    return out
 
 
 def _spelled_parents(text: str) -> list[tuple[str, str]]:

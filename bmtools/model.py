@@ -250,11 +250,12 @@ class Graph:
     config: Config
     pages: dict[str, Page] = field(default_factory=dict)  # name -> page (file pages)
     aliases: dict[str, str] = field(default_factory=dict)  # alias name -> page name
-    uuids: dict[str, tuple[str, int]] = field(default_factory=dict)  # uuid -> (page, block idx)
+    # uuid -> (page name, index of the block in its file's Page: page or one of page.merged)
+    uuids: dict[str, tuple[str, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every discovered file (incl. org, unread)
     collisions: list[tuple[str, list[str]]] = field(default_factory=list)  # name, files
-    # (page, block index, uuid) of block ids dropped because an earlier page claimed them
+    # (file, block index, uuid) of block ids dropped because an earlier page claimed them
     dropped_ids: list[tuple[str, int, str]] = field(default_factory=list)
     # Every page Logseq's database holds for this graph, name -> title as Logseq has it: file
     # pages, pages created by references, namespace parents, built-in pages. None until
@@ -281,9 +282,15 @@ class Graph:
         return uuid.lower() in self.uuids
 
     def block(self, uuid: str) -> tuple[Page, Block] | None:
-        """Resolve a block uuid to its page and block."""
-        hit = self.uuids.get(uuid.lower())
+        """Resolve a block uuid to its block and the Page of the file holding it: the page,
+        or one of the other files of its name (``page.merged``, BM011)."""
+        uuid = uuid.lower()
+        hit = self.uuids.get(uuid)
         if hit is None:
             return None
-        page = self.pages[hit[0]]
-        return page, page.blocks[hit[1]]
+        page, index = self.pages[hit[0]], hit[1]
+        if page.merged:
+            for part in (page, *page.merged):
+                if index < len(part.blocks) and part.blocks[index].uuid == uuid:
+                    return part, part.blocks[index]
+        return page, page.blocks[index]

@@ -444,6 +444,66 @@ def test_two_files_one_page_read_as_logseq_merges_them(make_graph):
     )
 
 
+def test_block_ids_and_refs_of_a_merged_file_belong_to_the_page(make_graph):
+    from bmtools.graph import to_networkx
+    from bmtools.lint import Settings
+    from bmtools.lint.engine import lint_graph
+
+    uuid = "6650f0b4-2222-4a3b-9e4e-bbbbbbbbbbbb"
+    graph = make_graph(
+        {
+            "pages/dup.md": "- first file\n",
+            "pages/sub/Dup.md": f"- second file\n  - held [[Only Here]]\n    id:: {uuid}\n",
+            "pages/user.md": f"- points at (({uuid}))\n",
+        }
+    )
+    page, second = graph.pages["dup"], graph.pages["dup"].merged[0]
+    part, block = graph.block(uuid)
+    assert part is second and (part.file, block.line, block.title) == (
+        "pages/sub/Dup.md", 2, "held [[Only Here]]"
+    )  # fmt: skip
+    assert graph.uuids[uuid] == ("dup", 1)  # the block's index in its own file's Page
+    assert not [d for d in lint_graph(graph, Settings(select=["BM103"]))]
+    G = to_networkx(graph)
+    assert G.has_edge("user", "dup") and G.has_edge("dup", "only here")
+    B = to_networkx(graph, blocks=True)
+    node = f"dup#L2@{second.file}"  # a merged file's block names its file
+    assert B.nodes[node]["file"] == "pages/sub/Dup.md" and B.has_edge("user#L1", node)
+    assert B.has_edge(f"dup#L1@{second.file}", node) and B.has_edge("dup", "dup#L1")
+    assert page.file == "pages/dup.md"
+
+
+def test_duplicate_id_in_a_merged_file_names_the_file_holding_the_first(make_graph):
+    uuid = "6650f0b4-2222-4a3b-9e4e-cccccccccccc"
+    graph = make_graph(
+        {
+            "pages/dup.md": "- plain\n",
+            "pages/sub/dup.md": f"- first\n  id:: {uuid}\n",
+            "pages/zz.md": f"- again\n  id:: {uuid}\n",
+        }
+    )
+    (diag,) = [d for d in graph.diagnostics if d.code == "BM010"]
+    assert diag.file == "pages/zz.md" and "first in pages/sub/dup.md" in diag.message
+    assert graph.block(uuid)[0].file == "pages/sub/dup.md"
+
+
+def test_pages_only_refs_make_take_logseqs_titles_in_the_networkx_graph(make_graph):
+    from bmtools.graph import to_networkx
+
+    graph = make_graph(
+        {
+            "pages/a.md": "- [[shared name]] [[NS/leaf]] [[other]] [[OTHER]]\n",
+            "pages/contents.md": "- [[Shared Name]] [[ns/Leaf]]\n",
+        }
+    )
+    for blocks in (False, True):
+        G = to_networkx(graph, blocks=blocks)
+        titles = {n: G.nodes[n]["title"] for n in ("shared name", "ns/leaf", "other")}
+        # Logseq parses contents.md before a.md; in a block the first spelling in the text wins
+        assert titles == {"shared name": "Shared Name", "ns/leaf": "ns/Leaf", "other": "other"}
+    assert graph.logseq_titles is None  # only the referring pages were read for them
+
+
 def test_logseq_parses_journals_newest_first_then_contents_then_the_rest():
     from bmtools.loader import logseq_file_order
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from bmtools.items import Item
 from bmtools.lint.context import Embed, page_embeds
-from bmtools.loader import add_page, block_ids, index_page
+from bmtools.loader import add_page, block_ids, file_pages, index_page
 from bmtools.metamodel import ARTIFACT_TYPE, CLASS_TYPE, TYPE_KEYS, page_types
 from bmtools.model import BLOCK_EMBED, BLOCK_REF, PAGE_REF, TAG, Config, Diagnostic, Graph, Page
 from bmtools.names import page_name
@@ -160,25 +160,27 @@ def partial_graph(
         ids_of[rel] = ids
         add_page(graph, page)
     for page in list(graph.pages.values()):
-        index_page(graph, page, ids_of[page.file] if page.file else [])
+        for part in file_pages(page):
+            index_page(graph, part, ids_of[part.file] if part.file else [])
     return graph
 
 
 def claimed_ids(graph: Graph) -> dict[str, list[tuple[int, str, int]]]:
     """file -> the block ids each page of a loaded graph claimed before duplicates were dropped."""
     dropped: dict[str, list[tuple[int, str]]] = {}
-    for name, index, uuid in graph.dropped_ids:
-        dropped.setdefault(name, []).append((index, uuid))
+    for file, index, uuid in graph.dropped_ids:
+        dropped.setdefault(file, []).append((index, uuid))
     out = {}
     for page in graph.pages.values():
-        if page.file is None:
-            continue
-        ids = block_ids(page)
-        extra = dropped.get(page.name)
-        if extra:
-            ids += [(index, uuid, page.blocks[index].line) for index, uuid in extra]
-            ids.sort()
-        out[page.file] = ids
+        for part in file_pages(page):
+            if part.file is None:
+                continue
+            ids = block_ids(part)
+            extra = dropped.get(part.file)
+            if extra:
+                ids += [(index, uuid, part.blocks[index].line) for index, uuid in extra]
+                ids.sort()
+            out[part.file] = ids
     return out
 
 
@@ -189,5 +191,6 @@ def index_findings(graph: Graph, ids: dict[str, list[tuple[int, str, int]]]) -> 
     again = Graph(root=graph.root, config=graph.config, files=graph.files)
     again.pages = dict(graph.pages)
     for page in list(graph.pages.values()):
-        index_page(again, page, ids.get(page.file, []) if page.file else [])
+        for part in file_pages(page):
+            index_page(again, part, ids.get(part.file, []) if part.file else [])
     return again.diagnostics
