@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import re
 import shutil
@@ -17,7 +16,7 @@ from icalendar import Calendar
 
 import bmtools
 from bmtools.cli import main
-from bmtools.site import build_site, urls
+from bmtools.site import build_site, search, urls
 from bmtools.site.build import SiteError
 from tests.conftest import BUNDLED_GRAPH, write_graph
 from tests.sitecheck import broken_links, parse_errors
@@ -189,9 +188,9 @@ def test_indexes_journals_all_pages_search_sitemap(bundled_site):
     assert "milestones/info" in titles and titles == sorted(titles, key=str.lower)
     journals = dom(bundled_site / "journals.html")
     assert [text_of(a) for a in journals.find(".//ul").iter("a")] == ["Nov 13th, 2026"]
-    js = (bundled_site / "search-index.js").read_text(encoding="utf-8")
-    assert js.startswith("window.BMTOOLS_SEARCH=")
-    entries = json.loads(js[len("window.BMTOOLS_SEARCH=") : -2])
+    js = (bundled_site / "search-index.js").read_bytes()
+    assert js.startswith(b"window.BMTOOLS_SEARCH=")
+    entries = search.read_index(js)
     space = next(e for e in entries if e[0] == "milestones/examples/Space X")
     assert space[1] == "p/milestones/examples/space_x.html"
     assert "merlin" in space[3].split()
@@ -445,6 +444,18 @@ def test_fast_path_gives_the_same_html_as_markdown_it(tmp_path):
         "ref ((6560d3a2-0000-4000-8000-000000000001)) and (parens)",
         "{{embed [[B]]}} then {{query (todo now)}} and { braces }",
         "{{unclosed macro",
+        "#tag first, then [[B]]",
+        "######## seven hashes",
+        "## 1 a heading starting with a number",
+        "-1 is not a list, nor is 2024 a year",
+        "run `grep [[B]] #x` before [[B]]",
+        "`a\nb` and ``c ` d`` and ` e `",
+        "an unclosed ` backtick and [[B]]",
+        "`*code*` then _emphasis_",
+        "`x`\n- a list",
+        "`x`\n```\nfence",
+        "#tag`*`#x`*`",
+        "[[a `b]] `c`",
     ]
     for text in texts:
         fast = r.fast(text, Env(stack=(), _embeds=[]))
@@ -456,6 +467,16 @@ def test_fast_path_gives_the_same_html_as_markdown_it(tmp_path):
     assert r.fast("## a heading with [[B]]", Env()) is not None
     assert r.fast("{{embed [[B]]}} then {{query (todo now)}} and { braces }", Env(_embeds=[]))
     assert r.fast("see [[B]] and #tag, then #[[two words]] ok", Env()) is not None
+    for text in (
+        "#tag first, then [[B]]",
+        "## 1 a heading starting with a number",
+        "-1 is not a list, nor is 2024 a year",
+        "run `grep [[B]] #x` before [[B]]",
+        "`a\nb` and ``c ` d`` and ` e `",
+    ):
+        assert r.fast(text, Env()) is not None, text
+    assert r.fast("`*code*` then _emphasis_", Env()) is None
+    assert "<code>grep [[B]] #x</code>" in r.fast("run `grep [[B]] #x` before [[B]]", Env())
 
 
 def test_api_refuses_when_nothing_is_published(tmp_path):
@@ -492,3 +513,71 @@ def test_a_broken_theme_is_an_error_naming_the_template_line(tmp_path):
         str(root), "--templates", str(tmp_path / "none"), "-o", str(tmp_path / "o2")
     )
     assert code == 2 and "no such templates folder" in output
+
+
+def test_collapsed_property_is_never_shown(tmp_path):
+    out, _ = build(
+        tmp_path,
+        {
+            "pages/a.md": "- ## A heading #x\n  collapsed:: true\n  - child\n"
+            "- plain [[x]]\n  collapsed:: false\n",
+            "pages/x.md": "- x\n",
+        },
+    )
+    a = page_html(out, "a")
+    assert "collapsed::" not in a and "<details><summary><h2>A heading" in a
+    x = page_html(out, "x")
+    assert "2 linked references" in x and "collapsed" not in x
+
+
+def test_a_fence_with_a_blank_info_string(tmp_path):
+    out, _ = build(tmp_path, {"pages/a.md": "- ```  \n  print(1)\n  ```\n"})
+    assert "print(1)" in page_html(out, "a")
+
+
+def test_linked_references_stay_short(tmp_path):
+    from bmtools.site import backlinks
+    from bmtools.site.context import SiteContext
+
+    many = backlinks.MAX_BLOCKS + 2 * backlinks.MAX_LISTED + 7
+    files = {"pages/hub.md": "- the hub\n"}
+    for k in range(many):
+        files[f"pages/s{k:02}.md"] = f"- parent {k}\n  - refers to [[hub]] ({k})\n"
+    out, _ = build(tmp_path, files)
+    doc = dom(out / urls.page_path("hub"))
+    section = doc.find(".//section[@class='backlinks']")
+    assert text_of(section.find("h2")) == f"{many} linked references"
+    shown = [li for li in section.iter("li") if li.get("class") != "more-refs"]
+    assert [text_of(li) for li in shown] == [
+        f"parent {k} refers to hub ({k})" for k in range(backlinks.MAX_BLOCKS)
+    ]  # the breadcrumb, then the block
+    more = section.find("p[@class='more-refs']")
+    named = [text_of(a) for a in more.iter("a")]
+    others = [f"s{k:02}" for k in range(backlinks.MAX_BLOCKS, many)]
+    assert named == others[: backlinks.MAX_LISTED]
+    assert text_of(more).endswith(f"and {len(others) - backlinks.MAX_LISTED} more.")
+    # pages named elsewhere on the page (the pages tagged with it) are not named again
+    graph = bmtools.load_graph(tmp_path / "g")
+    ctx = SiteContext(graph, set(graph.pages))
+    entries = [(f"s{k:02}", 1) for k in range(many)]
+    listed = set(others[::2])
+    html = backlinks.backlinks_html(ctx, entries, lambda p, i: "#", lambda n, t: t, listed)
+    named = html.split("Also referred to from ")[1]
+    assert all(n not in named for n in listed) and others[1] in named
+
+
+def test_search_index_stores_each_word_once():
+    entries = [[f"P{k}", f"p/p{k}.html", "", f"common word{k % 3} only{k}"] for k in range(60)]
+    entries.append(["Last", "p/last.html", "sum", "common rare"])
+    js = search.index_js(entries)
+    text = js.decode()
+    assert text.count("common") == 1  # 61 pages hold it
+    back = search.read_index(js)
+    assert [e[:3] for e in back] == [e[:3] for e in entries]
+    assert [sorted(e[3].split()) for e in back] == [sorted(e[3].split()) for e in entries]
+    import json
+
+    data = json.loads(text[len("window.BMTOOLS_SEARCH=") : -2])
+    hits = dict(zip(data["words"].split(" "), data["hits"], strict=True))
+    assert hits["common"].startswith("!")  # on every page: a bitmap
+    assert not hits["rare"].startswith("!") and len(hits["rare"]) == 2  # page 60: one number

@@ -167,18 +167,35 @@ def test_no_write_outside_the_folder_through_a_symlinked_subfolder(tmp_path):
     assert (elsewhere / "a.html").read_text() == "outside"
 
 
-def test_stale_file_behind_a_symlink_is_not_removed(tmp_path):
-    root = write_graph(tmp_path / "g", {"pages/a.md": "- a\n", "pages/b.md": "- b\n"}, PUBLIC)
+def _page_linked_elsewhere(tmp_path: Path, files: dict[str, str], name: str) -> tuple:
+    """A built site whose page ``name`` was replaced by a link to a file outside it."""
+    root = write_graph(tmp_path / "g", files, PUBLIC)
     out = tmp_path / "out"
     build_site(bmtools.load_graph(root), out)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (elsewhere / "b.html").write_text("outside")
-    (out / "p" / "b.html").unlink()
-    (out / "p" / "b.html").symlink_to(elsewhere / "b.html")
+    (elsewhere / f"{name}.html").write_text("outside")
+    (out / "p" / f"{name}.html").unlink()
+    (out / "p" / f"{name}.html").symlink_to(elsewhere / f"{name}.html")
+    return root, out, elsewhere
+
+
+def test_stale_file_behind_a_symlink_is_not_removed(tmp_path):
+    files = {"pages/a.md": "- a\n", "pages/b.md": "- b\n"}
+    root, out, elsewhere = _page_linked_elsewhere(tmp_path, files, "b")
     (root / "pages" / "b.md").unlink()
     build_site(bmtools.load_graph(root), out)
     assert (elsewhere / "b.html").read_text() == "outside"
+
+
+def test_a_link_in_place_of_a_page_is_replaced_not_written_through(tmp_path):
+    root, out, elsewhere = _page_linked_elsewhere(tmp_path, {"pages/a.md": "- a\n"}, "a")
+    (root / "pages" / "a.md").write_text("- a, edited\n")
+    build_site(bmtools.load_graph(root), out)
+    assert (elsewhere / "a.html").read_text() == "outside"
+    page = out / "p" / "a.html"
+    assert not page.is_symlink() and "a, edited" in page.read_text()
+    assert not [f for f in os.listdir(out / "p") if f.endswith(".tmp")]
 
 
 def test_marker_names_the_files_written(tmp_path):

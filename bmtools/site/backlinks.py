@@ -7,18 +7,21 @@ site several times the size of the graph)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from markdown_it.common.utils import escapeHtml
 
 from bmtools.model import BLOCK_EMBED, BLOCK_REF, NAMESPACE, PROPERTY, Page
 from bmtools.site.context import SiteContext
+from bmtools.site.html import collapsed_line
 from bmtools.site.search import plain
 
 _SKIP = (BLOCK_REF, BLOCK_EMBED, NAMESPACE, PROPERTY)
-CRUMB_CHARS = 60
-MAX_BLOCKS = 10  # referring blocks shown; the other referring pages are listed
-EXCERPT_CHARS = 120
-MAX_LISTED = 50  # other referring pages listed by name; more are only counted
+CRUMB_CHARS = 40
+CRUMBS = 2  # the nearest blocks above a referring block shown as its breadcrumb
+MAX_BLOCKS = 3  # referring blocks shown; the other referring pages are named
+EXCERPT_CHARS = 100
+MAX_LISTED = 10  # other referring pages named; more are only counted
 
 
 def outgoing(page: Page) -> list:
@@ -87,8 +90,7 @@ def breadcrumb(page: Page, index: int) -> list[str]:
     block = page.blocks[index]
     while block.parent is not None:
         block = page.blocks[block.parent]
-        text = plain(block.title) or "…"
-        out.append(text if len(text) <= CRUMB_CHARS else text[: CRUMB_CHARS - 1] + "…")
+        out.append(_cut(plain(block.title) or "…", CRUMB_CHARS))
     return list(reversed(out))
 
 
@@ -96,52 +98,80 @@ def excerpt(page: Page, index: int) -> str:
     """A referring block as one line of plain text (marker kept, markup dropped)."""
     block = page.blocks[index]
     skip = {p.line for p in block.properties.values()}
-    lines = [ln for k, ln in enumerate(block.content.split("\n")) if block.line + k not in skip]
+    lines = [
+        ln
+        for k, ln in enumerate(block.content.split("\n"))
+        if block.line + k not in skip and not collapsed_line(ln)
+    ]
     text = plain(" ".join(lines)) if lines else ""
     if not text and block.properties:
         text = plain(" ".join(f"{p.raw_key}: {p.raw}" for p in block.properties.values()))
-    text = text or "…"
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return _cut(text or "…", EXCERPT_CHARS)
 
 
-def backlinks_html(ctx: SiteContext, entries: list[tuple[str, int]], block_href, link) -> str:
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def backlinks_html(
+    ctx: SiteContext,
+    entries: list[tuple[str, int]],
+    block_href,
+    link,
+    listed: Collection[str] = (),
+) -> str:
     """The linked-references section: per referring page (journals newest first, then by
-    title), its referring blocks as plain-text excerpts under their breadcrumbs, each linked
-    to the block in its page; after :data:`MAX_BLOCKS` blocks, the other referring pages are
-    listed with their counts (the first :data:`MAX_LISTED`; the rest are counted).
+    title), its referring blocks as plain-text excerpts under their breadcrumbs (the
+    nearest :data:`CRUMBS` blocks), each linked to the block in its page; after
+    :data:`MAX_BLOCKS` blocks, the other referring pages are named (the first
+    :data:`MAX_LISTED`, with their counts when over one; the rest counted), leaving out those
+    in ``listed`` (named elsewhere on the page: the pages tagged with it).
     ``block_href(page, index)`` is a block's URL, ``link(name, title)`` a page link."""
     groups: dict[str, list[int]] = defaultdict(list)
     for src, idx in entries:
         groups[src].append(idx)
     out = []
     rest = []
+    unlisted = 0
     shown = 0
     for src in sorted(groups, key=lambda n: source_order(ctx, n)):
         page = ctx.graph.pages[src]
+        count = len(groups[src])
         if shown >= MAX_BLOCKS:
-            rest.append(f"{link(src, page.title)} ({len(groups[src])})")
+            if src in listed:
+                continue
+            if len(rest) >= MAX_LISTED:
+                unlisted += 1
+                continue
+            rest.append(f"{link(src, page.title)}{f' ({count})' if count > 1 else ''}")
             continue
         out.append(f'<section class="backlink"><h3>{link(src, page.title)}</h3><ul>')
         mine = groups[src][: MAX_BLOCKS - shown]
         for idx in mine:
-            crumbs = breadcrumb(page, idx)
-            nav = (
-                '<span class="crumbs">' + " › ".join(escapeHtml(c) for c in crumbs) + "</span> "
-                if crumbs
-                else ""
-            )
-            text = escapeHtml(excerpt(page, idx))
-            out.append(f'<li>{nav}<a href="{block_href(page, idx)}">{text}</a></li>')
+            out.append(_item(page, idx, block_href))
         shown += len(mine)
-        hidden = len(groups[src]) - len(mine)
-        if hidden:
-            out.append(f'<li class="more-refs">and {hidden} more on this page</li>')
+        if count > len(mine):
+            out.append(f'<li class="more-refs">and {count - len(mine)} more on this page</li>')
         out.append("</ul></section>")
     if rest:
-        listed = ", ".join(rest[:MAX_LISTED])
-        more = f" and {len(rest) - MAX_LISTED} more" if len(rest) > MAX_LISTED else ""
+        more = f" and {unlisted} more" if unlisted else ""
+        total = len(rest) + unlisted
         out.append(
-            f'<p class="more-refs">Also referred to from {len(rest)} more page'
-            f"{'s' if len(rest) != 1 else ''}: {listed}{more}.</p>"
+            f'<p class="more-refs">Also referred to from {total} more page'
+            f"{'s' if total != 1 else ''}: {', '.join(rest)}{more}.</p>"
         )
+    elif unlisted:
+        out.append(f'<p class="more-refs">And from {unlisted} more pages.</p>')
     return "".join(out)
+
+
+def _item(page: Page, idx: int, block_href) -> str:
+    """One referring block: its breadcrumb and its excerpt, linked."""
+    crumbs = breadcrumb(page, idx)
+    nav = ""
+    if crumbs:
+        near = [escapeHtml(c) for c in crumbs[-CRUMBS:]]
+        if len(crumbs) > CRUMBS:
+            near.insert(0, "…")
+        nav = f'<span class="crumbs">{" › ".join(near)}</span> '
+    return f'<li>{nav}<a href="{block_href(page, idx)}">{escapeHtml(excerpt(page, idx))}</a></li>'

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -32,7 +33,13 @@ from bmtools.model import Block, Page
 from bmtools.site import assets as assets_mod
 from bmtools.site import embeds, urls
 from bmtools.site.context import SiteContext
-from bmtools.syntax.inline import match_block_ref, match_macro, match_page_ref, match_tag
+from bmtools.syntax.inline import (
+    Line,
+    match_block_ref,
+    match_macro,
+    match_page_ref,
+    match_tag,
+)
 from bmtools.syntax.mdit import logseq_plugin
 
 # Properties Logseq does not show on a block or page.
@@ -66,9 +73,21 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _PAGE_LINK = re.compile(r"\[\[(.+)\]\]")
 _BLOCK_LINK = re.compile(r"\(\(\s*([0-9a-fA-F-]{36})\s*\)\)")
 _IMAGE_ATTRS = re.compile(r"(!\[[^\]\n]*\]\([^)\n]*\))\{:[^}\n]*\}")
-# The fast path: one line free of everything markdown-it would read as structure.
-_FAST_UNSAFE = re.compile(r"[`$<>\\*_~&!|=^\r\t]|\]\(|://|(?<!\[)\[(?!\[)|^[\s#>+\-0-9]| $", re.M)
-_FAST_REF = re.compile(r"\[\[|#|\(\(|\{\{")
+# The fast path (HtmlRenderer.fast): text with no block structure but paragraphs of lines
+# and a one-line heading. Block structure is read anywhere, code spans hide none of it: a
+# line starting with blanks, ">", a list marker, a heading, a fence, a setext or thematic
+# rule ("--", "==", "**", "__"); a blank line; trailing blanks (a hard break); a table's "|".
+_FAST_BLOCK = re.compile(
+    r"^(?:[\s>]|[-+*=_](?:[ \t]|$|[-+*=_])|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|```|~~~)"
+    r"| $|[\r\t|]",
+    re.M,
+)
+# Inline markup the fast path leaves to markdown-it (outside code spans): emphasis, math,
+# escapes, entities, raw HTML, images, links ("[x](y)", "[x]"), bare URLs ("://").
+_FAST_INLINE = re.compile(r"[$<>\\*_~&!=^\r\t]|\]\(|(?<!\[)\[(?!\[)")
+_COLLAPSED_LINE = re.compile(r"[ \t]*collapsed::[ \t]*(?:true|false)?[ \t]*", re.I)
+_FAST_ANY = re.compile(f"{_FAST_BLOCK.pattern}|{_FAST_INLINE.pattern}|://", re.M)
+_FAST_TOKEN = re.compile(r"\[\[|#|\(\(|\{\{|`+")
 _FAST_HEADING = re.compile(r"(#{1,6}) +(?=\S)")
 _HEADING_CLOSE = re.compile(r"(^|\s)#+\s*$")
 _MATHML_ATTR = re.compile(r'\s([a-zA-Z:-]+)="')
@@ -119,14 +138,19 @@ _MATHML_ALLOWED_ATTRS = frozenset(
 
 
 class Env(dict):
-    """The markdown-it ``env`` of one render. The Logseq plug-in caches the hidden spans of
-    the text it parses under ``_hidden``; one document has several inline texts, so that
-    cache is never kept (each lookup computes the spans of the text at hand)."""
+    """The markdown-it ``env`` of one render: the page being shown, the embed chain
+    (``stack``), what the page depends on (``deps``: page names) and the assets it links."""
 
-    def get(self, key: Any, default: Any = None) -> Any:
-        if key == "_hidden":
-            return None
-        return super().get(key, default)
+
+_ESCAPED = re.compile(r'[&<>"]')
+
+
+def esc(text: str) -> str:
+    """``escapeHtml`` (``&<>"``, as markdown-it escapes) with one C scan when there is
+    nothing to escape: most text of a page."""
+    if _ESCAPED.search(text) is None:
+        return text
+    return escapeHtml(text)
 
 
 def _math(tex: str, display: bool) -> str:
@@ -186,6 +210,10 @@ class HtmlRenderer:
         self.hrefs: dict[str, str] = {}  # page name -> URL (quoted: no character to escape)
         self.cards: dict = {}  # (page name, block index) -> milestone (bmtools.site.business)
         self.card = None  # card(renderer, milestone, env) -> HTML
+        # (name, label, class) -> (link HTML, log entries); a ref's inner text -> (page name, …)
+        self._link_html: dict[tuple[str, str, str], tuple[str, tuple | None]] = {}
+        self._targets: dict[str, tuple[str, tuple | None]] = {}
+        self._ref_html: dict[tuple[str, bool], tuple[str, tuple | None]] = {}  # see ref_html
 
     # -- markdown-it set-up ---------------------------------------------------------------
 
@@ -229,8 +257,7 @@ class HtmlRenderer:
             return embeds.macro_html(self, value, meta["args"], tokens[idx].content, env)
         if kind == "block-ref":
             return embeds.block_ref_html(self, value, env)
-        label = f"#{value}" if kind == "tag" else value
-        return self.page_link(self.ctx.target(value), label, env, "tag" if kind == "tag" else "")
+        return self.ref_html(value, env, kind == "tag")
 
     def _rule_link_open(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
@@ -261,7 +288,8 @@ class HtmlRenderer:
 
     def _rule_fence(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
-        lang = (token.info or "").strip().split(maxsplit=1)[0] if token.info else ""
+        words = (token.info or "").split(maxsplit=1)
+        lang = words[0] if words else ""  # an info string of blanks names no language
         return highlight(token.content, lang)
 
     def _rule_code_block(self, tokens, idx, options, env) -> str:
@@ -285,19 +313,51 @@ class HtmlRenderer:
     def page_link(self, name: str, label: str, env: dict, cls: str = "") -> str:
         """A link to a page of the site (``<a>``, class ``tag`` for a tag), or the label in
         a ``<span>`` of class ``missing`` or ``unpublished`` when the site has no such page."""
-        links = env.get("links")
-        if links is None:
-            links = env["links"] = set()
-        links.add(name)
-        url = self.hrefs.get(name) or self.page_href(name, env)
-        text = escapeHtml(label)
+        if env.get("_links") or env.get("no_links"):  # inside a link label: no nested link
+            text = esc(label)
+            if name in self.ctx.paths:
+                return f'<span class="{cls or "ref"}">{text}</span>'
+            return f'<span class="{self.ctx.status(name)}{" " + cls if cls else ""}">{text}</span>'
+        return self._memo(self._link_html, (name, label, cls), self._page_link, name, label, cls)
+
+    def _page_link(self, name: str, label: str, cls: str) -> str:
+        url = self.page_href(name, {})
+        text = esc(label)
         if url is None:
             return f'<span class="{self.ctx.status(name)}{" " + cls if cls else ""}">{text}</span>'
-        if env.get("_links") or env.get("no_links"):  # inside a link label: no nested link
-            return f'<span class="{cls or "ref"}">{text}</span>'
         if cls:
             return f'<a class="{cls}" href="{url}">{text}</a>'
         return f'<a href="{url}">{text}</a>'
+
+    def ref_html(self, inner: str, env: dict, tag: bool = False) -> str:
+        """``[[inner]]`` (or ``#inner`` with ``tag``) as :meth:`page_link` shows it."""
+        if env.get("_links") or env.get("no_links"):
+            label = f"#{inner}" if tag else inner
+            return self.page_link(self.target(inner), label, env, "tag" if tag else "")
+        return self._memo(self._ref_html, (inner, tag), self._ref, inner, tag)
+
+    def _ref(self, inner: str, tag: bool) -> str:
+        if tag:
+            return self.page_link(self.target(inner), f"#{inner}", {}, "tag")
+        return self.page_link(self.target(inner), inner, {})
+
+    def target(self, inner: str) -> str:
+        """:meth:`SiteContext.target`, remembered (a big graph names few pages many times)."""
+        return self._memo(self._targets, inner, self.ctx.target, inner)
+
+    def _memo(self, memo: dict, key: Any, compute: Callable[..., str], *args: Any) -> str:
+        """``compute(*args)`` remembered under ``key``, with what it asked the site while
+        :attr:`SiteContext.log` records the questions: a remembered answer asks them again."""
+        log = getattr(self.ctx, "log", None)
+        hit = memo.get(key)
+        if hit is not None and (log is None or hit[1] is not None):
+            if hit[1]:
+                log.extend(hit[1])
+            return hit[0]
+        mark = len(log) if log is not None else 0
+        value = compute(*args)
+        memo[key] = (value, tuple(log[mark:]) if log is not None else None)
+        return value
 
     def link_target(self, href: str, env: dict, image: bool = False) -> tuple[str | None, str]:
         """(URL, class) for a link or image destination; URL None when it is not kept."""
@@ -306,8 +366,7 @@ class HtmlRenderer:
         if m and not image:
             hit = match_page_ref(href, 0)
             if hit:
-                name = self.ctx.target(hit[1])
-                env.setdefault("links", set()).add(name)
+                name = self.target(hit[1])
                 url = self.page_href(name, env)
                 return (url, "ref") if url else (None, f"ref {self.ctx.status(name)}")
         m = _BLOCK_LINK.fullmatch(href)
@@ -356,71 +415,124 @@ class HtmlRenderer:
         return self.md.renderInline(text, env)
 
     def fast(self, text: str, env: dict) -> str | None:
-        """The HTML of a plain paragraph (lines of text with refs, tags, block refs and
-        macros) or a one-line heading, without markdown-it; None when the text holds
-        anything markdown-it would read otherwise."""
+        """The HTML of a plain paragraph (lines of text with refs, tags, block refs, macros
+        and code spans) or a one-line heading, without markdown-it; None when the text
+        holds anything markdown-it would read otherwise."""
         text = text.strip(" ")
-        if text.startswith("#"):
-            m = _FAST_HEADING.match(text)
-            if m is None or "\n" in text:
-                return None
-            rest = text[m.end() :]
-            if _HEADING_CLOSE.search(rest):
-                return None
-            inner = self.fast(rest, env)
-            if inner is None:
-                return None
-            level = len(m.group(1))
-            return f"<h{level}>{inner}</h{level}>\n"
-        if not text or _FAST_UNSAFE.search(text):
+        if text[-1:] == "\n":
+            text = text.rstrip("\n ")
+        if not text:
             return None
-        if "[" not in text and "#" not in text and "(" not in text and "{" not in text:
-            return escapeHtml(text)
+        if text[0] == "#":
+            m = _FAST_HEADING.match(text)
+            if m is not None:
+                rest = text[m.end() :]
+                if "\n" in rest or _HEADING_CLOSE.search(rest):
+                    return None
+                inner = self._fast_inline(rest, env, False)
+                if inner is None:
+                    return None
+                level = len(m.group(1))
+                return f"<h{level}>{inner}</h{level}>\n"
+        if "`" in text:
+            if _FAST_BLOCK.search(text):
+                return None
+            return self._fast_inline(text, env, False)
+        if _FAST_ANY.search(text):  # both checks at once: no code span hides anything
+            return None
+        return self._fast_inline(text, env, True)
+
+    def _fast_inline(self, text: str, env: dict, checked: bool) -> str | None:
+        """Inline text holding nothing but refs, tags, block refs, macros and code spans, as
+        markdown-it with the Logseq plug-in renders it (the same matchers at the same
+        places: markdown-it tries its rules left to right, so does this loop). ``checked``:
+        the text holds no backtick and no inline markup (:data:`_FAST_INLINE`)."""
+        code = "`" in text
+        if not checked:
+            if "://" in text or (not code and _FAST_INLINE.search(text)):
+                return None
+        quote = _ESCAPED.search(text) is not None  # else no piece needs escaping
+        if not code and "[" not in text and "#" not in text and "(" not in text:
+            if "{" not in text:
+                return escapeHtml(text) if quote else text
+        unsafe = _FAST_INLINE.search
+        line = Line(text)
         out = []
         pos = 0
-        target = self.ctx.target
-        for m in _FAST_REF.finditer(text):
+        for m in _FAST_TOKEN.finditer(text):
             i = m.start()
             if i < pos:
                 continue
             found = m.group()
-            if found == "[[":
-                hit = match_page_ref(text, i)
+            c = found[0]
+            if c == "`":
+                k, end = _code_end(text, m.end(), len(found))
+                if k < 0:
+                    continue  # no closing run: the backticks are text
+                if unsafe(text, pos, i):
+                    return None
+                body = text[m.end() : k].replace("\n", " ")
+                if body[:1] == " " and body[-1:] == " " and body.strip(" "):
+                    body = body[1:-1]
+                if pos < i:
+                    out.append(escapeHtml(text[pos:i]) if quote else text[pos:i])
+                out.append(f"<code>{esc(body)}</code>")
+                pos = end
+                continue
+            if c == "[":
+                hit = line.page_ref(i)
                 if hit is None:
                     return None
-                html = self.page_link(target(hit[1]), hit[1], env)
-            elif found == "#":
-                hit = match_tag(text, i)
+                html = self.ref_html(hit[1], env)
+            elif c == "#":
+                hit = None if code and line.no_tag(i) else match_tag(text, i, line)
                 if hit is None:
                     continue
-                html = self.page_link(target(hit[1]), f"#{hit[1]}", env, "tag")
-            elif found == "((":
+                html = self.ref_html(hit[1], env, tag=True)
+            elif c == "(":
                 hit = match_block_ref(text, i)
                 if hit is None:
                     continue
                 html = embeds.block_ref_html(self, hit[1], env)
             else:
-                macro = match_macro(text, i)
+                macro = match_macro(text, i, line)
                 if macro is None:
                     return None
                 hit = macro
                 html = embeds.macro_html(self, macro[1], macro[2], text[i : macro[0]], env)
-            out.append(escapeHtml(text[pos:i]))
+            if code and unsafe(text, pos, hit[0]):
+                return None
+            if pos < i:
+                out.append(escapeHtml(text[pos:i]) if quote else text[pos:i])
             out.append(html)
             pos = hit[0]
-        out.append(escapeHtml(text[pos:]))
+        if code and unsafe(text, pos):
+            return None
+        out.append(escapeHtml(text[pos:]) if quote else text[pos:])
         return "".join(out)
 
     # -- blocks ---------------------------------------------------------------------------
 
     def block_text(self, page: Page, block: Block) -> str:
         """The Markdown of a block as shown: without marker, priority, property and
-        planning lines, continuation lines dedented."""
+        planning lines (``collapsed::`` too), continuation lines dedented."""
+        content = block.content
+        if (
+            "\n" not in content
+            and not block.properties
+            and not (block.marker or block.priority or block.heading)
+            and block.scheduled is None
+            and block.deadline is None
+            and "collapsed::" not in content
+        ):
+            return content  # one line of text: most blocks
         skip = {p.line for p in block.properties.values()}
         for ts in (block.scheduled, block.deadline):
             if ts is not None:
                 skip.add(ts.line)
-        lines = block.content.split("\n")
+        lines = content.split("\n")
+        if "collapsed::" in content and "```" not in content:
+            skip.update(block.line + k for k, ln in enumerate(lines) if collapsed_line(ln))
         if block.line in skip:
             first = ""
         else:
@@ -467,24 +579,20 @@ class HtmlRenderer:
         milestone = self.cards.get((page.name, block.index))
         if milestone is not None and self.card is not None:
             html += self.card(self, milestone, env)
-        inline_only = env.get("inline_only")
-        env["inline_only"] = True
-        props = self.properties_html(block.properties, env)
-        env["inline_only"] = inline_only
-        if props:
-            html += props
+        if block.properties:
+            inline_only = env.get("inline_only")
+            env["inline_only"] = True
+            html += self.properties_html(block.properties, env)
+            env["inline_only"] = inline_only
         return html
 
     def properties_html(self, props, env: dict, cls: str = "props") -> str:
-        """A property table; hidden properties left out."""
+        """A property table (optional end tags left out); hidden properties left out."""
         rows = []
         for key, prop in props.items():
             if key in self.hidden:
                 continue
-            rows.append(
-                f'<tr><th scope="row">{escapeHtml(prop.raw_key)}</th>'
-                f"<td>{self.property_value(prop, env)}</td></tr>"
-            )
+            rows.append(f"<tr><th>{esc(prop.raw_key)}<td>{self.property_value(prop, env)}")
         if not rows:
             return ""
         return f'<table class="{cls}">' + "".join(rows) + "</table>"
@@ -503,12 +611,20 @@ class HtmlRenderer:
         return self.inline(prop.raw, env)
 
     def outline(
-        self, page: Page, blocks: list[Block], env: dict, ids: bool = True, cache=None
+        self,
+        page: Page,
+        blocks: list[Block],
+        env: dict,
+        ids: bool = True,
+        cache=None,
+        top: bool = True,
     ) -> str:
-        """Blocks and their children as nested lists; a collapsed block with children is
-        folded in ``<details>``. ``ids``: anchors (only on a page's own outline); ``cache``
-        keeps each block's own HTML by (page name, index), for its backlinks."""
-        out = ['<ul class="outline">']
+        """Blocks and their children as nested lists (class ``outline`` on the outermost); a
+        collapsed block with children is folded in ``<details>``. ``ids``: anchors (only on a
+        page's own outline); ``cache`` keeps each block's own HTML by (page name, index).
+        End tags that HTML leaves optional (``</li>``) are left out: an outline is most of a
+        page."""
+        out = ['<ul class="outline">' if top else "<ul>"]
         for block in blocks:
             out.append(self.block_li(page, block, env, ids, cache))
         out.append("</ul>")
@@ -520,15 +636,38 @@ class HtmlRenderer:
         if cache is not None:
             cache[(page.name, block.index)] = own
         if not block.children:
-            return f"<li{anchor}>{own}</li>"
-        kids = self.outline(page, page.children(block), env, ids, cache)
+            return f"<li{anchor}>{own}"
+        kids = self.outline(page, page.children(block), env, ids, cache, top=False)
         if block.collapsed:
-            return f"<li{anchor}><details><summary>{own}</summary>{kids}</details></li>"
-        return f"<li{anchor}>{own}{kids}</li>"
+            return f"<li{anchor}><details><summary>{own}</summary>{kids}</details>"
+        return f"<li{anchor}>{own}{kids}"
 
     def needs_anchor(self, page: Page, block: Block) -> bool:
         """Whether a block gets an id: one a ref, embed, backlink or item table links to."""
         return bool(block.uuid or block.refs or (page.name, block.index) in self.cards)
+
+
+def collapsed_line(line: str) -> bool:
+    """Whether a line is the ``collapsed::`` property, which the model keeps as
+    ``Block.collapsed`` and Logseq never shows."""
+    return _COLLAPSED_LINE.fullmatch(line) is not None
+
+
+def _code_end(text: str, start: int, n: int) -> tuple[int, int]:
+    """(start, end) of the first run of exactly ``n`` backticks from ``start`` (a code span's
+    closer, as markdown-it finds it), or (-1, -1)."""
+    size = len(text)
+    j = start
+    while True:
+        k = text.find("`", j)
+        if k < 0:
+            return -1, -1
+        e = k + 1
+        while e < size and text[e] == "`":
+            e += 1
+        if e - k == n:
+            return k, e
+        j = e
 
 
 def block_anchor(block: Block) -> str:

@@ -10,12 +10,12 @@ written through; a folder on the way that leads outside the output folder is ref
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
-import tempfile
 from pathlib import Path
 
-from bmtools.writer import TEMP_MARK, UnsafePathError, inside, umask
+from bmtools.writer import TEMP_MARK, UnsafePathError, inside
 
 _READ = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -37,34 +37,50 @@ def current_bytes(path: Path) -> bytes | None:
         os.close(fd)
 
 
+_CREATE = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_serial = itertools.count()
+
+
 def write_output(out: Path, rel: str, data: bytes, checked: set[str] | None = None) -> bool:
     """Write ``out/rel`` atomically unless it already holds ``data``; True when written.
     Raises :class:`bmtools.writer.UnsafePathError` for a path leading outside ``out``.
-    ``checked``: folders (relative to ``out``) already found to stay inside it."""
-    folder = os.path.dirname(rel) or "."
-    path = out / rel
+    ``checked``: folders (relative to ``out``) already found to stay inside it.
+
+    Once its folder is found inside ``out``, a file there needs no check of its own: it is
+    read without following a link (a link at its place reads as no file) and the new bytes
+    are renamed over whatever is there, a link included, never written through it."""
+    folder, name = os.path.split(rel)
+    folder = folder or "."
+    if name in ("", ".", ".."):
+        raise UnsafePathError(f"{rel}: not a file name")
+    parent = out / folder
     if checked is None or folder not in checked:
         inside(out, folder)
-    if os.path.islink(path):
-        pass  # replaced below, never written through
-    elif current_bytes(path) == data:
-        return False
-    else:
-        inside(out, rel)
-    parent = path.parent
-    if checked is None or folder not in checked:
         parent.mkdir(parents=True, exist_ok=True)
         if Path(os.path.realpath(parent)) != inside(out, folder):
             raise UnsafePathError(f"{rel}: outside {out}")
         if checked is not None:
             checked.add(folder)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=parent
-    )
+    path = os.path.join(parent, name)
+    if current_bytes(path) == data:
+        return False
+    while True:  # a temporary name of our own (TEMP_MARK), new to the folder
+        tmp = os.path.join(parent, f".{name}{TEMP_MARK}{os.getpid()}-{next(_serial)}.tmp")
+        try:
+            fd = os.open(tmp, _CREATE, 0o666)  # the mode the umask gives, as for any new file
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            os.fchmod(fh.fileno(), 0o666 & ~umask())
         os.replace(tmp, path)
     except BaseException:
         try:

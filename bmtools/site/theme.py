@@ -51,6 +51,7 @@ class Theme:
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # one build reads each template once (a rebuild makes a Theme)
         )
 
     def render(self, kind: str, **context: Any) -> str:
