@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 import unicodedata
@@ -25,6 +26,7 @@ from bmtools.model import (
     Diagnostic,
     Graph,
     Page,
+    Ref,
 )
 from bmtools.names import (
     format_journal_title,
@@ -42,7 +44,7 @@ from bmtools.safeio import (
 )
 from bmtools.syntax.inline import JournalRefs
 from bmtools.syntax.outline import parse_outline
-from bmtools.whiteboard import is_whiteboard_file, parse_whiteboard
+from bmtools.whiteboard import WHITEBOARD_FORMAT, is_whiteboard_file, parse_whiteboard
 
 PAGE_SUFFIXES = (".md", ".markdown")
 ORG_SUFFIX = ".org"
@@ -220,10 +222,26 @@ def read_page(
     if "\r\n" in text:
         page.newline = "\r\n"
     parse_outline(page, config, diagnostics, journals)
+    if "/" in config.journal_title_format and page.blocks and page.blocks[0].pre_block:
+        _journal_parents(page.blocks[0])
     if page.title_source != "file":
         page.name = page_name(page.title)
     _finish_identity(page, config)
     return page, diagnostics
+
+
+def _journal_parents(pre: Block) -> None:
+    """A page property naming a journal day whose title holds a ``/`` (the journal format
+    ``E, yyyy/MM/dd``: ``date:: [[Jun 19th, 2021]]``) also refs the namespace parents of that
+    title ('sat, 2021', 'sat, 2021/06'), as Logseq reads it; a block's text or properties
+    do not (their ref makes the journal's parent page only, untitled: see _logseq_refs)."""
+    extra = [
+        Ref(NAMESPACE, parent, parent, ref.line, ref.col, ref.property)
+        for ref in pre.refs
+        if ref.property is not None and "/" in ref.target and "/" not in ref.text
+        for parent in namespace_parents(ref.target)
+    ]
+    pre.refs.extend(extra)
 
 
 def _is_utf8(name: str) -> bool:
@@ -251,7 +269,8 @@ def _finish_identity(page: Page, config: Config) -> None:
         page.title = format_journal_title(day, config.journal_title_format)
         page.name = page_name(page.title)
     parents = namespace_parents(page.name)
-    page.namespace = parents[-1] if parents else None
+    # A title holding a [[ref]] makes its namespace pages but is in none (Logseq).
+    page.namespace = parents[-1] if parents and not _NESTED_REF.search(page.title) else None
     alias = page.properties.get("alias") or page.properties.get("aliases")
     if alias is not None:
         page.aliases = [a for a in alias.names() if page_name(a) != page.name]
@@ -286,7 +305,7 @@ def load_graph(path: str | os.PathLike[str], config: Config | None = None) -> Gr
     graph = Graph(root=str(root), config=config, diagnostics=diagnostics, files=files)
     with paused_gc(freeze=True):
         journals = JournalRefs(config.journal_title_format)
-        if len(files) >= parallel_threshold() and _parallel_ok():
+        if len(files) >= parallel_threshold() and parallel_ok():
             _read_parallel(graph, root, files, config, journals)
         else:
             _read_files(graph, root, files, config, journals)
@@ -321,7 +340,9 @@ def parallel_threshold() -> int:
     return PARALLEL_MIN_FILES
 
 
-def _parallel_ok() -> bool:
+def parallel_ok() -> bool:
+    """Whether a second process may work beside this one: fork is available and this
+    process may run on two CPUs or more."""
     if not parload.can_fork():
         return False
     try:
@@ -469,13 +490,24 @@ def index_page(graph: Graph, page: Page, ids: list[tuple[int, str, int]]) -> Non
         graph.dropped_ids.append((page.file or page.name, index, uuid))
         if index < len(page.blocks):
             page.blocks[index].uuid = None
-    for parent in page.namespace and namespace_parents(page.name) or ():
+    for parent in title_parents(page):
         if parent not in graph.pages:
             title = page.title[: len(parent)] if len(page.title) >= len(parent) else parent
             implied = Page(name=parent, title=title, file=None, kind=KIND_IMPLIED)
             pp = namespace_parents(parent)
             implied.namespace = pp[-1] if pp else None
             graph.pages[parent] = implied
+
+
+_NESTED_REF = re.compile(r"\[\[[^\[\]]+\]\]")
+
+
+def title_parents(page: Page) -> list[str]:
+    """The namespace pages a page's own title makes: its namespace and the pages above it,
+    also for a title holding a ``[[ref]]`` (no namespace then); none for a whiteboard."""
+    if page.namespace is None and ("[[" not in page.title or page.format == WHITEBOARD_FORMAT):
+        return []
+    return namespace_parents(page.name)
 
 
 def _holder(graph: Graph, hit: tuple[str, int], uuid: str) -> str | None:
@@ -574,7 +606,7 @@ def _logseq_titles(graph: Graph, only: set[str] | None = None) -> dict[str, str 
         if only is None:
             blocks = page.blocks
             local[page.name] = page.title
-            if page.namespace is not None:
+            if title_parents(page):
                 for parent, spelled in _spelled_parents(page.title):
                     local.setdefault(parent, titles.get(parent, spelled))
         elif only:
@@ -583,7 +615,9 @@ def _logseq_titles(graph: Graph, only: set[str] | None = None) -> dict[str, str 
             break
         board = rel.endswith(".edn")  # a whiteboard's shapes name pages without titling them
         for block in blocks:
-            for name, spelled in _logseq_refs(block):
+            for name, spelled in _logseq_refs(block, fmt):
+                if spelled is None and name in local:
+                    continue
                 known = titles.get(name)  # a page without a title takes the next spelling
                 local[name] = known if known is not None else None if board else spelled
         titles.update(local)
@@ -618,11 +652,14 @@ def _spelled_parents(text: str) -> list[tuple[str, str]]:
     return [(parent, "/".join(spelled[: parent.count("/") + 1])) for parent in parents]
 
 
-def _logseq_refs(block: Block) -> list[tuple[str, str]]:
+def _logseq_refs(block: Block, fmt: str) -> list[tuple[str, str | None]]:
     """(name, spelling) of the pages a block names, a later entry winning a page's title (as
     the oracle shows): the first way the text writes a name loses to the last property value
-    writing it, that to a property key, and that to a namespace parent of a written name."""
-    values, keys, text, parents = [], [], [], []
+    writing it, that to a property key, and that to a namespace parent of a written name. A
+    ref to a journal whose title holds a ``/`` (journal format ``fmt``) also makes its
+    namespace parent, untitled (spelling None: it titles nothing); in a page property it
+    makes all of them, titled."""
+    values, keys, text, parents, untitled = [], [], [], [], []
     for ref in block.refs:
         kind = ref.kind
         if kind == BLOCK_REF or kind == NAMESPACE:
@@ -638,4 +675,10 @@ def _logseq_refs(block: Block) -> list[tuple[str, str]]:
             (values if ref.property is not None else text).append((ref.target, spelled))
             if "/" in spelled:
                 parents.extend(_spelled_parents(spelled))
-    return text[::-1] + values + keys + parents[::-1]
+            elif "/" in ref.target:  # a ref to a journal titled as in 'E, yyyy/MM/dd'
+                day = journal_day(ref.target, fmt)
+                if day is not None and block.pre_block and ref.property is not None:
+                    parents.extend(_spelled_parents(format_journal_title(day, fmt)))
+                elif day is not None:  # see _journal_parents
+                    untitled.append((ref.target.rsplit("/", 1)[0], None))
+    return untitled + text[::-1] + values + keys + parents[::-1]

@@ -25,11 +25,17 @@ def page_name(title: str) -> str:
     return name
 
 
+# What Logseq takes for a URL (a name that is one has no namespace): what the WHATWG parser
+# reads with a non-null origin, i.e. a special scheme and a host. "see https://x.org/a" is no
+# URL, so it is a namespace page ("see https:", "see https://x.org"), as in Logseq.
+_URL = re.compile(r"[\x00-\x20]*(?:https?|wss?|ftp):[/\\]*(?:[^/\\?#@]*@)?[^\s/\\?#@:<>\[\]^|]+")
+
+
 def namespace_parents(name: str) -> list[str]:
-    """``a/b/c`` → ``["a", "a/b"]``; nothing for relative paths and URLs."""
+    """``a/b/c`` → ``["a", "a/b"]``; nothing for relative paths and URLs (:data:`_URL`)."""
     if "/" not in name:
         return []
-    if name.startswith(("./", "../")) or "://" in name:
+    if name.startswith(("./", "../")) or _URL.match(name):
         return []
     parts = name.split("/")
     return ["/".join(parts[:i]) for i in range(1, len(parts)) if parts[i - 1]]
@@ -180,15 +186,24 @@ _ISO_DASH = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 _ISO_LOW = re.compile(r"(?P<y>\d{4})_(?P<m>\d{1,2})_(?P<d>\d{1,2})")
 
 
-def journal_day(title: str, fmt: str = "MMM do, yyyy") -> dt.date | None:
-    """The day a journal title names (configured format, yyyy-MM-dd or yyyy_MM_dd), else None."""
+DEFAULT_JOURNAL_FORMAT = "MMM do, yyyy"
+
+
+def journal_day(title: str, fmt: str = DEFAULT_JOURNAL_FORMAT) -> dt.date | None:
+    """The day a journal title names, else None: in the configured format, Logseq's default
+    one (whatever is configured: ``Jul 30th, 2021`` names a day in any graph), yyyy-MM-dd or
+    yyyy_MM_dd, tried in that order as Logseq does."""
     if not title or not title[0].isalnum() or len(title) > 40:
         return None
     return (
         _match_date(_journal_regex(fmt), title)
+        or (fmt != DEFAULT_JOURNAL_FORMAT and _match_date(_DEFAULT_REGEX, title) or None)
         or _match_date(_ISO_DASH, title)
         or _match_date(_ISO_LOW, title)
     )
+
+
+_DEFAULT_REGEX = _journal_regex(DEFAULT_JOURNAL_FORMAT)
 
 
 # ---------------------------------------------------------------------------------------------
