@@ -74,7 +74,7 @@ def load_parallel(root: Path, **kw) -> Graph:
 
 def assert_parallel_same(root: Path, graph: Graph, **kw) -> None:
     """The parallel load (half the files parsed in a child) gives exactly the same model."""
-    if not loader._parallel_ok():
+    if not loader.parallel_ok():
         return
     seen = len(READ_PAGES)
     parallel = load_parallel(root, **kw)

@@ -13,7 +13,7 @@ from tests.graphdump import dump_graph
 from tests.test_lint_rules import CASES
 from tests.test_lint_rules import make_graph as make_rule_graph
 
-pytestmark = pytest.mark.skipif(not loader._parallel_ok(), reason="no fork or a single CPU")
+pytestmark = pytest.mark.skipif(not loader.parallel_ok(), reason="no fork or a single CPU")
 
 MESSY = {
     "pages/a.md": "title:: Alpha\nalias:: A1, shared\ntags:: t1, [[t 2]]\n\n"

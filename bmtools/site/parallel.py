@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bmtools.loader import _parallel_ok, parallel_threshold
+from bmtools.loader import parallel_ok, parallel_threshold
 
 MIN_ITEMS = 400  # fewer pages are rendered faster than a fork costs
 
@@ -26,7 +26,7 @@ def run_split(items: list, work: Callable[[list], Any]) -> list[Any]:
     threshold = parallel_threshold()  # BMTOOLS_PARALLEL: off, or a number of items
     if threshold != sys.maxsize and not os.environ.get("BMTOOLS_PARALLEL", "").strip().isdigit():
         threshold = MIN_ITEMS
-    if len(items) < max(threshold, 2) or not _parallel_ok():
+    if len(items) < max(threshold, 2) or not parallel_ok():
         return [work(items)]
     mine, theirs = items[0::2], items[1::2]
     try:
