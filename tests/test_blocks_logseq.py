@@ -147,6 +147,47 @@ def test_a_fence_swallows_bullets_up_to_its_closing_line(page_of):
     assert names(page.blocks[0]) == []
 
 
+def test_a_raw_html_block_swallows_bullets_up_to_its_closing_tag(page_of):
+    page = page_of(
+        "- warnings\n  <pre>\n  [!] the [[Debug]] target\n      - use the flag\n  </pre>\n"
+        "  - child [[Kept]]\n- <div>\n  <div>in</div>\n  - still [[Html]]\n  </div>\n"
+        "- x\n  <!-- a\n  - gone [[Gone]]\n  -->\n"
+    )
+    assert contents(page) == [
+        "warnings\n<pre>\n[!] the [[Debug]] target\n    - use the flag\n</pre>",
+        "child [[Kept]]",
+        "<div>\n<div>in</div>\n- still [[Html]]\n</div>",  # the nesting of <div> is counted
+        "x\n<!-- a\n- gone [[Gone]]\n-->",
+    ]
+    assert [names(b) for b in page.blocks] == [[], ["kept"], [], []]
+
+
+def test_no_raw_html_block_without_its_end_or_for_other_tags(page_of):
+    page = page_of(
+        "- <div>\n  - open [[A]]\n- <foo>\n  - made up [[B]]\n  </foo>\n"
+        "- <div/>\n  - self-closed [[C]]\n"
+    )
+    assert [(b.content, b.parent) for b in page.blocks][1::2] == [
+        ("open [[A]]", 0),
+        ("made up [[B]]\n</foo>", 2),
+        ("self-closed [[C]]", 4),
+    ]
+
+
+def test_raw_html_blocks_are_found_in_one_pass(page_of):
+    # Thousands of unclosed openers: each line is looked up, not searched to the end again.
+    from bmtools.syntax.blocks import html
+
+    calls = []
+    real = html._pairs
+    html._pairs = lambda lines, name: calls.append(name) or real(lines, name)
+    try:
+        page = page_of("".join(f"- <div>\n  <!-- {i}\n" for i in range(3000)))
+    finally:
+        html._pairs = real
+    assert calls == ["div"] and len(page.blocks) == 3000
+
+
 # -- item 4: bullets indented under the page-properties block ----------------------------------
 
 

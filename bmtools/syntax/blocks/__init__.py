@@ -3,8 +3,8 @@
 Built the way markdown-it-py builds its block parser: one state object
 (:class:`~bmtools.syntax.blocks.state.OutlineState`) and ordered rule lists
 (:class:`~bmtools.syntax.blocks.ruler.Ruler`): the Markdown line rules
-(:data:`~bmtools.syntax.blocks.markdown.MARKDOWN`: fence, ``#+BEGIN``, heading, directive,
-bullet, text) say which block a line belongs to, and the body rules
+(:data:`~bmtools.syntax.blocks.markdown.MARKDOWN`: fence, ``#+BEGIN``, raw HTML, heading,
+directive, bullet, text) say which block a line belongs to, and the body rules
 (:data:`~bmtools.syntax.blocks.body.BODY`: planning, Org drawer, property, text) what a line
 means inside its block.
 

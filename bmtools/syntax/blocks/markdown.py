@@ -21,6 +21,7 @@ from bmtools.syntax.blocks.body import (
     text_in_block,
     title_line,
 )
+from bmtools.syntax.blocks.html import html_close
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
 from bmtools.syntax.blocks.state import OutlineState
 from bmtools.syntax.properties import make_property
@@ -97,6 +98,16 @@ def begin(s: OutlineState, k: int, text: str) -> int:
     return _begin_body(s, k + 1, close, name)
 
 
+def html(s: OutlineState, k: int, text: str) -> int:
+    """A raw HTML block (bmtools.syntax.blocks.html) on a line that starts no block, when a
+    later line closes it: its lines are opaque (no blocks, properties or refs)."""
+    close = html_close(s.lines, s.html_closers, k)
+    if close <= k:
+        return 0
+    opaque_line(s, k, text)
+    return _opaque_through(s, k + 1, close)
+
+
 def heading(s: OutlineState, k: int, text: str) -> int:
     """``# Title`` outside a bullet's first line: a new top-level block (§1)."""
     if _HEADING.match(text) is None:
@@ -159,6 +170,11 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
                 title_line(s, block, k, first, col, scan=False)
                 return _opaque_through(s, k + 1, close)
             _unclosed(s, k)
+    elif c == "<":
+        close = html_close(s.lines, s.html_closers, k, col)
+        if close > k:
+            title_line(s, block, k, first, col, scan=False)
+            return _opaque_through(s, k + 1, close)
     elif c == "#":
         b = _BEGIN.match(first)
         if b is not None:
@@ -181,6 +197,7 @@ MARKDOWN = Ruler(
     [
         LineRule("fence", fence, "`~"),
         LineRule("begin", begin, "#"),
+        LineRule("html", html, "<"),
         LineRule("heading", heading, "#"),
         LineRule("directive", directive, "#"),
         LineRule("bullet", bullet, "-"),
@@ -285,4 +302,14 @@ def _yaml_keys(text: str) -> list[str]:
     return [str(k) for k in metadata]
 
 
-__all__ = ["MARKDOWN", "bullet", "begin", "directive", "fence", "front_matter", "heading", "text"]
+__all__ = [
+    "MARKDOWN",
+    "bullet",
+    "begin",
+    "directive",
+    "fence",
+    "front_matter",
+    "heading",
+    "html",
+    "text",
+]

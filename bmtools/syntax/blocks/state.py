@@ -55,6 +55,7 @@ class OutlineState:
         "fence_scanned",
         "end_marks",
         "end_scanned",
+        "html_closers",
         # the block being read
         "block",
         "col",
@@ -104,6 +105,7 @@ class OutlineState:
         self.fence_scanned = 0  # … looking at the lines before this one
         self.end_marks: list[tuple[int, str]] = []  # "#+END_" lines found so far
         self.end_scanned = 0  # … looking at the lines before this one
+        self.html_closers: dict = {}  # raw HTML blocks' ends, per element (blocks.html)
         self.block: Block | None = None
         self.col = 0
         self.content: list[str] | None = None
