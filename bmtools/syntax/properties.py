@@ -26,7 +26,16 @@ HIDDEN_KEYS = frozenset(
     "hl-color logseq.macro-name logseq.macro-arguments logseq.order-list-type todo doing now "
     "later done".split()
 )
-_UNPARSED = frozenset("title icon template filters id background-color ls-type".split())
+# Built-in keys whose values Logseq keeps as raw strings: its built-in keys but alias, aliases,
+# tags and those it types (query-table, hl-page, heading, collapsed, public … are read as
+# booleans and integers like any value). Exactly these: a user's query-x or hl-x is parsed.
+_UNPARSED = frozenset(
+    "id custom-id background-color query-properties query-sort-by ls-type hl-type hl-color "
+    "logseq.macro-name logseq.macro-arguments logseq.order-list-type logseq.tldraw.page "
+    "logseq.tldraw.shape title icon template filters macro filetags logseq.color "
+    "logseq.table.version logseq.table.compact logseq.table.headers logseq.table.hover "
+    "logseq.table.borders logseq.table.stripes logseq.table.max-width".split()
+)
 COMMA_KEYS = frozenset(("alias", "aliases", "tags"))
 
 
@@ -62,8 +71,8 @@ def comma_parts(raw: str) -> list[tuple[int, str]]:
 
 
 def is_unparsed_key(key: str) -> bool:
-    """Keys whose values Logseq keeps as raw strings (title, icon, id, query-*, hl-*, …)."""
-    return key in _UNPARSED or key.startswith(("query-", "hl-", "logseq."))
+    """Keys whose values Logseq keeps as raw strings (title, icon, id, query-properties …)."""
+    return key in _UNPARSED
 
 
 def parse_value(
