@@ -100,24 +100,32 @@ def extract_items(graph: Graph, mm: Metamodel) -> list[Item]:
     items: list[Item] = []
     memo: dict[str, str | None] = {}
     for page in sorted(graph.pages.values(), key=lambda p: p.file or ""):
-        if page.file is None:
+        if page.file is not None:
+            items.extend(page_items(graph, mm, page, memo))
+    return items
+
+
+def page_items(
+    graph: Graph, mm: Metamodel, page: Page, memo: dict[str, str | None] | None = None
+) -> list[Item]:
+    """The items of one page, in line order (``memo``: ref target -> class, shared by the
+    pages of one graph)."""
+    items: list[Item] = []
+    memo = {} if memo is None else memo
+    for block in page.blocks:
+        if block.pre_block or not block.refs:
             continue
-        for block in page.blocks:
-            if block.pre_block or not block.refs:
-                continue
-            classes = _item_classes(graph, mm, block, memo)
-            if not classes:
-                continue
-            legacy = _legacy_items(graph, mm, page, block)
-            if legacy:
-                items.extend(legacy)
-                continue
-            cls_names = {c for c, _ in classes} | {a for a, c in mm.class_names.items()}
-            fields = {k: p for k, p in block.properties.items() if k not in _IGNORED_FIELDS}
-            for cls, col in classes:
-                items.append(
-                    Item(cls, _title(block, cls_names), page, block, block.line, col, fields)
-                )
+        classes = _item_classes(graph, mm, block, memo)
+        if not classes:
+            continue
+        legacy = _legacy_items(graph, mm, page, block)
+        if legacy:
+            items.extend(legacy)
+            continue
+        cls_names = {c for c, _ in classes} | {a for a, c in mm.class_names.items()}
+        fields = {k: p for k, p in block.properties.items() if k not in _IGNORED_FIELDS}
+        for cls, col in classes:
+            items.append(Item(cls, _title(block, cls_names), page, block, block.line, col, fields))
     return items
 
 

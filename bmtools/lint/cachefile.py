@@ -137,14 +137,27 @@ def _means_out(m: Means) -> tuple:
     return (m.substitutes, m.refs_added, m.refs_removed, m.properties, m.property_refs)
 
 
-def _prop_out(p: Property) -> tuple:
+def prop_out(p: Property) -> tuple:
     refs = [(r.kind, r.target, r.text, r.line, r.col, r.property) for r in p.refs]
     return (p.key, p.raw_key, p.raw, p.value, p.line, p.col, refs)
 
 
-def _prop_in(t: tuple) -> Property:
+def prop_in(t: tuple) -> Property:
     key, raw_key, raw, value, line, col, refs = t
     return Property(key, raw_key, raw, value, line, col, [Ref(*r) for r in refs])
+
+
+def stub_out(stub: tuple) -> tuple:
+    """A stub (:func:`bmtools.lint.partial.stub_of`) as plain data (:data:`StubT`)."""
+    if not stub[12]:
+        return stub
+    return (*stub[:12], {k: prop_out(p) for k, p in stub[12].items()})
+
+
+def stub_in(t: tuple) -> tuple:
+    if not t[12]:
+        return t
+    return (*t[:12], {k: prop_in(p) for k, p in t[12].items()})
 
 
 def facts_out(facts: tuple) -> tuple:
@@ -152,16 +165,14 @@ def facts_out(facts: tuple) -> tuple:
     stub, diags = facts[0], facts[7]
     if not (stub[12] or diags):  # most pages: nothing but plain values
         return tuple(facts)
-    stub = (*stub[:12], {k: _prop_out(p) for k, p in stub[12].items()})
-    return (stub, *facts[1:7], tuple(diag_out(d) for d in diags), facts[8])
+    return (stub_out(stub), *facts[1:7], tuple(diag_out(d) for d in diags), facts[8])
 
 
 def facts_in(t: tuple) -> tuple:
     stub, diags = t[0], t[7]
     if not (stub[12] or diags):
         return t
-    stub = (*stub[:12], {k: _prop_in(p) for k, p in stub[12].items()})
-    return (stub, *t[1:7], tuple(diag_in(d) for d in diags), t[8])
+    return (stub_in(stub), *t[1:7], tuple(diag_in(d) for d in diags), t[8])
 
 
 def _diags_by_file(table: dict[str, list], out) -> dict[str, list]:

@@ -11,6 +11,7 @@ order a full load builds them, so every lookup answers as it does on the whole g
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,8 +40,9 @@ class PageFacts(NamedTuple):
     page_refs: str  # "\n"-framed targets of its page refs and tags ("" unless asked for)
 
 
-def stub_of(page: Page) -> tuple:
-    props = {k: page.properties[k] for k in STUB_PROPERTIES if k in page.properties}
+def stub_of(page: Page, keys: Iterable[str] = STUB_PROPERTIES) -> tuple:
+    """A page's identity and the page properties of ``keys`` it has (what other pages read)."""
+    props = {k: page.properties[k] for k in keys if k in page.properties}
     return (
         page.name,
         page.title,

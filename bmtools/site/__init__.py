@@ -7,6 +7,6 @@ One module, one job: :mod:`urls` (stable output paths), :mod:`publish` (which pa
 :mod:`serve` (preview server) and :mod:`cli`.
 """
 
-from bmtools.site.build import BuildResult, SiteError, build_site
+from bmtools.site.build import BuildResult, SiteError, build_site, build_site_from
 
-__all__ = ["BuildResult", "SiteError", "build_site"]
+__all__ = ["BuildResult", "SiteError", "build_site", "build_site_from"]

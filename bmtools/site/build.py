@@ -9,9 +9,16 @@ written, so its modification time stays), and refused when it would land outside
 folder (a symbolic link to elsewhere inside it). Files a previous build wrote that this
 build does not make are removed, and only those.
 
-Rendering is cached per page (:mod:`bmtools.site.cache`, outside the site): a page's HTML is
-re-rendered only when a page it shows changed (the page itself, pages it embeds or refers
-to, pages whose blocks refer to it) or the set of pages on the site changed.
+A build remembers what it read and rendered (:mod:`bmtools.site.cache`, outside the site).
+The next one renders again only the pages whose output can have changed
+(:mod:`bmtools.site.changes`): the edited pages, the pages showing their text (embeds, block
+refs, linked references), the pages linking to a name that appeared, disappeared or was
+renamed; the indexes when what they list changed. :func:`build_site_from` goes further: it
+stats the graph's files, reads only those that changed and the pages the renderings need,
+and takes everything else from the facts the cache keeps per page (:mod:`bmtools.site.facts`).
+Any doubt (another bmtools, config.edn, theme, metamodel or option; two files naming one
+page; a damaged cache; a folder written by other means) means a full build. Either way the
+result is the same, byte for byte, as a build into an empty folder.
 """
 
 from __future__ import annotations
@@ -21,20 +28,47 @@ import hashlib
 import json
 import os
 import posixpath
+import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bmtools.metamodel import is_artifact_page
-from bmtools.model import TAG, Graph, Page
+from bmtools.config import config_bytes
+from bmtools.lint.cachefile import diag_in, diag_out
+from bmtools.lint.partial import claimed_ids, index_findings
+from bmtools.loader import block_ids, read_pages
+from bmtools.model import Config, Diagnostic, Graph, Page
 from bmtools.names import namespace_parents
 from bmtools.site import backlinks as bl
 from bmtools.site import business, search, urls
+from bmtools.site.assets import graph_file, read_asset
 from bmtools.site.assets import output_path as assets_output
-from bmtools.site.assets import read_asset
-from bmtools.site.cache import BuildCache, cache_file, digest, read_cache, write_cache
-from bmtools.site.context import KIND_NAMESPACE, KIND_TAG, SiteContext
+from bmtools.site.cache import (
+    FORMAT,
+    BuildCache,
+    Output,
+    RoadmapT,
+    cache_file,
+    code_key,
+    config_to_keep,
+    digest,
+    read_cache,
+    write_cache,
+)
+from bmtools.site.changes import (
+    Changes,
+    all_backlinks,
+    children_and_tagged,
+    default_state,
+    moved,
+    name_states,
+    update_backlinks,
+    uuid_states,
+)
+from bmtools.site.context import KIND_NAMESPACE, KIND_TAG, UUID, SiteContext
+from bmtools.site.facts import NeedsPage, PageFacts, page_facts, partial_graph, text_key
 from bmtools.site.html import Env, HtmlRenderer, block_anchor
 from bmtools.site.output import write_output
 from bmtools.site.parallel import run_split
@@ -44,6 +78,7 @@ from bmtools.writer import UnsafePathError, inside
 
 MARKER = ".bmtools-site.json"
 MAX_SITEMAP_URLS = 50_000
+RACY_NS = 2_000_000_000  # mtime granularity, with room (FAT: 2 s)
 
 
 class SiteError(Exception):
@@ -62,6 +97,7 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    how: str = ""  # what the build read and rendered, and why (for --verbose and benchmarks)
 
     def summary(self) -> str:
         unchanged = self.files - len(self.written)
@@ -155,28 +191,93 @@ def clean_output(out: Path) -> list[str]:
 
 
 @dataclass(slots=True)
+class Options:
+    everything: bool = False
+    templates: str | None = None
+    title: str | None = None
+    base_url: str | None = None
+    today: dt.date | None = None
+    clean: bool = False
+    cache_dir: str | os.PathLike[str] | None = None
+    config_templates: bool = False  # templates None: config.edn's :bmtools/templates
+    report: Callable[[list[Diagnostic]], None] | None = None  # gets the reading problems
+
+
+class _Full(Exception):
+    """The cache cannot answer for this graph: read every page (a full build)."""
+
+
+class _Renderer(HtmlRenderer):
+    """The renderer of a build, noting what each rendering asks of the site beyond what
+    :class:`SiteContext` logs itself (the renderer remembers targets and links across pages)
+    and which files each page's relative links look up (an asset that appears or disappears
+    changes the pages linking to it)."""
+
+    def __init__(self, ctx: SiteContext) -> None:
+        super().__init__(ctx)
+        self.lookups: dict[str, dict[str, str | None]] = {}  # page -> link -> graph file
+        self._keys: dict[str, str] = {}
+
+    def target(self, inner: str) -> str:
+        base = getattr(super(), "target", None)
+        name = base(inner) if base is not None else self.ctx.target(inner)
+        log = self.ctx.log
+        if log is not None:
+            key = self._keys.get(inner)
+            if key is None:
+                key = self._keys[inner] = self.ctx.key(inner)
+            log.append(key)
+            log.append(name)
+        return name
+
+    def page_link(self, name: str, label: str, env: dict, cls: str = "") -> str:
+        if self.ctx.log is not None:
+            self.ctx.log.append(name)
+        return super().page_link(name, label, env, cls)
+
+    def link_target(self, href: str, env: dict, image: bool = False) -> tuple[str | None, str]:
+        url, cls = super().link_target(href, env, image)
+        if cls in ("asset", "link-missing"):
+            page = env.get("page")
+            if page is not None:
+                link = href.strip()
+                found = graph_file(self.ctx.graph.root, page.file, link)
+                self.lookups.setdefault(page.name, {})[link] = found
+        return url, cls
+
+
+@dataclass(slots=True)
 class Site:
     """Everything one build computes before writing."""
 
     ctx: SiteContext
-    r: HtmlRenderer
+    r: _Renderer
     theme: Theme
     title: str
     today: dt.date
     base_url: str | None
     biz: business.Business
+    facts: dict[str, PageFacts]  # file -> facts
+    by_name: dict[str, PageFacts]  # page name -> facts
+    old: BuildCache | None  # the last build's cache, when its outputs can be trusted
+    new: BuildCache
+    out: Path
+    root: Path
+    config: Config
+    partial: bool  # pages not in ``read`` are stubs (see bmtools.site.facts)
+    read: set[str]  # the pages read in full
     outputs: dict[str, bytes | None] = field(default_factory=dict)  # None: keep the file
-    cache: BuildCache = field(default_factory=BuildCache)
-    new_cache: BuildCache = field(default_factory=BuildCache)
-    sources: dict[str, str] = field(default_factory=dict)  # page name -> digest of its text
+    changes: Changes = field(default_factory=Changes)
+    roads: dict[str, RoadmapT] = field(default_factory=dict)  # every roadmap of the site
     has_journals: bool = False
-    out: Path = Path(".")
     rendered: int = 0
-    checked: set[str] = field(default_factory=set)  # output folders found inside the site
+    checked: set[str] = field(default_factory=set)  # output folders made, found inside the site
+    verified: set[str] = field(default_factory=set)  # output folders found inside the site
+    lookups: dict[str, dict[str, str | None]] = field(default_factory=dict)  # see _Renderer
     result: BuildResult = field(default_factory=lambda: BuildResult(""))
 
 
-def _generated_pages(ctx: SiteContext) -> None:
+def _generated_pages(ctx: SiteContext, by_name: dict[str, PageFacts]) -> None:
     """Tag pages (names used as tags) and namespace pages (parents of published pages)."""
     graph = ctx.graph
     for name in sorted(ctx.published):
@@ -185,12 +286,11 @@ def _generated_pages(ctx: SiteContext) -> None:
             target = ctx.target(tag)
             if target not in ctx.paths:
                 ctx.add_generated(target, tag, KIND_TAG)
-        for block in page.blocks:
-            for ref in block.refs:
-                if ref.kind == TAG:
-                    target = graph.resolve_name(ref.target)
-                    if target not in ctx.paths:
-                        ctx.add_generated(target, ref.text, KIND_TAG)
+        refs = by_name[name].tag_refs
+        for k in range(0, len(refs), 2):
+            target = graph.resolve_name(refs[k])
+            if target not in ctx.paths:
+                ctx.add_generated(target, refs[k + 1], KIND_TAG)
         if "/" in name:
             titles = page.title.split("/")
             for k, parent in enumerate(namespace_parents(name), 1):
@@ -205,12 +305,6 @@ def _env() -> Env:
 
 def _link(site: Site, name: str, title: str) -> str:
     return site.r.page_link(name, title, _env())
-
-
-def _description(page: Page | None, fallback: str) -> str:
-    if page is None:
-        return fallback
-    return search.summary(page) or fallback
 
 
 def _breadcrumbs(site: Site, name: str, title: str) -> list[dict[str, Any]]:
@@ -231,48 +325,45 @@ def _links(site: Site, names: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
+def _pairs(entries: list) -> list[tuple[str, int]]:
+    return [(entries[k], entries[k + 1]) for k in range(0, len(entries), 2)]
+
+
+def _shown_sources(site: Site, entries: list) -> set[str]:
+    """The pages whose blocks the linked references of ``entries`` show (the others are only
+    named): read in full before rendering."""
+    counts: dict[str, int] = {}
+    for k in range(0, len(entries), 2):
+        counts[entries[k]] = counts.get(entries[k], 0) + 1
+    shown: set[str] = set()
+    total = 0
+    for src in sorted(counts, key=lambda n: bl.source_order(site.ctx, n)):
+        if total >= bl.MAX_BLOCKS:
+            break
+        shown.add(src)
+        total += counts[src]
+    return shown
+
+
+def _render_page(
+    site: Site, name: str, path: str, entries: list, kids: list[str], tags_of: list[str]
+) -> tuple[bytes, Output]:
+    """One output page and what its rendering read."""
     ctx, r = site.ctx, site.r
-    graph = ctx.graph
-    children: dict[str, list[str]] = {}
-    for name in ctx.paths:
-        page = graph.pages.get(name)
-        parent = page.namespace if page is not None else posixpath.dirname(name) or None
-        if parent and parent in ctx.paths:
-            children.setdefault(parent, []).append(name)
-    tagged: dict[str, list[str]] = {}
-    for name in ctx.published:
-        for tag in graph.pages[name].tags:
-            target = ctx.target(tag)
-            if target in ctx.paths and target != name:
-                tagged.setdefault(target, []).append(name)
+    pairs = _pairs(entries)
+    ctx.log = log = []
+    shown: set[str] = set()
 
     def block_href(page: Page, idx: int) -> str:
+        shown.add(page.name)
         block = page.blocks[idx]
         anchor = "" if block.pre_block else block_anchor(block)  # page properties: the top
         return r.page_href(page.name, {}, anchor) or ""
 
-    def link(name: str, title: str) -> str:
-        return _link(site, name, title)
+    def link(target: str, title: str) -> str:
+        return _link(site, target, title)
 
-    cache, new = site.cache, site.new_cache
-    todo = []
-    for name, path in sorted(ctx.paths.items()):
-        entries = index.get(name, [])
-        old = cache.pages.get(path)
-        refs_key = digest(new.site_key, *(f"{s}:{i}" for s, i in entries))
-        if old is not None and (site.out / path).is_file():
-            fingerprint = new.fingerprint(refs_key, old[1], site.sources)
-            if fingerprint == old[0]:
-                site.outputs[path] = None  # unchanged since the last build
-                new.pages[path] = old
-                for rel in old[2]:
-                    ctx.assets[rel] = assets_output(rel)
-                continue
-        todo.append((name, path, refs_key))
-
-    def render(name: str, path: str, refs_key: str) -> tuple[bytes, list]:
-        entries = index.get(name, [])
+    try:
         page = ctx.page_of(name)
         env = _env()
         if page is not None:
@@ -282,13 +373,15 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
             artifact = business.artifact_section(r, site.biz, page, env)
             title = page.title
             kind = "journal" if page.journal_day is not None else "page"
+            description = search.summary(page) or f"{title} ({kind})"
         else:
             gen = ctx.generated[name]
             outline = props = artifact = ""
             title = gen.title
             kind = gen.kind
-        back = bl.backlinks_html(ctx, entries, block_href, link) if entries else ""
-        roadmap = site.biz.roadmaps.get(name)
+            description = f"{title} ({kind})"
+        back = bl.backlinks_html(ctx, pairs, block_href, link, tags_of) if pairs else ""
+        roadmap = site.roads.get(name)
         tags = [ctx.target(t) for t in page.tags] if page is not None else []
         html = site.theme.render(
             "page",
@@ -298,42 +391,140 @@ def _page_outputs(site: Site, index: dict[str, list[tuple[str, int]]]) -> None:
                 "name": name,
                 "kind": kind,
                 "path": path,
-                "description": _description(page, f"{title} ({kind})"),
+                "description": description,
                 "day": page.journal_day.isoformat() if page and page.journal_day else "",
                 "breadcrumbs": _breadcrumbs(site, name, title),
                 "tags": _links(site, tags),
                 "properties": safe(props),
                 "outline": safe(outline),
                 "artifact": safe(artifact),
-                "children": _links(site, children.get(name, [])),
-                "tagged": _links(site, tagged.get(name, [])),
+                "children": _links(site, kids),
+                "tagged": _links(site, tags_of),
                 "backlinks": safe(back),
-                "backlink_count": len(entries),
+                "backlink_count": len(pairs),
                 "roadmap": urls.href(roadmap.path) if roadmap else "",
             },
         )
-        deps = sorted({name} | env["deps"] | {src for src, _ in entries})
-        entry = [new.fingerprint(refs_key, deps, site.sources), deps, sorted(env["assets"])]
-        return urls.relative(html, path).encode("utf-8"), entry
+    finally:
+        ctx.log = None
+    names = {e for e in log if e.__class__ is str}
+    names.update(namespace_parents(name))
+    names.update(entries[0::2])
+    names.add(name)
+    deps = {name} | env["deps"] | shown
+    uuids = set()
+    for e in log:
+        if e.__class__ is tuple:
+            (uuids if e[0] == UUID else deps).add(e[1])
+    record = Output(
+        name,
+        sorted(deps),
+        sorted(names),
+        sorted(uuids),
+        entries,
+        kids,
+        tags_of,
+        sorted(env["assets"]),
+    )
+    return urls.relative(html, path).encode("utf-8"), record
+
+
+def _page_outputs(site: Site, index, children, tagged) -> None:
+    """Render the pages whose output can have changed (see bmtools.site.changes)."""
+    ctx = site.ctx
+    old = site.old
+    ch = site.changes
+    new_outputs = site.new.outputs
+    todo = []
+    for name, path in sorted(ctx.paths.items()):
+        entries = index(name)
+        kids = children.get(name, [])
+        tags_of = tagged.get(name, [])
+        rec = old.outputs.get(path) if old is not None else None
+        if (
+            rec is not None
+            and rec.name == name
+            and ch.texts.isdisjoint(rec.deps)
+            and ch.names.isdisjoint(rec.reads)
+            and ch.uuids.isdisjoint(rec.uuids)
+            and (rec.entries is entries or rec.entries == entries)
+            and rec.children == kids
+            and rec.tagged == tags_of
+            and not (ch.names and name in site.by_name and site.by_name[name].artifact)
+            and os.path.isfile(site.out / path)
+        ):
+            site.outputs[path] = None  # unchanged since the last build
+            new_outputs[path] = rec
+            continue
+        todo.append((name, path, entries, kids, tags_of, rec))
+    if site.partial:
+        need: set[str] = set()
+        for name, _, entries, _, _, rec in todo:
+            need.add(name)
+            if rec is not None:
+                need.update(rec.deps)
+            need |= _shown_sources(site, entries)
+        _read_full(site, need)
 
     def work(share: list) -> dict:
         """Render and write a share of the pages; what the build must remember."""
-        done: dict = {"written": [], "pages": {}}
-        for name, path, refs_key in share:
-            data, entry = render(name, path, refs_key)
+        done: dict = {"written": [], "pages": {}, "lookups": {}}
+        r = site.r
+        for name, path, entries, kids, tags_of, _ in share:
+            r.lookups = {}
+            asked: set[str] = set()
+            while True:
+                try:
+                    data, record = _render_page(site, name, path, entries, kids, tags_of)
+                    break
+                except NeedsPage as exc:  # a page this build has not read: read it, again
+                    if exc.name in asked or not site.partial:
+                        raise
+                    asked.add(exc.name)
+                    _read_full(site, {exc.name})
             if _emit(site, path, data):
                 done["written"].append(path)
-            done["pages"][path] = entry
+            done["pages"][path] = _plain(record)
+            for src, found in r.lookups.items():
+                done["lookups"].setdefault(src, {}).update(found)
         return done
 
     for part in run_split(todo, work):
         site.result.written.extend(part["written"])
         site.rendered += len(part["pages"])
-        for path, entry in part["pages"].items():
-            new.pages[path] = entry
+        for path, plain in part["pages"].items():
+            new_outputs[path] = Output(*plain)
             site.outputs[path] = None  # written already
-            for rel in entry[2]:
-                ctx.assets[rel] = assets_output(rel)
+        for src, found in part["lookups"].items():
+            site.lookups.setdefault(src, {}).update(found)
+
+
+def _plain(record: Output) -> tuple:
+    """A record as plain data (sent back by a forked renderer with marshal)."""
+    return tuple(getattr(record, f) for f in record.__struct_fields__)
+
+
+def _read_full(site: Site, names: set[str]) -> None:
+    """Read pages the build has only as stubs (see bmtools.site.facts)."""
+    graph = site.ctx.graph
+    wanted = {}
+    for name in names:
+        f = site.by_name.get(name)
+        if f is not None and name not in site.read and f.stub is not None:
+            wanted[f.stub[2]] = name
+    if not wanted:
+        return
+    dropped: dict[str, list[int]] = {}
+    for owner, index, _ in graph.dropped_ids:  # owner: the page's file (or name)
+        dropped.setdefault(owner, []).append(index)
+    for rel, (page, _) in read_pages(site.root, sorted(wanted), site.config).items():
+        name = wanted[rel]
+        if page is None or page.name != name or text_key(rel, page) != site.by_name[name].text:
+            raise _Full(f"{rel} changed while the site was built")
+        for index in (*dropped.get(rel, ()), *dropped.get(name, ())):
+            page.blocks[index].uuid = None  # an earlier page holds the id (as load_graph)
+        graph.pages[name] = page
+        site.read.add(name)
 
 
 def _emit(site: Site, rel: str, data: bytes) -> bool:
@@ -361,34 +552,46 @@ def _site_vars(site: Site, path: str) -> dict[str, Any]:
     }
 
 
+def _keep_or_render(site: Site, path: str, shown: object, render) -> None:
+    """An index file: rendered again only when what it shows changed (or it is gone)."""
+    key = digest(json.dumps(shown, ensure_ascii=False, sort_keys=True, default=str))
+    site.new.indexes[path] = key
+    old = site.old
+    if old is not None and old.indexes.get(path) == key and os.path.isfile(site.out / path):
+        site.outputs[path] = None
+        return
+    site.outputs[path] = render()
+
+
 def _index_outputs(site: Site) -> None:
     ctx = site.ctx
-    graph = ctx.graph
+    by_name = site.by_name
     pages = []
     journals = []
     for name, path in ctx.paths.items():
-        page = ctx.page_of(name)
+        published = name in ctx.published
         entry = {
             "title": ctx.title_of(name),
             "url": urls.href(path),
             "kind": ctx.generated[name].kind if name in ctx.generated else "page",
-            "summary": _description(page, ""),
+            "summary": by_name[name].summary if published else "",
         }
-        if page is not None and page.journal_day is not None:
-            entry["day"] = page.journal_day.isoformat()
+        day = ctx.graph.pages[name].journal_day if published else None
+        if day is not None:
+            entry["day"] = day.isoformat()
             journals.append(entry)
         else:
             pages.append(entry)
     pages.sort(key=lambda e: (e["title"].lower(), e["url"]))
     journals.sort(key=lambda e: e["day"], reverse=True)
     artifacts = [
-        {"title": graph.pages[n].title, "url": urls.href(ctx.paths[n])}
-        for n in sorted(ctx.published, key=lambda n: graph.pages[n].title.lower())
-        if is_artifact_page(graph.pages[n])
+        {"title": ctx.graph.pages[n].title, "url": urls.href(ctx.paths[n])}
+        for n in sorted(ctx.published, key=lambda n: ctx.graph.pages[n].title.lower())
+        if by_name[n].artifact
     ]
     roadmaps = [
-        {"title": road.page.title, "url": urls.href(road.path), "count": len(road.milestones)}
-        for road in site.biz.roadmaps.values()
+        {"title": road.title, "url": urls.href(road.path), "count": road.count}
+        for _, road in sorted(site.roads.items())
     ]
     for kind, path, extra in (
         (
@@ -405,40 +608,50 @@ def _index_outputs(site: Site) -> None:
         ("journals", "journals.html", {"journals": journals}),
         ("search", "search.html", {}),
     ):
-        html = site.theme.render(kind, site=_site_vars(site, path), **extra)
-        site.outputs[path] = urls.relative(html, path).encode("utf-8")
-    entries = []
-    for name in sorted(ctx.paths):
-        page = ctx.page_of(name)
-        title = ctx.title_of(name)
-        key = digest(site.sources.get(name, ""), ctx.paths[name], title)
-        cached = site.cache.search.get(name)
-        if cached is not None and cached[0] == key:
-            entry = cached[1]
-        else:
-            text = search.page_text(page) if page is not None else title
-            entry = [
-                title,
-                urls.quote_path(ctx.paths[name]),
-                search.short(_description(page, "")),
-                search.words(text),
-            ]
-        site.new_cache.search[name] = [key, entry]
-        entries.append(entry)
-    site.outputs[search.INDEX_FILE] = search.index_js(entries)
+
+        def render(kind=kind, path=path, extra=extra) -> bytes:
+            html = site.theme.render(kind, site=_site_vars(site, path), **extra)
+            return urls.relative(html, path).encode("utf-8")
+
+        _keep_or_render(site, path, extra, render)
+    _search_index(site)
     site.outputs[f"{urls.STATIC_DIR}/{STYLESHEET}"] = site.theme.static(STYLESHEET).encode()
     for name in (SEARCH_SCRIPT, ICON):
         site.outputs[f"{urls.STATIC_DIR}/{name}"] = site.theme.static(name).encode()
-    site.outputs["sitemap.xml"] = _sitemap(site)
+    paths = ["index.html", "all-pages.html"] + sorted(site.ctx.paths.values())
+    paths += sorted(road.path for road in site.roads.values())
+    _keep_or_render(site, "sitemap.xml", [site.base_url, paths], lambda: _sitemap(site, paths))
     site.outputs[".nojekyll"] = b""
 
 
-def _sitemap(site: Site) -> bytes:
+def _search_index(site: Site) -> None:
+    """The search index, made again when a page's title, path, summary or words changed."""
+    path = search.INDEX_FILE
+    ch = site.changes
+    old = site.old
+    if old is not None and not ch.texts and not ch.names and os.path.isfile(site.out / path):
+        site.outputs[path] = None
+        return
+    ctx = site.ctx
+    entries = []
+    for name in sorted(ctx.paths):
+        title = ctx.title_of(name)
+        f = site.by_name[name] if name in ctx.published else None
+        entries.append(
+            [
+                title,
+                urls.quote_path(ctx.paths[name]),
+                search.short(f.summary if f is not None else ""),
+                f.words if f is not None else search.words(title),
+            ]
+        )
+    site.outputs[path] = search.index_js(entries)
+
+
+def _sitemap(site: Site, paths: list[str]) -> bytes:
     from xml.sax.saxutils import escape
 
     base = site.base_url.rstrip("/") + "/" if site.base_url else ""
-    paths = ["index.html", "all-pages.html"] + sorted(site.ctx.paths.values())
-    paths += sorted(road.path for road in site.biz.roadmaps.values())
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
@@ -449,25 +662,79 @@ def _sitemap(site: Site) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _roadmap_outputs(site: Site, out: Path, previous: dict[str, str]) -> dict[str, str]:
-    """Roadmap pages, made again only when their plan or the site changed; the SVG timeline
-    is drawn again only when its plan changed."""
+def _roadmaps(site: Site) -> set[str]:
+    """Every roadmap of the site (in ``site.roads``); the pages whose roadmap is made again
+    (in ``site.biz.roadmaps``), the others kept from the last build."""
+    ctx, biz = site.ctx, site.biz
+    old = site.old
+    ch = site.changes
+    before = old.roadmaps if old is not None else {}
+    if old is None:
+        again = set(ctx.published)
+    else:
+        again = {n for n in ch.texts if n in ctx.published}
+        if ch.names or old.rule != _rule(biz) or old.today != site.today.isoformat():
+            again |= {n for n in before if n in ctx.published}
+    if site.partial:
+        _read_full(site, again)
+    for name in sorted(again):
+        ms = biz.page_milestones(name)
+        if ms:
+            biz.roadmaps[name] = business.make_roadmap(biz, ctx.graph.pages[name], ms, site.today)
+    for name, kept in before.items():
+        if name not in again and name in ctx.published:
+            page = ctx.graph.pages[name]
+            biz.roadmaps[name] = business.Roadmap(page, [], kept.path, kept.key)
+            site.roads[name] = kept
+    biz.roadmaps = dict(sorted(biz.roadmaps.items()))
+    for name, road in biz.roadmaps.items():
+        if name in again:
+            site.roads[name] = RoadmapT(
+                road.path, road.page.title, len(road.milestones), "", "", []
+            )
+    site.roads = dict(sorted(site.roads.items()))
+    return again
+
+
+def _rule(biz: business.Business) -> str:
+    return biz.rule.text if biz.rule else ""
+
+
+def _roadmap_outputs(site: Site, again: set[str]) -> None:
+    """Roadmap pages, made again only when their plan, the names they show or the site
+    changed; the SVG timeline is drawn again only when its plan changed."""
     from bmtools.milestones.cpm import critical_path
     from bmtools.milestones.formats.ics import generate_ics
 
-    keys = {}
     r = site.r
-    for name, road in sorted(site.biz.roadmaps.items()):
-        keys[road.svg_path] = road.key
-        whole = keys[road.path] = digest(site.new_cache.site_key, road.key)
+    out = site.out
+    old = site.old.roadmaps if site.old is not None else {}
+    page_key = site.new.page_key
+    for name, road in site.biz.roadmaps.items():
         done = [road.path, road.svg_path, road.ics_path]
-        if previous.get(road.path) == whole and all((out / p).is_file() for p in done):
-            for p in done:  # the same plan on the same site: nothing to compute
+        kept = old.get(name)
+        if name not in again:
+            for p in done:
                 site.outputs[p] = None
             continue
+        whole = digest(page_key, road.key)
+        if (
+            kept is not None
+            and kept.whole == whole
+            and site.changes.names.isdisjoint(kept.reads)
+            and all((out / p).is_file() for p in done)
+        ):
+            for p in done:  # the same plan on the same site: nothing to compute
+                site.outputs[p] = None
+            site.roads[name] = kept
+            continue
         env = _env()
-        ctx = business.roadmap_context(r, site.biz, road, site.today, env)
-        if previous.get(road.svg_path) == road.key and (out / road.svg_path).is_file():
+        site.ctx.log = log = []
+        try:
+            ctx = business.roadmap_context(r, site.biz, road, site.today, env)
+        finally:
+            site.ctx.log = None
+        if kept is not None and kept.key == road.key and (out / road.svg_path).is_file():
             site.outputs[road.svg_path] = None  # drawn by an earlier build from the same plan
         else:
             from bmtools.milestones.formats.svg import generate_svg  # matplotlib: ~1 s to import
@@ -502,7 +769,36 @@ def _roadmap_outputs(site: Site, out: Path, previous: dict[str, str]) -> dict[st
             },
         )
         site.outputs[road.path] = urls.relative(html, road.path).encode("utf-8")
-    return keys
+        reads = sorted({e for e in log if e.__class__ is str} | {name})
+        site.roads[name] = RoadmapT(
+            road.path, road.page.title, len(road.milestones), road.key, whole, reads
+        )
+
+
+def _assets(site: Site) -> None:
+    """The graph files pages link to, copied when new or changed (by their stats)."""
+    ctx = site.ctx
+    wanted: set[str] = set()
+    for rec in site.new.outputs.values():
+        wanted.update(rec.assets)
+    old = site.old.assets if site.old is not None else {}
+    for src in sorted(wanted):
+        dest = assets_output(src)
+        ctx.assets[src] = dest
+        try:
+            st = os.stat(os.path.join(ctx.graph.root, src))
+            stat = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stat = (-1, -1)
+        if old.get(src) == stat and stat[0] >= 0 and os.path.isfile(site.out / dest):
+            site.outputs[dest] = None
+            site.new.assets[src] = stat
+            continue
+        try:
+            site.outputs[dest] = read_asset(ctx.graph.root, src)
+            site.new.assets[src] = stat
+        except OSError as exc:
+            site.result.problems.append(f"{src}: not copied ({exc.strerror or exc})")
 
 
 def build_site(
@@ -517,80 +813,381 @@ def build_site(
     clean: bool = False,
     cache_dir: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    """Build the site of ``graph`` into ``out`` (see the module docstring)."""
-    out_path = Path(out)
-    removed_first = clean_output(out_path) if clean else []
-    previous = check_output(out_path)
-    published = published_names(graph, everything)
-    if not published:
-        raise SiteError(why_nothing(graph), code=1)
-    ctx = SiteContext(graph, published)
-    _generated_pages(ctx)
-    theme = Theme(templates)
-    r = HtmlRenderer(ctx)
-    today = today or dt.date.today()
-    biz = business.load_business(ctx, today)
-    r.cards = biz.milestones
-    r.card = business.milestone_card
-    site = Site(
-        ctx,
-        r,
-        theme,
-        title or Path(graph.root).resolve().name or "Logseq graph",
-        today,
-        base_url,
-        biz,
+    """Build the site of a loaded ``graph`` into ``out`` (see the module docstring)."""
+    opts = Options(everything, _str(templates), title, base_url, today, clean, cache_dir)
+    build = _Build(out, opts)
+    return build.finish(build.from_graph(graph, None))
+
+
+def build_site_from(
+    root: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    everything: bool = False,
+    templates: str | os.PathLike[str] | None = None,
+    title: str | None = None,
+    base_url: str | None = None,
+    today: dt.date | None = None,
+    clean: bool = False,
+    cache_dir: str | os.PathLike[str] | None = None,
+    report: Callable[[list[Diagnostic]], None] | None = None,
+) -> BuildResult:
+    """Build the site of the graph folder ``root`` into ``out``, reading only the pages that
+    changed since the last build and those the pages to render again need. ``report`` gets
+    the graph's reading problems (as :func:`bmtools.load_graph` finds them) before anything
+    is written; ``templates`` None: ``:bmtools/templates`` in config.edn, else the shipped
+    theme."""
+    told = []
+
+    def once(diagnostics: list[Diagnostic]) -> None:
+        if report is not None and not told:
+            told.append(True)
+            report(diagnostics)
+
+    opts = Options(
+        everything, _str(templates), title, base_url, today, clean, cache_dir, True, once
     )
-    site.out = out_path
-    site.has_journals = any(graph.pages[n].journal_day is not None for n in published)
-    site.sources = {n: digest(graph.pages[n].source) for n in published}
-    state = _read_state(out_path)
-    cache_path = cache_file(out_path, cache_dir)
-    site.cache = read_cache(cache_path, str(state.get("build", ""))) if previous else BuildCache()
-    site.new_cache.build = uuid.uuid4().hex
-    site.new_cache.site_key = _site_key(site, theme, everything)
-    if site.cache.site_key != site.new_cache.site_key:
-        site.cache = BuildCache(search=site.cache.search, refs=site.cache.refs)
-    result = site.result = BuildResult(str(out_path), pages=len(ctx.paths))
-    planned = set(ctx.paths.values()) | {road.path for road in biz.roadmaps.values()}
-    _prepare(out_path, planned, previous, state)
-    index, site.new_cache.refs = bl.backlink_index(ctx, site.cache.refs, site.sources)
-    _page_outputs(site, index)
-    _index_outputs(site)
-    svg_keys = _roadmap_outputs(site, out_path, state.get("svg", {}))
-    for src, dest in sorted(ctx.assets.items()):
+    build = _Build(out, opts)
+    try:
+        return build.finish(build.from_folder(Path(root)))
+    except _Full:  # a file changed while the site was built: read every page
+        build = _Build(out, replace(opts, clean=False))
+        return build.finish(build.from_folder(Path(root), full=True))
+
+
+def _str(value: str | os.PathLike[str] | None) -> str | None:
+    return None if value is None else os.fspath(value)
+
+
+class _Build:
+    """One build: the output folder's state, the last build's cache, the options."""
+
+    def __init__(self, out: str | os.PathLike[str], opts: Options) -> None:
+        self.out = Path(out)
+        self.opts = opts
+        self.removed_first = clean_output(self.out) if opts.clean else []
+        self.previous = check_output(self.out)
+        self.state = _read_state(self.out)
+        self.cache_path = cache_file(self.out, opts.cache_dir)
+        self.old: BuildCache | None = None
+        self.why = ""
+        if self.previous:
+            self.old = read_cache(self.cache_path, str(self.state.get("build", "")))
+
+    # -- where the pages come from ------------------------------------------------------------
+
+    def from_graph(self, graph: Graph, keep: dict | None) -> Site:
+        """Every page read (``keep``: what reading the folder found, for the cache)."""
+        if keep is None:
+            try:
+                raw_config = config_bytes(graph.root)
+            except OSError:
+                raw_config = b"\x00none"
+            keep = {"read_key": digest(FORMAT, code_key(), raw_config)}
+        old = self.old
+        if old is not None and (old.collide or old.read_key != keep["read_key"]):
+            old = None  # facts read by another bmtools or with another config.edn
+        ids = claimed_ids(graph)
+        remade: set[tuple] = set()
+        if any(d.code in _INDEX_CODES for d in graph.diagnostics):
+            remade = {_same(d) for d in index_findings(graph, ids)}
+        diags: dict[str, list[Diagnostic]] = {}
+        for d in graph.diagnostics:
+            if d.file and _same(d) not in remade:
+                diags.setdefault(d.file, []).append(d)
+        by_file = {p.file: p for p in graph.pages.values() if p.file is not None}
+        before = old.facts if old is not None else {}
+        facts = {}
+        for rel in graph.files:
+            page = by_file.get(rel)
+            facts[rel] = page_facts(
+                rel, page, ids.get(rel, []), diags.get(rel, []), before.get(rel)
+            )
+        read = {p.name for p in by_file.values()}
+        return self._site(graph, facts, read, keep, collide=bool(graph.collisions))
+
+    def from_folder(self, root: Path, full: bool = False) -> Site:
+        """Stat the files; read those that changed; stubs for the others (see
+        bmtools.site.facts). Anything the cache cannot answer: every page read."""
+        from bmtools.config import read_config
+        from bmtools.loader import GraphRootError, discover, load_graph
+
+        if not root.is_dir():
+            raise GraphRootError(
+                f"{root}: not a folder" if root.exists() else f"{root}: no such folder"
+            )
         try:
-            site.outputs[dest] = read_asset(graph.root, src)
-        except OSError as exc:
-            result.problems.append(f"{src}: not copied ({exc.strerror or exc})")
-    _write(out_path, site, previous, result, svg_keys)
-    write_cache(cache_path, site.new_cache)
-    result.removed = removed_first + result.removed
-    return result
+            raw_config = config_bytes(root)
+        except OSError:
+            raw_config = b"\x00none"
+        read_key = digest(FORMAT, code_key(), raw_config)
+        old = self.old
+        usable = old is not None and old.read_key == read_key and not old.collide and not full
+        if usable and old.config is not None:
+            config, config_diags = old.config, [diag_in(d) for d in old.config_diags]
+        else:
+            config, config_diags = read_config(root)
+        stamp = time.time_ns()
+        found = list(config_diags)
+        files = discover(root, config, found)
+        stats = {}
+        base = str(root)
+        for rel in files:
+            try:
+                st = os.stat(os.path.join(base, rel))
+                stats[rel] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                stats[rel] = (-1, -1)
+        keep = {
+            "read_key": read_key,
+            "config": (config, config_diags),
+            "stats": stats,
+            "stamp": stamp,
+        }
+        if old is None:
+            self.why = "no cache for this site"
+        elif old.collide:
+            self.why = "two files name one page"
+        else:
+            self.why = "another bmtools or config.edn"
+        if full:
+            self.why = "a file changed during the last try"
+        if usable:
+            try:
+                return self._partial(root, config, files, found, stats, keep)
+            except _Full as exc:
+                self.why = str(exc)
+        graph = load_graph(root, config)
+        graph.diagnostics[:0] = config_diags  # as load_graph(root) reports them
+        return self.from_graph(graph, keep)
+
+    def _partial(
+        self, root: Path, config: Config, files: list[str], found: list, stats: dict, keep: dict
+    ) -> Site:
+        old = self.old
+        assert old is not None
+        before = old.facts
+        racy = old.stamp - RACY_NS  # a file changed this close to the last scan: read again
+        changed = [
+            r
+            for r in files
+            if old.stats.get(r) != stats[r] or r not in before or stats[r][1] >= racy
+        ]
+        if len(changed) > max(100, len(files) // 4):
+            raise _Full("most files changed")  # one load_graph reads them faster
+        facts = {r: before[r] for r in files if r in before}
+        reads = read_pages(root, changed, config)
+        for rel, (page, diags) in reads.items():
+            ids = block_ids(page) if page is not None else []
+            facts[rel] = page_facts(rel, page, ids, diags, before.get(rel))
+        names = [f.stub[0] for f in facts.values() if f.stub is not None]
+        if len(set(names)) != len(names):
+            raise _Full("two files name one page")
+        meta = [r for r, f in facts.items() if f.meta and r not in reads]
+        reads.update(read_pages(root, meta, config))
+        graph = partial_graph(str(root), config, files, facts, reads, found)
+        read = {p.name for p, _ in reads.values() if p is not None}
+        return self._site(graph, facts, read, keep, partial=True)
+
+    # -- the site -------------------------------------------------------------------------------
+
+    def _site(
+        self,
+        graph: Graph,
+        facts: dict[str, PageFacts],
+        read: set[str],
+        keep: dict,
+        partial: bool = False,
+        collide: bool = False,
+    ) -> Site:
+        """The site of a graph (``read``: the pages read in full; ``keep``: what reading the
+        folder found, for the cache)."""
+        opts = self.opts
+        if opts.report is not None:
+            opts.report(graph.diagnostics)
+        published = published_names(graph, opts.everything)
+        if not published:
+            raise SiteError(why_nothing(graph), code=1)
+        by_name = {f.stub[0]: f for f in facts.values() if f.stub is not None}
+        ctx = SiteContext(graph, published)
+        _generated_pages(ctx, by_name)
+        folder = opts.templates
+        if folder is None and opts.config_templates:
+            from bmtools.render.pages import templates_folder
+
+            folder = templates_folder(graph, None)
+        theme = Theme(folder)
+        r = _Renderer(ctx)
+        today = opts.today or dt.date.today()
+        biz = business.load_business(ctx, today, roadmap_pages=())
+        r.cards = biz.milestones
+        r.card = business.milestone_card
+        new = BuildCache(
+            build=uuid.uuid4().hex,
+            read_key=keep["read_key"],
+            collide=collide,
+            stats=keep.get("stats", {}),
+            stamp=keep.get("stamp", 0),
+        )
+        config = keep.get("config")
+        if config is not None:
+            kept = config_to_keep(config[0])
+            if kept is not None:
+                new.config = kept
+                new.config_diags = [diag_out(d) for d in config[1]]
+        new.facts = facts
+        new.rule = _rule(biz)
+        new.today = today.isoformat()
+        site = Site(
+            ctx,
+            r,
+            theme,
+            opts.title or Path(graph.root).resolve().name or "Logseq graph",
+            today,
+            opts.base_url,
+            biz,
+            facts,
+            by_name,
+            None,
+            new,
+            self.out,
+            Path(graph.root),
+            graph.config,
+            partial,
+            read,
+        )
+        site.has_journals = any(graph.pages[n].journal_day is not None for n in published)
+        new.page_key = _page_key(site, opts.everything)
+        old = self.old
+        if old is not None and (
+            old.page_key != new.page_key or old.collide or old.read_key != new.read_key
+        ):
+            old = None
+        if partial and old is None:
+            raise _Full("the site changed")
+        site.old = old
+        return site
+
+    def finish(self, site: Site) -> BuildResult:
+        """Decide what to render, render it, write it."""
+        ctx = site.ctx
+        old = site.old
+        new = site.new
+        new.states = name_states(ctx)
+        new.uuids = uuid_states(ctx)
+        published = sorted(ctx.published)
+        if old is None:
+            entries = all_backlinks(((n, site.by_name[n].out) for n in published), new.states)
+            empty: list = []
+
+            def index(name: str) -> list:
+                return entries.get(name, empty)
+
+        else:
+            index = self._changes(site)
+        children, tagged = children_and_tagged(ctx)
+        result = site.result = BuildResult(str(self.out), pages=len(ctx.paths))
+        again = _roadmaps(site)
+        planned = set(ctx.paths.values()) | {road.path for road in site.roads.values()}
+        _prepare(self.out, planned, self.previous, self.state, site.verified)
+        _page_outputs(site, index, children, tagged)
+        _index_outputs(site)
+        _roadmap_outputs(site, again)
+        new.roadmaps = site.roads
+        _assets(site)
+        new.lookups = {src: sorted(found.items()) for src, found in sorted(site.lookups.items())}
+        _write(self.out, site, self.previous, result)
+        write_cache(self.cache_path, new)
+        result.removed = self.removed_first + result.removed
+        files = len(site.facts)
+        if site.partial:
+            result.how = f"read {len(site.read)} of {files} pages"
+        else:
+            result.how = f"read all {files} files" + (f" ({self.why})" if self.why else "")
+        if site.old is None and not site.partial:
+            result.how += "; rendered every page"
+        else:
+            result.how += f"; rendered {site.rendered} of {len(ctx.paths)} pages"
+        return result
+
+    def _changes(self, site: Site):
+        """What moved since the last build (site.changes), and the linked references."""
+        old = site.old
+        assert old is not None
+        new = site.new
+        ctx = site.ctx
+        ch = site.changes
+        ch.names = moved(old.states, new.states, default_state)
+        ch.uuids = moved(old.uuids, new.uuids)
+        classes = site.biz.mm.class_names
+        for n in ch.names:
+            was = old.states.get(n, default_state(n))[0]
+            now = new.states.get(n, default_state(n))[0]
+            if was != now and (was in classes or now in classes):
+                if site.partial:
+                    raise _Full("a name that makes items moved")
+        before = {f.stub[0]: f for f in old.facts.values() if f.stub is not None}
+        ch.texts = moved(
+            {n: f.text for n, f in before.items()}, {n: f.text for n, f in site.by_name.items()}
+        )
+        if ch.uuids:
+            for f in (*before.values(), *site.by_name.values()):
+                if any(u in ch.uuids for _, u, _ in f.ids):
+                    ch.texts.add(f.stub[0])
+        root = str(site.root)
+        for name, looked in old.lookups.items():
+            f = site.by_name.get(name)
+            if f is None or name in ch.texts:
+                continue
+            if any(graph_file(root, f.stub[2], link) != found for link, found in looked):
+                ch.texts.add(name)
+            else:
+                site.lookups[name] = dict(looked)
+        old_entries = {rec.name: rec.entries for rec in old.outputs.values()}
+        sources = set(ch.texts) | set(ch.names)
+        if ch.names:
+            names = ch.names
+            for n in ctx.published:
+                if not names.isdisjoint(site.by_name[n].out[0::2]):
+                    sources.add(n)
+        changed = {}
+        for src in sources:
+            was = before.get(src)
+            then = (
+                was.out if was is not None and old.states.get(src, default_state(src))[4] else None
+            )
+            now = site.by_name[src].out if src in ctx.published else None
+            if then is not None or now is not None:
+                changed[src] = (then, now)
+        updated = update_backlinks(old_entries, changed, old.states, new.states)
+        empty: list = []
+
+        def index(name: str) -> list:
+            hit = updated.get(name)
+            return hit if hit is not None else old_entries.get(name, empty)
+
+        return index
 
 
-def _site_key(site: Site, theme: Theme, everything: bool) -> str:
+_INDEX_CODES = frozenset({"BM010", "BM011", "BM012"})
+
+
+def _same(d: Diagnostic) -> tuple:
+    return (d.code, d.file, d.line, d.col, d.message)
+
+
+def _page_key(site: Site, everything: bool) -> str:
     """Everything every page shows besides the pages it reads (see bmtools.site.cache)."""
-    from bmtools import __version__
-
-    ctx = site.ctx
-    graph = ctx.graph
-    shown = [
-        (n, p, ctx.title_of(n), sorted(graph.pages[n].tags) if n in ctx.published else "")
-        for n, p in sorted(ctx.paths.items())
-    ]
     classes = json.dumps(site.biz.mm.to_dict()["classes"], sort_keys=True, default=str)
     return digest(
-        __version__,
+        FORMAT,
         everything,
         site.title,
         site.base_url,
-        site.today,
-        theme.digest(),
-        json.dumps(graph.config.raw, sort_keys=True, default=str),
-        json.dumps(shown, ensure_ascii=False),
+        site.theme.digest(),
+        json.dumps(site.ctx.graph.config.raw, sort_keys=True, default=str),
         classes,
-        sorted(site.biz.roadmaps),
+        site.has_journals,
     )
 
 
@@ -602,27 +1199,36 @@ def _read_state(out: Path) -> dict:
         return {}
 
 
-def _check_folders(out: Path, paths, checked: set[str] | None = None) -> None:
+def _check_folders(out: Path, paths, verified: set[str]) -> None:
+    """Every folder of ``paths`` stays inside ``out`` (one that is a symbolic link is resolved;
+    another is inside when its parent is); the folders found inside go to ``verified``."""
     for folder in sorted({posixpath.dirname(rel) for rel in paths} - {""}):
-        if checked is not None and folder in checked:
+        if folder in verified:
+            continue
+        parent = posixpath.dirname(folder)
+        if (not parent or parent in verified) and not os.path.islink(out / folder):
+            verified.add(folder)
             continue
         try:
             inside(out, folder)  # a folder that leads out of the site: nothing is written
         except UnsafePathError as exc:
             raise SiteError(f"{out}: refusing to write into {folder}: {exc}") from exc
+        verified.add(folder)
 
 
-def _prepare(out: Path, planned: set[str], previous: set[str], state: dict) -> None:
+def _prepare(
+    out: Path, planned: set[str], previous: set[str], state: dict, verified: set[str]
+) -> None:
     """Before the first page is written: every folder checked, and the marker naming every
     file this build may write (so that an interrupted build leaves a folder that is ours)."""
     out.mkdir(parents=True, exist_ok=True)
-    _check_folders(out, planned)
+    _check_folders(out, planned, verified)
     marker = dict(state, generator="bmtools site", files=sorted(previous | planned), build="")
     write_output(out, MARKER, json.dumps(marker, indent=1).encode())
 
 
-def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: dict) -> None:
-    _check_folders(out, site.outputs, site.checked)
+def _write(out: Path, site: Site, previous: set[str], result: BuildResult) -> None:
+    _check_folders(out, site.outputs, site.verified)
     for rel, data in sorted(site.outputs.items()):
         if data is None:
             continue
@@ -638,9 +1244,8 @@ def _write(out: Path, site: Site, previous: set[str], result: BuildResult, svg: 
     result.files = len(site.outputs)
     state = {
         "generator": "bmtools site",
-        "build": site.new_cache.build,
+        "build": site.new.build,
         "files": sorted(kept),
-        "svg": svg,
         "digest": hashlib.sha1("\n".join(sorted(kept)).encode()).hexdigest(),
     }
     write_output(out, MARKER, json.dumps(state, indent=1).encode())

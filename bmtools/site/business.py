@@ -15,18 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from markdown_it.common.utils import escapeHtml
 
-from bmtools.items import Item, extract_items
+from bmtools.items import Item, page_items
 from bmtools.metamodel import Metamodel, is_artifact_page, load_metamodel, read_artifact
 from bmtools.milestones.cpm import CpmResult, critical_path
 from bmtools.milestones.formats.text import money
 from bmtools.milestones.model import MILESTONE_CLASS, Milestone, milestone_from_item
 from bmtools.milestones.review import ReviewRule, find_review_rule
-from bmtools.model import Page
+from bmtools.model import Graph, Page
 from bmtools.render.pages import artifact_name, examples_of
 from bmtools.site import urls
 from bmtools.site.context import SiteContext
@@ -52,44 +52,89 @@ class Roadmap:
 
 @dataclass(slots=True)
 class Business:
+    """The metamodel, and the items of published pages, found page by page when asked for (an
+    incremental build reads only some pages)."""
+
     mm: Metamodel
-    items: list[Item]
+    graph: Graph
+    published: set[str]
     by_page: dict[str, list[Item]] = field(default_factory=dict)
-    milestones: dict[tuple[str, int], Milestone] = field(default_factory=dict)
+    milestones: _Cards = field(init=False)  # (page name, block index) -> milestone
     roadmaps: dict[str, Roadmap] = field(default_factory=dict)  # page name -> roadmap
     rule: ReviewRule | None = None
+    _memo: dict[str, str | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.milestones = _Cards(self)
+
+    def items_of(self, name: str) -> list[Item]:
+        """The items of a published page (its blocks are read the first time)."""
+        hit = self.by_page.get(name)
+        if hit is not None:
+            return hit
+        page = self.graph.pages.get(name)
+        items: list[Item] = []
+        if page is not None and page.file is not None and name in self.published:
+            items = page_items(self.graph, self.mm, page, self._memo)
+        spec = self.mm.classes.get(MILESTONE_CLASS)
+        for item in items:
+            if item.cls == MILESTONE_CLASS and spec is not None and not item.legacy:
+                m = milestone_from_item(self.graph, spec, item)
+                dict.__setitem__(self.milestones, (name, item.block.index), m)
+        self.by_page[name] = items
+        return items
+
+    def page_milestones(self, name: str) -> list[tuple[int, Milestone]]:
+        """(block index, milestone) of each milestone of a page, in line order."""
+        found = self.milestones
+        return [
+            (i.block.index, found[(name, i.block.index)])
+            for i in self.items_of(name)
+            if i.cls == MILESTONE_CLASS and not i.legacy and (name, i.block.index) in found
+        ]
 
 
-def load_business(ctx: SiteContext, today: dt.date) -> Business:
-    """Items and milestones of the published pages, and which pages get a roadmap."""
+class _Cards(dict):
+    """The milestones by (page name, block index), each page's found when first asked for."""
+
+    def __init__(self, biz: Business) -> None:
+        super().__init__()
+        self.biz = biz
+
+    def get(self, key, default=None):  # type: ignore[override]
+        if key[0] not in self.biz.by_page:
+            self.biz.items_of(key[0])
+        return super().get(key, default)
+
+
+def load_business(
+    ctx: SiteContext, today: dt.date, roadmap_pages: Iterable[str] | None = None
+) -> Business:
+    """The metamodel, the review rule, and the roadmaps of ``roadmap_pages`` (by default
+    every published page; items of other pages are found when asked for)."""
     graph = ctx.graph
-    mm = load_metamodel(graph)
-    items = [i for i in extract_items(graph, mm) if i.page.name in ctx.published]
-    biz = Business(mm, items)
-    spec = mm.classes.get(MILESTONE_CLASS)
-    per_page: dict[str, list[Milestone]] = defaultdict(list)
-    where: dict[int, int] = {}
-    for item in items:
-        biz.by_page.setdefault(item.page.name, []).append(item)
-        if item.cls == MILESTONE_CLASS and spec is not None and not item.legacy:
-            m = milestone_from_item(graph, spec, item)
-            biz.milestones[(item.page.name, item.block.index)] = m
-            per_page[item.page.name].append(m)
-            where[id(m)] = item.block.index
-    if per_page:
-        biz.rule, _ = find_review_rule(graph, None)
-    for name, ms in sorted(per_page.items()):
-        page = graph.pages[name]
-        digest = hashlib.sha1(
-            json.dumps(
-                [today.isoformat(), biz.rule.text if biz.rule else ""] + [m.to_dict() for m in ms],
-                sort_keys=True,
-                default=str,
-            ).encode()
-        ).hexdigest()
-        blocks = {id(m): where[id(m)] for m in ms}
-        biz.roadmaps[name] = Roadmap(page, ms, urls.roadmap_path(name), digest, blocks)
+    biz = Business(load_metamodel(graph), graph, ctx.published)
+    biz.rule, _ = find_review_rule(graph, None)
+    names = sorted(ctx.published) if roadmap_pages is None else sorted(roadmap_pages)
+    for name in names:
+        ms = biz.page_milestones(name)
+        if ms:
+            biz.roadmaps[name] = make_roadmap(biz, graph.pages[name], ms, today)
     return biz
+
+
+def make_roadmap(
+    biz: Business, page: Page, ms: list[tuple[int, Milestone]], today: dt.date
+) -> Roadmap:
+    digest = hashlib.sha1(
+        json.dumps(
+            [today.isoformat(), biz.rule.text if biz.rule else ""] + [m.to_dict() for _, m in ms],
+            sort_keys=True,
+            default=str,
+        ).encode()
+    ).hexdigest()
+    blocks = {id(m): idx for idx, m in ms}
+    return Roadmap(page, [m for _, m in ms], urls.roadmap_path(page.name), digest, blocks)
 
 
 def milestone_card(r: HtmlRenderer, m: Milestone, env: dict) -> str:
@@ -151,7 +196,7 @@ def artifact_section(r: HtmlRenderer, biz: Business, page: Page, env: dict) -> s
         out.append(f"<h3>{r.page_link(ex.name, ex.title, env)}</h3>")
         if ex.name in biz.roadmaps:
             out.append(f'<p><a href="{urls.href(biz.roadmaps[ex.name].path)}">Roadmap</a></p>')
-        items = [i for i in biz.by_page.get(ex.name, []) if i.cls in class_names]
+        items = [i for i in biz.items_of(ex.name) if i.cls in class_names]
         if not items:
             out.append("<p>No items.</p>")
             continue

@@ -7,8 +7,8 @@ import datetime as dt
 import click
 from jinja2 import TemplateError
 
-from bmtools.cliopts import common_options, exit_codes, graph_argument, graph_path, load
-from bmtools.site.build import SiteError, build_site
+from bmtools.cliopts import common_options, exit_codes, graph_argument, graph_path
+from bmtools.site.build import SiteError, build_site_from
 
 
 def _today(ctx, param, value: str | None) -> dt.date | None:
@@ -75,22 +75,24 @@ def site_command(
     Pages with public:: true are published, or all of them with
     :publishing/all-pages-public? true in logseq/config.edn, or with --all.
     """
-    from bmtools.render.pages import templates_folder
-
     root = graph_path(None, None, path)
 
+    def report(diagnostics) -> None:
+        for d in diagnostics:
+            if d.severity != "info":
+                click.echo(str(d), err=True)
+
     def run(quiet_run: bool) -> str:
-        graph = load(root, quiet=quiet_run)
-        folder = templates_folder(graph, templates)
-        result = build_site(
-            graph,
+        result = build_site_from(
+            root,
             out,
             everything=everything,
-            templates=folder,
+            templates=templates,
             title=title,
             base_url=base_url,
             today=today,
             clean=clean and not serve_state["built"],
+            report=None if quiet_run else report,
         )
         serve_state["built"] = True
         for problem in result.problems:

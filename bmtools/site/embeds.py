@@ -28,7 +28,7 @@ class EmbedGuard:
     """Memo of rendered embeds (those whose rendering met no cycle)."""
 
     def __init__(self) -> None:
-        self.memo: dict[tuple, tuple[str, frozenset, frozenset, frozenset]] = {}
+        self.memo: dict[tuple, tuple[str, frozenset, frozenset, frozenset, tuple]] = {}
 
     def clear(self) -> None:
         self.memo.clear()
@@ -101,10 +101,12 @@ def _memo_get(r: HtmlRenderer, key: tuple, env: dict) -> str | None:
     hit = r.guard.memo.get(key)
     if hit is None:
         return None
-    html, deps, links, assets = hit
+    html, deps, links, assets, asked = hit
     env.setdefault("deps", set()).update(deps)
     env.setdefault("links", set()).update(links)
     env.setdefault("assets", set()).update(assets)
+    if r.ctx.log is not None:
+        r.ctx.log.extend(asked)  # what rendering it asked the site (SiteContext.log)
     return html
 
 
@@ -112,17 +114,22 @@ def _memo_put(r: HtmlRenderer, key: tuple, env: dict, child: dict, html: str) ->
     if child.get("_cycle"):
         env["_cycle"] = True
         return
+    log = r.ctx.log
     r.guard.memo[key] = (
         html,
         frozenset(child.get("deps", ())),
         frozenset(child.get("links", ())),
         frozenset(child.get("assets", ())),
+        tuple(log[child["_mark"] :]) if log is not None and "_mark" in child else (),
     )
 
 
-def _fresh(child: dict) -> dict:
-    """Separate dependency sets for a memoised rendering (merged into the parent after)."""
+def _fresh(r: HtmlRenderer, child: dict) -> dict:
+    """Separate dependency sets for a memoised rendering (merged into the parent after), and
+    where its questions to the site start in the site's log."""
     child["deps"], child["links"], child["assets"] = set(), set(), set()
+    if r.ctx.log is not None:
+        child["_mark"] = len(r.ctx.log)
     return child
 
 
@@ -154,7 +161,7 @@ def page_embed_html(r: HtmlRenderer, name: str, written: str, env: dict) -> str:
         )
     cached = _memo_get(r, key, env)
     if cached is None:
-        child = _fresh(child_env(env, key, page))
+        child = _fresh(r, child_env(env, key, page))
         cached = r.outline(page, page.top_blocks(), child, ids=False)
         _merge(env, child)
         _memo_put(r, key, env, child, cached)
@@ -183,7 +190,7 @@ def block_embed_html(r: HtmlRenderer, uuid: str, env: dict) -> str:
         )
     cached = _memo_get(r, key, env)
     if cached is None:
-        child = _fresh(child_env(env, key, page))
+        child = _fresh(r, child_env(env, key, page))
         cached = '<ul class="outline">' + r.block_li(page, block, child, ids=False) + "</ul>"
         _merge(env, child)
         _memo_put(r, key, env, child, cached)
