@@ -111,9 +111,15 @@ def match_page_ref(text: str, i: int, line: Line | None = None) -> tuple[int, st
     return (line or Line(text)).page_ref(i)
 
 
+# What Logseq reads as a link to a file, not a page, in ``[[…]]``: a local asset (the value
+# starts with "assets" after any "." and "/": [[../assets/x.png]], [[assets]]) or a drawing
+# (it starts with "draws": [[draws/2022-01-25.excalidraw]]); [[../up]] is a page.
+_FILE_LINK = re.compile(r"[./]*assets|draws")
+
+
 def is_page_name(inner: str) -> bool:
-    """Relative asset paths are links, not pages."""
-    return not inner.startswith(("../", "./")) and inner.strip() != ""
+    """Whether ``[[inner]]`` names a page: not a local asset or drawing (:data:`_FILE_LINK`)."""
+    return _FILE_LINK.match(inner) is None and inner.strip() != ""
 
 
 def match_tag(text: str, i: int, line: Line | None = None) -> tuple[int, str] | None:
