@@ -17,9 +17,8 @@ Normalisations, applied to both sides alike (each is a difference we do not coun
   paths).
 - Blocks are in document order, rebuilt from Logseq's ``parent`` + ``left`` links; ``parent``
   becomes the parent's index in that list (``None`` at top level).
-- ``content`` loses trailing whitespace (of the whole block and of each line): Logseq keeps
-  the blank lines that end a pre-block, bmtools does not. Property lines stay in the content
-  on both sides, as Logseq keeps them.
+- ``content`` loses trailing whitespace (of the whole block and of each line). Property lines
+  stay in the content on both sides, as Logseq keeps them.
 - ``refs`` is a sorted set: Logseq's list can name one entity twice (``{{embed ((u))}}`` refs
   the block ``u`` and a page named ``u``).
 - ``alias``, ``tags`` are sorted sets of page names; ``props`` values that are collections are
@@ -31,14 +30,19 @@ Normalisations, applied to both sides alike (each is a difference we do not coun
 Fields bmtools' model does not hold are derived here as Logseq does (each is a fact checked
 with the oracle; see tests/conformance/cases):
 
-- pages that exist only because something names them (refs, tags, property keys, namespace
-  parents, aliases) with ``file: None``; their title is the name as first written, in Logseq's
-  file order (journals newest first, then ``contents.*``, then the rest by path);
-- the built-in pages (:data:`BUILTIN_PAGES`) every Logseq graph holds;
-- ``{{embed ((uuid))}}`` also refs (and creates) a page named after the uuid;
+- every page name and title: :func:`bmtools.loader.logseq_pages` (pages that exist only
+  because something names them get ``file: None``, titled as first written in Logseq's file
+  order; the built-in pages :data:`BUILTIN_PAGES`; the page ``{{embed ((uuid))}}`` makes,
+  named after the uuid, which the block also refs);
+- a page two files name (BM011): the identity of the file Logseq keeps, the properties of the
+  last file that has some, and the blocks of every file in Logseq's parse order
+  (:func:`bmtools.loader.logseq_page_blocks`), each block with its own file and line;
 - an alias page's own ``alias``: the page that declares it and that page's other aliases;
-- a Markdown heading block (``- ## x``) has the property ``heading`` = its level, even over a
-  ``heading::`` line of its own.
+- a Markdown block's content and properties as Logseq stores them
+  (:mod:`bmtools.syntax.blocks.logseq`: trailing blank lines dropped, an Org drawer as
+  ``key:: value`` lines, a duplicate ``id::`` line removed, a heading as the property
+  ``heading``), where bmtools' model keeps the text as written;
+- whiteboard blocks are paired by their written uuid, not by document order.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from bmtools.loader import (
 )
 from bmtools.model import BLOCK_EMBED, Block, Graph, Page
 from bmtools.names import journal_day, namespace_parents, page_name
+from bmtools.syntax.blocks.logseq import logseq_content, logseq_properties
 
 PAGE_FIELDS = ("title", "file", "journal", "namespace", "alias", "tags", "props")
 BLOCK_FIELDS = (
@@ -277,16 +282,23 @@ def bmtools_view(graph: Graph) -> dict:
 
 
 def _block_view(page: Page, block: Block, offset: int = 0) -> dict:
-    props = {k: p.value for k, p in block.properties.items()}
-    if block.heading and not block.pre_block:
-        props["heading"] = block.heading
+    """One block's view; a Markdown block's content and properties as Logseq stores them
+    (bmtools.syntax.blocks.logseq: where bmtools' model keeps something else on purpose)."""
+    if page.format == "markdown":
+        content = logseq_content(page, block)
+        props = logseq_properties(page, block)
+    else:
+        content = block.content
+        props = {k: p.value for k, p in block.properties.items()}
+        if block.heading and not block.pre_block:
+            props["heading"] = block.heading
     refs = set()
     for ref in block.refs:
         refs.add(ref.target)
         if ref.kind == BLOCK_EMBED:
             refs.add(ref.target)  # also the placeholder page of that name (same string)
     return {
-        "content": norm_content(block.content),
+        "content": norm_content(content),
         "pre": block.pre_block,
         "props": norm_props(props),
         "refs": sorted(refs),
