@@ -86,8 +86,13 @@ _FAST_BLOCK = re.compile(
 # escapes, entities, raw HTML, images, links ("[x](y)", "[x]"), bare URLs ("://").
 _FAST_INLINE = re.compile(r"[$<>\\*_~&!=^\r\t]|\]\(|(?<!\[)\[(?!\[)")
 _COLLAPSED_LINE = re.compile(r"[ \t]*collapsed::[ \t]*(?:true|false)?[ \t]*", re.I)
-_FAST_ANY = re.compile(f"{_FAST_BLOCK.pattern}|{_FAST_INLINE.pattern}|://", re.M)
-_FAST_TOKEN = re.compile(r"\[\[|#|\(\(|\{\{|`+")
+_FAST_TOKEN = re.compile(r"[\[#({`]")
+# _plain_enough: the characters of _FAST_INLINE and _FAST_BLOCK found anywhere, and what a
+# line may not start with.
+_FAST_CHARS = re.compile(r"[$<>\\*_~&!=^\r\t|]")
+_FAST_LINE_START = re.compile(
+    r"(?:[\s>]|[-+*=_](?:[ \t]|$|[-+*=_])|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|```|~~~)"
+)
 _FAST_HEADING = re.compile(r"(#{1,6}) +(?=\S)")
 _HEADING_CLOSE = re.compile(r"(^|\s)#+\s*$")
 _MATHML_ATTR = re.compile(r'\s([a-zA-Z:-]+)="')
@@ -171,6 +176,7 @@ def _math(tex: str, display: bool) -> str:
 
 
 _FORMATTER = None
+_WHITESPACE_SPAN = re.compile(r'<span class="w">(\s*)</span>')  # blanks look the same unstyled
 _LEXERS: dict[str, object] = {}
 
 
@@ -194,7 +200,7 @@ def highlight(code: str, lang: str) -> str:
         except ClassNotFound:
             lexer = TextLexer()
         _LEXERS[key] = lexer
-    return pyg_highlight(code, lexer, _FORMATTER)
+    return _WHITESPACE_SPAN.sub(r"\1", pyg_highlight(code, lexer, _FORMATTER))
 
 
 class HtmlRenderer:
@@ -438,7 +444,7 @@ class HtmlRenderer:
             if _FAST_BLOCK.search(text):
                 return None
             return self._fast_inline(text, env, False)
-        if _FAST_ANY.search(text):  # both checks at once: no code span hides anything
+        if not _plain_enough(text):  # both checks at once: no code span hides anything
             return None
         return self._fast_inline(text, env, True)
 
@@ -456,22 +462,25 @@ class HtmlRenderer:
             if "{" not in text:
                 return escapeHtml(text) if quote else text
         unsafe = _FAST_INLINE.search
-        line = Line(text)
+        line = None
         out = []
-        pos = 0
+        pos = skip = 0
         for m in _FAST_TOKEN.finditer(text):
             i = m.start()
-            if i < pos:
+            if i < pos or i < skip:
                 continue
-            found = m.group()
-            c = found[0]
+            c = m.group()
             if c == "`":
-                k, end = _code_end(text, m.end(), len(found))
+                run = i + 1
+                while text.startswith("`", run):
+                    run += 1
+                k, end = _code_end(text, run, run - i)
                 if k < 0:
-                    continue  # no closing run: the backticks are text
+                    skip = run  # no closing run: these backticks are text
+                    continue
                 if unsafe(text, pos, i):
                     return None
-                body = text[m.end() : k].replace("\n", " ")
+                body = text[run:k].replace("\n", " ")
                 if body[:1] == " " and body[-1:] == " " and body.strip(" "):
                     body = body[1:-1]
                 if pos < i:
@@ -479,22 +488,39 @@ class HtmlRenderer:
                 out.append(f"<code>{esc(body)}</code>")
                 pos = end
                 continue
+            nxt = text[i + 1 : i + 2]
             if c == "[":
-                hit = line.page_ref(i)
+                if nxt != "[":
+                    continue
+                hit = _page_ref(text, i)
+                if hit is False:  # nesting, or a case only the full reader decides
+                    line = line or Line(text)
+                    hit = line.page_ref(i)
                 if hit is None:
                     return None
                 html = self.ref_html(hit[1], env)
             elif c == "#":
-                hit = None if code and line.no_tag(i) else match_tag(text, i, line)
+                if nxt == "[":
+                    line = line or Line(text)
+                if code:
+                    line = line or Line(text)
+                    if line.no_tag(i):
+                        continue
+                hit = match_tag(text, i, line)
                 if hit is None:
                     continue
                 html = self.ref_html(hit[1], env, tag=True)
             elif c == "(":
+                if nxt != "(":
+                    continue
                 hit = match_block_ref(text, i)
                 if hit is None:
                     continue
                 html = embeds.block_ref_html(self, hit[1], env)
             else:
+                if nxt != "{":
+                    continue
+                line = line or Line(text)
                 macro = match_macro(text, i, line)
                 if macro is None:
                     return None
@@ -651,6 +677,33 @@ def collapsed_line(line: str) -> bool:
     """Whether a line is the ``collapsed::`` property, which the model keeps as
     ``Block.collapsed`` and Logseq never shows."""
     return _COLLAPSED_LINE.fullmatch(line) is not None
+
+
+def _plain_enough(text: str) -> bool:
+    """No block structure (:data:`_FAST_BLOCK`) and no inline markup (:data:`_FAST_INLINE`)
+    in a text without backticks: the same answer as those two searches, or a stricter one,
+    found with cheaper ones (a block's text is checked once per rendering)."""
+    if _FAST_CHARS.search(text) or "](" in text or "://" in text:
+        return False
+    if "[" in text and "[" in text.replace("[[", ""):
+        return False  # a "[" that opens no ref (stricter than _FAST_INLINE for "[[[")
+    if "\n" in text:
+        return _FAST_BLOCK.search(text) is None
+    return _FAST_LINE_START.match(text) is None
+
+
+def _page_ref(text: str, i: int) -> tuple[int, str] | None | bool:
+    """``Line.page_ref`` for the common ``[[name]]`` (nothing nested): (end, name), None when
+    it is no ref, False when only the full reader can tell."""
+    close = text.find("]]", i + 2)
+    if close < 0:
+        return None
+    if text.find("[[", i + 2, close + 1) >= 0:
+        return False
+    inner = text[i + 2 : close]
+    if "\n" in inner or inner.startswith(("../", "./")) or not inner.strip():
+        return None
+    return close + 2, inner
 
 
 def _code_end(text: str, start: int, n: int) -> tuple[int, int]:
