@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -67,6 +68,14 @@ def count_graph(graph: Any) -> dict[str, Any]:
     }
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its waited-for children (``load_graph``'s
+    forked parser included): steadier than wall time on a machine others share."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def child(kind: str, root: Path, trace: bool) -> dict[str, Any]:
     """Run one measurement in this (fresh) process and return its figures."""
     sys.path.insert(0, str(REPO))
@@ -88,16 +97,18 @@ def child(kind: str, root: Path, trace: bool) -> dict[str, Any]:
         import tracemalloc
 
         tracemalloc.start()
-    t0 = time.perf_counter()
+    c0, t0 = cpu_seconds(), time.perf_counter()
     graph = bmtools.load_graph(str(root))
     res["time"] = time.perf_counter() - t0
+    res["cpu"] = cpu_seconds() - c0
     if kind == "load":
         res.update(count_graph(graph))
     elif kind in ("graph", "blocks"):
-        t0 = time.perf_counter()
+        c0, t0 = cpu_seconds(), time.perf_counter()
         g = bmtools.to_networkx(graph, blocks=kind == "blocks")
-        res["load_time"] = res["time"]
+        res["load_time"], res["load_cpu"] = res["time"], res["cpu"]
         res["time"] = time.perf_counter() - t0
+        res["cpu"] = cpu_seconds() - c0
         res.update(nodes=g.number_of_nodes(), edges=g.number_of_edges())
     if trace:
         res["traced_peak"] = tracemalloc.get_traced_memory()[1]
@@ -199,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     have_loader = loader_available()
     kinds = list(KINDS) if have_loader else ["read"]
     runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+    load_before = os.getloadavg()
     for kind in kinds:
         for _ in range(1 if kind == "baseline" else args.repeat):
             runs[kind].append(run_child(kind, root, args.tracemalloc))
+    load_after = os.getloadavg()
 
     read = runs["read"][0]
     rows: list[tuple[str, str, str]] = []
@@ -216,12 +229,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"block uuids      {load['uuids']}")
         print(f"diagnostics      {load['diagnostics']}")
     print(f"bytes            {read['bytes']}")
+    # Other processes on the machine inflate wall times (CPU seconds much less): say how busy.
+    print(f"load average     {load_before[0]:.2f} before, {load_after[0]:.2f} after (1 min)")
     print()
 
     rows.append(("read files s", *fmt_s([r["time"] for r in runs["read"]])))
     if have_loader:
         rows.append(("load_graph s", *fmt_s([r["time"] for r in runs["load"]])))
         rows.append(("to_networkx pages s", *fmt_s([r["time"] for r in runs["graph"]])))
+        both = [r["load_time"] + r["time"] for r in runs["graph"]]
+        rows.append(("load + page graph s", *fmt_s(both)))
+        rows.append(("load_graph CPU s", *fmt_s([r["cpu"] for r in runs["load"]])))
+        rows.append(("to_networkx pages CPU s", *fmt_s([r["cpu"] for r in runs["graph"]])))
         rows.append(("to_networkx blocks s", *fmt_s([r["time"] for r in runs["blocks"]])))
         rows.append(("peak RSS baseline MiB", *fmt_mib([r["rss"] for r in runs["baseline"]])))
         rows.append(("peak RSS load MiB", *fmt_mib([r["rss"] for r in runs["load"]])))
