@@ -134,8 +134,15 @@ def backlinks_html(
     rest = []
     unlisted = 0
     shown = 0
-    for src in sorted(groups, key=lambda n: source_order(ctx, n)):
-        page = ctx.graph.pages[src]
+    pages = ctx.graph.pages
+    order = []  # source_order, inline: a page referred to from thousands sorts them all
+    for src in groups:
+        day = pages[src].journal_day
+        key = (0, -day.toordinal(), "") if day is not None else (1, 0, pages[src].title.lower())
+        order.append((key, src))
+    order.sort()
+    for _, src in order:
+        page = pages[src]
         count = len(groups[src])
         if shown >= MAX_BLOCKS:
             if src in listed:
