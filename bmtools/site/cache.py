@@ -29,18 +29,74 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import msgspec
 import platformdirs
 
-from bmtools.lint.cachefile import DiagT
-from bmtools.model import Config
-from bmtools.site.facts import PageFacts
+from bmtools.lint.cachefile import DiagT, StubT, diag_in
+from bmtools.model import Config, Diagnostic
 
 CACHE_ENV = "BMTOOLS_CACHE_DIR"  # the same base folder as the lint cache
-FORMAT = 4
+FORMAT = 5  # bump on any change of what the file holds
 MAX_CACHE_BYTES = 1 << 30
+
+
+class PageFacts(msgspec.Struct, array_like=True, frozen=True):
+    """What a build needs of a page it does not render (see bmtools.site.facts)."""
+
+    stub: StubT | None  # stub_out(stub_of(page)); None: the file makes no page
+    text: str  # digest of the file's path and text: what its rendering shows
+    ids: tuple[tuple[int, str, int], ...]  # block ids it claims: (block index, uuid, line)
+    diags: tuple[DiagT, ...]  # from reading it
+    meta: bool  # a class or artifact page: read in full on every build
+    artifact: bool
+    tag_refs: str  # its blocks' tags: target, text, ... (first of each target), \n-separated
+    out: str  # backlinks.outgoing(page), pack'ed
+    summary: str  # search.summary(page)
+    words: str  # search.words(search.page_text(page))
+
+    @property
+    def name(self) -> str | None:
+        return None if self.stub is None else self.stub[0]
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [diag_in(d) for d in self.diags]
+
+
+def frame(names) -> str:
+    """Names as one string, each between newlines (names hold none): a cache of 10k pages
+    decodes one string per list instead of 50 (see :func:`mentions`)."""
+    return "\n" + "\n".join(sorted(names)) + "\n" if names else ""
+
+
+def unframe(framed: str) -> list[str]:
+    return framed[1:-1].split("\n") if framed else []
+
+
+def mentions(framed: str, names: set[str]) -> bool:
+    """Whether the :func:`frame`'d ``framed`` holds any of ``names``."""
+    if not framed or not names:
+        return False
+    if len(names) > 32:
+        return not names.isdisjoint(unframe(framed))
+    return any(f"\n{name}\n" in framed for name in names)
+
+
+def pack(flat: list) -> str:
+    """Pairs of a name and a number (``[name, n, name, n, ...]``) as one string."""
+    return "\n".join([str(x) for x in flat])
+
+
+def unpack(packed: str) -> list:
+    if not packed:
+        return []
+    flat: list = packed.split("\n")
+    for k in range(1, len(flat), 2):
+        flat[k] = int(flat[k])
+    return flat
+
 
 # name -> (what it resolves to, its output path, title, status, published, generated kind)
 StateT = tuple[str, str | None, str, str, bool, str]
@@ -51,13 +107,13 @@ class Output(msgspec.Struct, array_like=True):
     """What the rendering of one output page read (see the module docstring)."""
 
     name: str
-    deps: list[str]  # pages whose text it shows
-    reads: list[str]  # names whose state it shows
-    uuids: list[str]  # block ids it looked up
-    entries: list[str | int]  # its linked references: source page, block index, ...
-    children: list[str]
-    tagged: list[str]
-    assets: list[str]  # graph files it links to (copied with the site)
+    deps: str  # pages whose text it shows (frame'd, as the other names)
+    reads: str  # names whose state it shows
+    uuids: str  # block ids it looked up
+    entries: str  # its linked references: source page, block index, ... (pack'ed)
+    children: str
+    tagged: str
+    assets: str  # graph files it links to (copied with the site)
 
 
 class RoadmapT(msgspec.Struct, array_like=True):
@@ -66,7 +122,7 @@ class RoadmapT(msgspec.Struct, array_like=True):
     count: int
     key: str  # what the plan shows (redraw the SVG when it changes)
     whole: str  # the plan and the page key (render the page again when it changes)
-    reads: list[str]  # names whose state the roadmap page shows
+    reads: str  # names whose state the roadmap page shows (frame'd)
 
 
 class BuildCache(msgspec.Struct, kw_only=True):
@@ -80,6 +136,7 @@ class BuildCache(msgspec.Struct, kw_only=True):
     stats: dict[str, tuple[int, int]] = {}  # file -> (size, mtime_ns) of the facts
     stamp: int = 0  # when the files were stat'ed (time_ns)
     facts: dict[str, PageFacts] = {}
+    generated: list[tuple[str, str, str]] = []  # the tag and namespace pages made, in order
     states: dict[str, StateT] = {}
     uuids: dict[str, UuidT] = {}
     outputs: dict[str, Output] = {}
@@ -87,6 +144,7 @@ class BuildCache(msgspec.Struct, kw_only=True):
     rule: str = ""
     today: str = ""
     indexes: dict[str, str] = {}  # index file -> digest of what it shows
+    search_hits: dict[str, str] = {}  # search.word_hits of the site's pages
     assets: dict[str, tuple[int, int]] = {}  # copied graph file -> (size, mtime_ns)
     lookups: dict[str, list[tuple[str, str | None]]] = {}  # page -> [(link, file found)]
 
@@ -135,11 +193,8 @@ def read_cache(path: Path, build: str) -> BuildCache | None:
         return None
     if len(raw) > MAX_CACHE_BYTES:
         return None
-    from bmtools.gcpause import paused_gc
-
     try:
-        with paused_gc():
-            cache = _DECODER.decode(raw)
+        cache = _DECODER.decode(raw)
     except (msgspec.MsgspecError, TypeError, ValueError):
         return None  # foreign, corrupt or crafted: a full build
     if cache.format != FORMAT or cache.build != build:
@@ -158,18 +213,28 @@ def config_to_keep(config: Config) -> Config | None:
 
 
 def write_cache(path: Path, cache: BuildCache) -> None:
-    """Write the cache; a cache that cannot be written only costs the next build its speed."""
-    from bmtools.writer import write_bytes
-
+    """Write the cache (a temporary file renamed over the old one: never half a cache, never
+    through a link; no fsync: a lost cache costs the next build its speed, nothing else)."""
     try:
         data = _ENCODER.encode(cache)
     except (msgspec.MsgspecError, TypeError, ValueError):
         data = None  # a value outside the schema: the next build is a full one
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if data is None:
             path.unlink(missing_ok=True)
-        else:
-            write_bytes(path, data)
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        tmp = None
     except OSError:
         pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bmtools.site.cache import StateT, UuidT
+from bmtools.site.cache import StateT, UuidT, pack, unpack
 from bmtools.site.context import SiteContext
 
 Entries = list  # flat: source page, block index, source page, block index, ...
@@ -84,14 +84,15 @@ def moved(old: dict, new: dict, default=None) -> set[str]:
     return out
 
 
-def contributions(src: str, out: tuple | list, states: dict[str, StateT]) -> dict[str, list]:
+def contributions(src: str, out: str, states: dict[str, StateT]) -> dict[str, list]:
     """target -> the block indexes of ``src`` that show under its linked references, given a
-    page's outgoing refs (``backlinks.outgoing``: raw target, block index, ...) and the site
-    as ``states`` describes it."""
+    page's outgoing refs (``backlinks.outgoing``, :func:`pack`'ed: raw target, block index,
+    ...) and the site as ``states`` describes it."""
     found: dict[str, list] = {}
     get = states.get
-    for k in range(0, len(out), 2):
-        raw = out[k]
+    flat = out.split("\n") if out else ()
+    for k in range(0, len(flat), 2):
+        raw = flat[k]
         state = get(raw)
         target = state[0] if state is not None else raw
         if target == src:
@@ -100,7 +101,7 @@ def contributions(src: str, out: tuple | list, states: dict[str, StateT]) -> dic
             state = get(target)
         if state is None or state[1] is None:
             continue  # no page on the site
-        idx = out[k + 1]
+        idx = int(flat[k + 1])
         mine = found.get(target)
         if mine is None:
             found[target] = [idx]
@@ -109,12 +110,10 @@ def contributions(src: str, out: tuple | list, states: dict[str, StateT]) -> dic
     return found
 
 
-def all_backlinks(
-    sources: Iterable[tuple[str, tuple | list]], states: dict[str, StateT]
-) -> dict[str, Entries]:
-    """target -> its linked references, from every published page's outgoing refs (sources
-    in name order)."""
-    index: dict[str, Entries] = {}
+def all_backlinks(sources: Iterable[tuple[str, str]], states: dict[str, StateT]) -> dict[str, str]:
+    """target -> its linked references (:func:`pack`'ed source page, block index, ...), from
+    every published page's outgoing refs (sources in name order)."""
+    index: dict[str, list] = {}
     for src, out in sources:
         for target, idxs in contributions(src, out, states).items():
             entries = index.get(target)
@@ -123,18 +122,18 @@ def all_backlinks(
             for idx in idxs:
                 entries.append(src)
                 entries.append(idx)
-    return index
+    return {target: pack(entries) for target, entries in index.items()}
 
 
 def update_backlinks(
-    old: dict[str, Entries],
-    changed: dict[str, tuple[list | tuple | None, list | tuple | None]],
+    old: dict[str, str],
+    changed: dict[str, tuple[str | None, str | None]],
     old_states: dict[str, StateT],
     new_states: dict[str, StateT],
-) -> dict[str, Entries]:
+) -> dict[str, str]:
     """The linked references of every target that ``changed`` sources (name -> (outgoing refs
     before or None when it was not published, outgoing refs now or None)) touch, from the
-    ``old`` ones (target -> entries); targets not returned keep theirs."""
+    ``old`` ones (target -> packed entries); targets not returned keep theirs."""
     added: dict[str, dict[str, list]] = {}
     touched: set[str] = set()
     for src, (before, now) in changed.items():
@@ -144,17 +143,17 @@ def update_backlinks(
             for target, idxs in contributions(src, now, new_states).items():
                 added.setdefault(target, {})[src] = idxs
                 touched.add(target)
-    out: dict[str, Entries] = {}
+    out: dict[str, str] = {}
     for target in touched:
         pairs = []
-        was = old.get(target, ())
+        was = unpack(old.get(target, ""))
         for k in range(0, len(was), 2):
             if was[k] not in changed:
                 pairs.append((was[k], was[k + 1]))
         for src, idxs in added.get(target, {}).items():
             pairs.extend((src, idx) for idx in idxs)
         pairs.sort(key=_source)  # stable: block order within a source
-        out[target] = [x for pair in pairs for x in pair]
+        out[target] = pack([x for pair in pairs for x in pair])
     return out
 
 
@@ -194,4 +193,3 @@ class Changes:
     texts: set[str] = field(default_factory=set)  # pages whose shown text changed
     names: set[str] = field(default_factory=set)  # names whose state changed
     uuids: set[str] = field(default_factory=set)  # block ids whose state changed
-

@@ -8,6 +8,7 @@ import click
 from jinja2 import TemplateError
 
 from bmtools.cliopts import common_options, exit_codes, graph_argument, graph_path
+from bmtools.gcpause import paused_gc
 from bmtools.site.build import SiteError, build_site_from
 
 
@@ -101,7 +102,10 @@ def site_command(
 
     serve_state = {"built": False}
     try:
-        summary = run(quiet)
+        # The heap frozen after the one build of a plain run: the interpreter's collection at
+        # exit does not walk the millions of objects it made (~0.2 s on a 10k-page graph).
+        with paused_gc(freeze=not serve):
+            summary = run(quiet)
         if not quiet:
             click.echo(summary, err=True)
     except SiteError as exc:

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import hashlib
 
-import msgspec
-
-from bmtools.lint.cachefile import DiagT, StubT, diag_in, diag_out, stub_in, stub_out
+from bmtools.lint.cachefile import diag_out, stub_in, stub_out
 from bmtools.lint.partial import stub_of
 from bmtools.loader import add_page, block_ids, index_page
 from bmtools.metamodel import TYPE_KEYS, is_artifact_page, is_class_page
 from bmtools.model import TAG, Config, Diagnostic, Graph, Page
 from bmtools.site import backlinks, search
+from bmtools.site.cache import PageFacts, pack
 
 # The page properties a stub keeps: what is read of pages that are not rendered (which pages
 # are published, what a page is, the review rule, an alias's line for BM012).
@@ -87,28 +86,6 @@ class _StubProperties(dict):
     __iter__ = keys = values = items = _ask  # type: ignore
 
 
-class PageFacts(msgspec.Struct, array_like=True, frozen=True):
-    """What a build needs of a page it does not render (see the module docstring)."""
-
-    stub: StubT | None  # stub_out(stub_of(page)); None: the file makes no page
-    text: str  # digest of the file's path and text: what its rendering shows
-    ids: tuple[tuple[int, str, int], ...]  # block ids it claims: (block index, uuid, line)
-    diags: tuple[DiagT, ...]  # from reading it
-    meta: bool  # a class or artifact page: read in full on every build
-    artifact: bool
-    tag_refs: tuple[str, ...]  # its blocks' tags: target, text, ... (first of each target)
-    out: tuple[str | int, ...]  # backlinks.outgoing(page)
-    summary: str  # search.summary(page)
-    words: str  # search.words(search.page_text(page))
-
-    @property
-    def name(self) -> str | None:
-        return None if self.stub is None else self.stub[0]
-
-    def diagnostics(self) -> list[Diagnostic]:
-        return [diag_in(d) for d in self.diags]
-
-
 def text_key(rel: str, page: Page | None) -> str:
     """A digest of what a page's rendering shows of its file (path, BOM, text)."""
     h = hashlib.blake2b(digest_size=16)
@@ -136,8 +113,9 @@ def _stub(page: Page) -> tuple:
     return stub_out(stub_of(page, STUB_PROPERTIES))
 
 
-def tag_refs(page: Page) -> tuple[str, ...]:
-    """The tags of a page's blocks as (target, text) pairs, flat, the first of each target."""
+def tag_refs(page: Page) -> str:
+    """The tags of a page's blocks as (target, text) pairs, flat, the first of each target,
+    one a line."""
     out: list[str] = []
     seen: set[str] = set()
     for block in page.blocks:
@@ -146,7 +124,7 @@ def tag_refs(page: Page) -> tuple[str, ...]:
                 seen.add(ref.target)
                 out.append(ref.target)
                 out.append(ref.text)
-    return tuple(out)
+    return "\n".join(out)
 
 
 def page_facts(
@@ -162,7 +140,7 @@ def page_facts(
     text = text_key(rel, page)
     diag_t = tuple(diag_out(d) for d in diags)
     if page is None:
-        return PageFacts(None, text, (), diag_t, False, False, (), (), "", "")
+        return PageFacts(None, text, (), diag_t, False, False, "", "", "", "")
     meta = is_class_page(page) or is_artifact_page(page)
     if reuse is not None and reuse.text == text and reuse.stub is not None:
         return PageFacts(
@@ -177,7 +155,7 @@ def page_facts(
         meta,
         is_artifact_page(page),
         tag_refs(page),
-        tuple(backlinks.outgoing(page)),
+        pack(backlinks.outgoing(page)),
         search.summary(page),
         search.words(search.page_text(page)),
     )

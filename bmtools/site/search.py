@@ -32,11 +32,17 @@ _MARKUP = re.compile(
     r"\{\{[^}\n]*\}\}|\(\(\s*[0-9a-fA-F-]{36}\s*\)\)|!\[([^\]\n]*)\]\([^)\n]*\)"
     r"|\[([^\]\n]*)\]\([^)\n]*\)|\[\[|\]\]|[*_~`=^]{1,3}|#(?=\S)"
 )
+_MARKUP_NO_LINK = re.compile(
+    r"\{\{[^}\n]*\}\}|\(\(\s*[0-9a-fA-F-]{36}\s*\)\)|\[\[|\]\]|[*_~`=^]{1,3}|#(?=\S)"
+)
 
 
 def plain(text: str) -> str:
     """Text without Markdown and Logseq markup (refs keep their names, links their text)."""
-    text = _MARKUP.sub(r"\1\2", text)  # a group that did not take part is empty
+    if "](" in text:
+        text = _MARKUP.sub(r"\1\2", text)  # a group that did not take part is empty
+    else:  # no link: the same matches, each replaced by nothing (no call per match)
+        text = _MARKUP_NO_LINK.sub("", text)
     return " ".join(text.split())
 
 
@@ -56,7 +62,8 @@ def page_text(page: Page) -> str:
 
 def words(text: str) -> str:
     """The distinct words of ``text`` (the first :data:`MAX_WORDS`), space-separated."""
-    found = _WORD.findall(unicodedata.normalize("NFC", text.lower()))
+    text = text.lower()
+    found = _WORD.findall(text if text.isascii() else unicodedata.normalize("NFC", text))
     distinct = [w for w in dict.fromkeys(found) if len(w) > 1]
     return " ".join(distinct[:MAX_WORDS])
 
@@ -84,17 +91,53 @@ def short(text: str, limit: int = INDEX_SUMMARY_CHARS) -> str:
 def index_js(entries: list[list[str]]) -> bytes:
     """``window.BMTOOLS_SEARCH = {...}`` (see the module docstring; JSON with ``<`` escaped:
     safe in any context) for ``[title, url, summary, words]`` per page."""
+    return index_file([entry[:3] for entry in entries], word_hits(entries))
+
+
+def word_hits(entries: list[list[str]]) -> dict[str, str]:
+    """word -> the pages holding it, encoded (see :func:`_hits`), for ``[…, words]`` entries."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for number, entry in enumerate(entries):
         for word in entry[3].split():  # distinct words (see words)
             postings[word].append(number)
-    words = sorted(postings, key=lambda w: w.encode("utf-16-be"))
+    total = len(entries)
+    return {word: _hits(pages, total) for word, pages in postings.items()}
+
+
+def update_hits(
+    hits: dict[str, str], total: int, changed: dict[int, tuple[str, str]]
+) -> dict[str, str]:
+    """:func:`word_hits` after some pages' words changed (page number -> (words before, words
+    now)), the pages (``total`` of them) and their numbers being the same: only the words
+    of those pages are encoded again (an edit on a big site costs its own words)."""
+    moves: dict[str, tuple[set[int], set[int]]] = {}
+    for number, (before, now) in changed.items():
+        for word in before.split():
+            moves.setdefault(word, (set(), set()))[0].add(number)
+        for word in now.split():
+            moves.setdefault(word, (set(), set()))[1].add(number)
+    out = dict(hits)
+    for word, (gone, came) in moves.items():
+        was = out.get(word)
+        if was is not None and was.startswith("!"):
+            dense = _bitmap_update(was, gone, came)
+            if dense is not None:
+                out[word] = dense
+                continue
+        pages = set(_pages(was)) if was is not None else set()
+        pages = (pages - gone) | came
+        if pages:
+            out[word] = _hits(sorted(pages), total)
+        else:
+            out.pop(word, None)
+    return out
+
+
+def index_file(pages: list[list[str]], hits: dict[str, str]) -> bytes:
+    """The index file of ``[title, url, summary]`` per page and :func:`word_hits`."""
+    words = sorted(hits, key=lambda w: w.encode("utf-16-be"))
     data = json.dumps(
-        {
-            "pages": [entry[:3] for entry in entries],
-            "words": " ".join(words),
-            "hits": [_hits(postings[w], len(entries)) for w in words],
-        },
+        {"pages": pages, "words": " ".join(words), "hits": [hits[w] for w in words]},
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -103,6 +146,24 @@ def index_js(entries: list[list[str]]) -> bytes:
 
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_VALUE = {c: i for i, c in enumerate(_B64)}
+_TO_VALUE = bytes.maketrans(_B64.encode(), bytes(range(64)))
+_TO_CHAR = bytes.maketrans(bytes(range(64)), _B64.encode())
+_ONES = bytes.maketrans(bytes(range(64)), bytes(bin(v).count("1") for v in range(64)))
+
+
+def _bitmap_update(hits: str, gone: set[int], came: set[int]) -> str | None:
+    """A bitmap's hits with pages taken out and put in, when it stays the shorter encoding
+    for sure (more pages than the bitmap has characters: each page costs a variable-length
+    number at least one character); None when only :func:`_hits` can tell."""
+    bits = bytearray(hits[1:].encode("ascii").translate(_TO_VALUE))
+    for number in gone:
+        bits[number // 6] &= ~(1 << (number % 6)) & 63
+    for number in came:
+        bits[number // 6] |= 1 << (number % 6)
+    if sum(bits.translate(_ONES)) <= len(bits) + 1:
+        return None
+    return "!" + bits.translate(_TO_CHAR).decode("ascii")
 
 
 def _hits(pages: list[int], total: int) -> str:
@@ -127,27 +188,31 @@ def _hits(pages: list[int], total: int) -> str:
     return bitmap if len(bitmap) < len(out) else out
 
 
+def _pages(hits: str) -> list[int]:
+    """The page numbers :func:`_hits` encoded."""
+    value = _VALUE
+    if hits.startswith("!"):
+        return [k * 6 + b for k, c in enumerate(hits[1:]) for b in range(6) if value[c] >> b & 1]
+    out = []
+    number, gap, shift = -1, 0, 0
+    for c in hits:
+        gap |= (value[c] & 31) << shift
+        if value[c] & 32:
+            shift += 5
+            continue
+        number += gap
+        out.append(number)
+        gap = shift = 0
+    return out
+
+
 def read_index(js: bytes) -> list[list[str]]:
     """The ``[title, url, summary, words]`` of each page back from :func:`index_js`'s file,
     the words in the file's order (for tests and tools)."""
     text = js.decode("utf-8").strip()
     data = json.loads(text[len(f"window.{GLOBAL}=") : -1])
     pages = [list(p) + [[]] for p in data["pages"]]
-    value = {c: i for i, c in enumerate(_B64)}
     for word, hits in zip(data["words"].split(" "), data["hits"], strict=True):
-        if hits.startswith("!"):
-            for k, c in enumerate(hits[1:]):
-                for b in range(6):
-                    if value[c] >> b & 1:
-                        pages[k * 6 + b][3].append(word)
-            continue
-        number, gap, shift = -1, 0, 0
-        for c in hits:
-            gap |= (value[c] & 31) << shift
-            if value[c] & 32:
-                shift += 5
-                continue
-            number += gap
+        for number in _pages(hits):
             pages[number][3].append(word)
-            gap = shift = 0
     return [p[:3] + [" ".join(p[3])] for p in pages]

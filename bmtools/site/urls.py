@@ -87,14 +87,19 @@ def href(to_path: str, fragment: str = "") -> str:
     """A percent-encoded URL of an output file, from the site root: it starts with
     :data:`ROOT`, which :func:`relative` turns into ``../`` as often as the page is deep, so
     that a fragment rendered once serves pages at any depth and links work on file://."""
-    url = ROOT + quote(to_path, safe="/~-_.")
+    url = ROOT + quote_path(to_path)
     if fragment:
         url += "#" + quote(fragment, safe="-_.~")
     return url
 
 
+_UNQUOTED = re.compile(r"[A-Za-z0-9/~_.-]*")  # what quote(path, safe="/~-_.") leaves as it is
+
+
 def quote_path(path: str) -> str:
     """An output path as a URL path (percent-encoded UTF-8)."""
+    if _UNQUOTED.fullmatch(path):
+        return path  # most paths: a regex test instead of quote's loop
     return quote(path, safe="/~-_.")
 
 
