@@ -309,11 +309,12 @@ def _page_ref_edges(
                         missing[target] = spelled
                         if kind is NAMESPACE:
                             mixed.add(target)
-                    elif target in missing and (
-                        kind is NAMESPACE
-                        or missing[target] != (target if kind is PROPERTY else ref.text)
-                    ):
-                        mixed.add(target)
+                    else:
+                        first = missing.get(target)  # spelled again otherwise?
+                        if first is not None and (
+                            kind is NAMESPACE or first != (target if kind is PROPERTY else ref.text)
+                        ):
+                            mixed.add(target)
                 if prop is None or kind in typed:
                     etype = edge_types[kind]
                 else:
