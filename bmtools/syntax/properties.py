@@ -37,6 +37,12 @@ _UNPARSED = frozenset(
     "logseq.table.borders logseq.table.stripes logseq.table.max-width".split()
 )
 COMMA_KEYS = frozenset(("alias", "aliases", "tags"))
+# The blanks JavaScript's String.trim removes (a value's spaces and tabs are gone already).
+_JS_TRIM = (
+    "\t\n\v\f\r \xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 def normalize_key(raw_key: str) -> str:
@@ -194,6 +200,10 @@ def make_property(
     """Build a Property (with its value refs and its key-page ref) from one property line;
     ``journals`` as in :func:`parse_value`."""
     key, unparsed, page_key = _key_facts(raw_key)
+    if raw and (raw[0] in _JS_TRIM or raw[-1] in _JS_TRIM):
+        kept = raw.lstrip(_JS_TRIM)  # what JavaScript's trim drops: Logseq's value has none
+        value_col0 += len(raw) - len(kept)
+        raw = kept.rstrip(_JS_TRIM)
     value, refs = _parse_value(key, raw, line, value_col0, comma_keys, unparsed, journals)
     prop = Property(key, raw_key, raw, value, line, value_col0 + 1, refs)
     if property_pages and page_key and key not in excluded:
