@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bmtools.model import PAGE_EMBED, PAGE_REF, PROPERTY, TAG, Property, Ref
-from bmtools.names import page_name
+from bmtools.model import NAMESPACE, PAGE_EMBED, PAGE_REF, PROPERTY, TAG, Property, Ref
+from bmtools.names import namespace_parents, page_name
 from bmtools.syntax.inline import JournalRefs, RefSink, emphasis_spans, scan_line
 
 # Values end at their last non-blank character, found greedily: a lazy ``(.*?)[ \t]*$`` tried
@@ -153,6 +153,9 @@ def comma_values(
                 if journals is not None:
                     target = journals.target(target)
                 refs.append(Ref(PAGE_REF, target, name, line, col, key))
+                if "/" in target:  # alias:: term/x also refs 'term', as a [[term/x]] would
+                    for parent in namespace_parents(target):
+                        refs.append(Ref(NAMESPACE, parent, parent, line, col, key))
                 named.append((col, name))
         pos = max(pos, b)
     refs.sort(key=_col)  # in the order written (a ref's namespace parents stay after it)
