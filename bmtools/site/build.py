@@ -1205,7 +1205,7 @@ class _Build:
         _assets(site)
         new.lookups = {src: sorted(found.items()) for src, found in sorted(site.lookups.items())}
         _write(self.out, site, self.previous, result)
-        write_cache(self.cache_path, new)
+        write_cache(self.cache_path, new, self.old.base if self.old is not None else None)
         result.removed = self.removed_first + result.removed
         files = len(site.facts)
         if site.partial:

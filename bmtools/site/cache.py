@@ -39,7 +39,7 @@ from bmtools.lint.cachefile import DiagT, StubT, diag_in
 from bmtools.model import Config, Diagnostic
 
 CACHE_ENV = "BMTOOLS_CACHE_DIR"  # the same base folder as the lint cache
-FORMAT = 5  # bump on any change of what the file holds
+FORMAT = 6  # bump on any change of what the file holds
 MAX_CACHE_BYTES = 1 << 30
 
 
@@ -125,7 +125,12 @@ class RoadmapT(msgspec.Struct, array_like=True):
     reads: str  # names whose state the roadmap page shows (frame'd)
 
 
-class BuildCache(msgspec.Struct, kw_only=True):
+BIG = ("facts", "outputs", "states", "uuids", "search_hits")  # the tables of the base file
+
+
+class _Small(msgspec.Struct, kw_only=True):
+    """What the main file holds besides the big tables (see :class:`BuildCache`)."""
+
     format: int = FORMAT
     build: str = ""  # the build that wrote it (also in the output folder's marker)
     read_key: str = ""
@@ -135,22 +140,54 @@ class BuildCache(msgspec.Struct, kw_only=True):
     collide: bool = False  # two files name one page: the next build reads every page
     stats: dict[str, tuple[int, int]] = {}  # file -> (size, mtime_ns) of the facts
     stamp: int = 0  # when the files were stat'ed (time_ns)
-    facts: dict[str, PageFacts] = {}
     generated: list[tuple[str, str, str]] = []  # the tag and namespace pages made, in order
-    states: dict[str, StateT] = {}
-    uuids: dict[str, UuidT] = {}
-    outputs: dict[str, Output] = {}
     roadmaps: dict[str, RoadmapT] = {}
     rule: str = ""
     today: str = ""
     indexes: dict[str, str] = {}  # index file -> digest of what it shows
-    search_hits: dict[str, str] = {}  # search.word_hits of the site's pages
     assets: dict[str, tuple[int, int]] = {}  # copied graph file -> (size, mtime_ns)
     lookups: dict[str, list[tuple[str, str | None]]] = {}  # page -> [(link, file found)]
 
 
+class _Main(_Small, kw_only=True):
+    """The main file: read and written by every build."""
+
+    base: str = ""  # the id of the base file it completes
+    delta_facts: dict[str, PageFacts | None] = {}  # None: not in the table any more
+    delta_outputs: dict[str, Output | None] = {}
+    delta_states: dict[str, StateT | None] = {}
+    delta_uuids: dict[str, UuidT | None] = {}
+    delta_search_hits: dict[str, str | None] = {}
+
+
+class _Base(msgspec.Struct):
+    """The base file: the big tables, written again only when the changes kept in the main
+    file since it was written have grown (an edit writes a few kilobytes, not 40 MB)."""
+
+    format: int
+    id: str
+    facts: dict[str, PageFacts]  # file -> facts
+    outputs: dict[str, Output]  # output path -> what its rendering read
+    states: dict[str, StateT]  # name -> state
+    uuids: dict[str, UuidT]  # block id -> state
+    search_hits: dict[str, str]  # search.word_hits of the site's pages
+
+
+class BuildCache(_Small, kw_only=True):
+    """The cache as a build uses it: the main file's fields and the big tables whole."""
+
+    facts: dict[str, PageFacts] = {}
+    outputs: dict[str, Output] = {}
+    states: dict[str, StateT] = {}
+    uuids: dict[str, UuidT] = {}
+    search_hits: dict[str, str] = {}
+    base: _Base | None = None  # the base file it was read from (None: none yet)
+
+
 _ENCODER = msgspec.msgpack.Encoder()
-_DECODER = msgspec.msgpack.Decoder(BuildCache)
+_MAIN = msgspec.msgpack.Decoder(_Main)
+_BASE = msgspec.msgpack.Decoder(_Base)
+DELTA_MIN = 2000  # changes kept in the main file before the base file is written again
 
 
 def cache_file(
@@ -178,10 +215,8 @@ def code_key() -> str:
     return str(__version__)
 
 
-def read_cache(path: Path, build: str) -> BuildCache | None:
-    """The cache at ``path`` if it was written by ``build``; else None."""
-    if not build:
-        return None
+def _read(path: Path) -> bytes | None:
+    """A cache file's bytes: a regular file, not through a link, within the size bound."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
@@ -191,14 +226,38 @@ def read_cache(path: Path, build: str) -> BuildCache | None:
             raw = fh.read(MAX_CACHE_BYTES + 1)
     except OSError:
         return None
-    if len(raw) > MAX_CACHE_BYTES:
+    return raw if len(raw) <= MAX_CACHE_BYTES else None
+
+
+def base_file(path: Path) -> Path:
+    return path.with_name(path.stem + ".base" + path.suffix)
+
+
+def read_cache(path: Path, build: str) -> BuildCache | None:
+    """The cache at ``path`` (and its base file) if it was written by ``build``; else None."""
+    if not build:
         return None
+    raw = _read(path)
     try:
-        cache = _DECODER.decode(raw)
+        main = _MAIN.decode(raw) if raw is not None else None
+        if main is None or main.format != FORMAT or main.build != build or not main.base:
+            return None
+        raw = _read(base_file(path))
+        base = _BASE.decode(raw) if raw is not None else None
     except (msgspec.MsgspecError, TypeError, ValueError):
         return None  # foreign, corrupt or crafted: a full build
-    if cache.format != FORMAT or cache.build != build:
+    if base is None or base.format != FORMAT or base.id != main.base:
         return None
+    small = {f: getattr(main, f) for f in _Small.__struct_fields__}
+    cache = BuildCache(**small, base=base)
+    for name in BIG:
+        table = dict(getattr(base, name))
+        for key, value in getattr(main, "delta_" + name).items():
+            if value is None:
+                table.pop(key, None)
+            else:
+                table[key] = value
+        setattr(cache, name, table)
     return cache
 
 
@@ -212,29 +271,59 @@ def config_to_keep(config: Config) -> Config | None:
     return config if again == config else None
 
 
-def write_cache(path: Path, cache: BuildCache) -> None:
-    """Write the cache (a temporary file renamed over the old one: never half a cache, never
-    through a link; no fsync: a lost cache costs the next build its speed, nothing else)."""
+def write_cache(path: Path, cache: BuildCache, base: _Base | None) -> None:
+    """Write the cache: the main file with what changed since ``base`` (the base file the
+    last build read), or both files when that has grown past :data:`DELTA_MIN` or a tenth
+    of the base. Each file is a temporary file renamed over the old one (never half a file,
+    never through a link); no fsync: a lost cache costs the next build its speed, nothing
+    else. A cache that cannot be written is no error either."""
+    small = {f: getattr(cache, f) for f in _Small.__struct_fields__}
     try:
-        data = _ENCODER.encode(cache)
-    except (msgspec.MsgspecError, TypeError, ValueError):
-        data = None  # a value outside the schema: the next build is a full one
-    tmp = None
+        deltas = {}
+        if base is not None and base.format == FORMAT:
+            deltas = {name: _delta(getattr(base, name), getattr(cache, name)) for name in BIG}
+            size = sum(len(getattr(base, name)) for name in BIG)
+            if sum(len(d) for d in deltas.values()) > max(DELTA_MIN, size // 10):
+                base = None
+        else:
+            base = None
+        if base is None:
+            base = _Base(FORMAT, os.urandom(8).hex(), *(getattr(cache, name) for name in BIG))
+            deltas = {}
+            _write(base_file(path), _ENCODER.encode(base))
+        main = _Main(**small, base=base.id, **{"delta_" + n: d for n, d in deltas.items()})
+        _write(path, _ENCODER.encode(main))
+    except (msgspec.MsgspecError, TypeError, ValueError):  # a value outside the schema
+        for p in (path, base_file(path)):
+            try:
+                p.unlink(missing_ok=True)
+            except OSError:
+                pass
+    except OSError:
+        pass
+
+
+def _delta(before: dict, now: dict) -> dict:
+    """What changed from ``before`` to ``now`` (None: a key removed)."""
+    out: dict = {k: None for k in before if k not in now}
+    missing = object()
+    for key, value in now.items():
+        was = before.get(key, missing)
+        if was is not value and was != value:
+            out[key] = value
+    return out
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if data is None:
-            path.unlink(missing_ok=True)
-            return
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
