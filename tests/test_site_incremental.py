@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
+import pytest
+
 import bmtools
-from bmtools.site import build_site, urls
+from bmtools import loader
+from bmtools.site import build_site, build_site_from, urls
 from bmtools.site.cache import cache_file
 from tests.conftest import write_graph
 
@@ -164,3 +168,130 @@ def test_a_milestone_edit_redraws_its_roadmap_only(tmp_path):
     )
     assert not any(w.startswith("roadmaps/plan_two") for w in again.written)
     assert "2026-12-15" in (out / "roadmaps/plan_one.html").read_text()
+
+
+# -- from the graph folder (the CLI and --serve): only what changed is read ---------------------
+
+
+def build_from(root: Path, out: Path, **kw):
+    return build_site_from(root, out, today=TODAY, **kw)
+
+
+def aged(root: Path) -> Path:
+    """The graph's files a minute old: a file changed within a second or two of a build is
+    read again by the next one (its stat may not show a change made in the same tick)."""
+    past = time.time() - 60
+    for path in root.rglob("*"):
+        os.utime(path, (past, past))
+    return root
+
+
+def test_from_the_folder_an_edit_reads_the_pages_it_shows_only(tmp_path, monkeypatch):
+    root = aged(write_graph(tmp_path / "g", FILES, PUBLIC))
+    out = tmp_path / "out"
+    first = build_from(root, out)
+    assert first.how.startswith("read all 5 files (no cache for this site)")
+    read = []
+    real = loader.read_page
+    monkeypatch.setattr(loader, "read_page", lambda *a, **k: read.append(a[1]) or real(*a, **k))
+    (root / "pages" / "a.md").write_text("- the new text of a\n- more of a\n")
+    result = build_from(root, out)
+    # a changed; embeds shows it; refers and embeds are the linked references a shows
+    assert sorted(read) == ["pages/a.md", "pages/embeds.md", "pages/refers.md"]
+    assert result.how == "read 3 of 5 pages; rendered 2 of 6 pages"
+    assert set(result.written) == {
+        urls.page_path("a"),
+        urls.page_path("embeds"),
+        "search-index.js",
+        "all-pages.html",
+    }
+    assert_as_fresh(root, out, tmp_path)
+
+
+def test_from_the_folder_a_name_that_appears_relinks_the_pages_naming_it(tmp_path):
+    files = dict(FILES, **{"pages/later.md": "- waits for [[not yet]] and [[a]]\n"})
+    root = write_graph(tmp_path / "g", files, PUBLIC)
+    out = tmp_path / "out"
+    build_from(root, out)
+    assert 'class="missing">not yet' in (out / urls.page_path("later")).read_text()
+    (root / "pages" / "not yet.md").write_text("- here now\n")
+    result = build_from(root, out)
+    assert result.how.startswith("read ")  # not every file
+    assert urls.page_path("later") in result.written
+    assert 'class="missing">not yet' not in (out / urls.page_path("later")).read_text()
+    os.remove(root / "pages" / "not yet.md")
+    build_from(root, out)
+    assert 'class="missing">not yet' in (out / urls.page_path("later")).read_text()
+    assert_as_fresh(root, out, tmp_path)
+
+
+def test_a_milestone_owner_page_removed_shows_on_its_roadmap(tmp_path):
+    plan = (
+        "- [[Launch]] #milestone\n  due:: 2026-12-01\n  owner:: [[Ann]]\n"
+        "  milestone-type:: implementation\n"
+    )
+    files = dict(FILES, **{"pages/plan.md": plan, "pages/Ann.md": "- a person\n"})
+    root = write_graph(tmp_path / "g", files, PUBLIC)
+    out = tmp_path / "out"
+    build_from(root, out)
+    assert 'href="../p/ann.html"' in (out / "roadmaps/plan.html").read_text()
+    os.remove(root / "pages" / "Ann.md")
+    result = build_from(root, out)
+    assert "roadmaps/plan.html" in result.written and "roadmaps/plan.svg" not in result.written
+    assert 'href="../p/ann.html"' not in (out / "roadmaps/plan.html").read_text()
+    assert_as_fresh(root, out, tmp_path)
+
+
+@pytest.mark.parametrize("doubt", ["config.edn", "theme", "version", "option"])
+def test_any_doubt_about_the_cache_means_a_full_build(tmp_path, monkeypatch, doubt):
+    root = write_graph(tmp_path / "g", FILES, PUBLIC)
+    out = tmp_path / "out"
+    theme = tmp_path / "theme"
+    (theme / "site").mkdir(parents=True)
+    (theme / "site" / "style.css").write_text("body { color: black }\n")
+    build_from(root, out, templates=theme)
+    kw = {"templates": theme}
+    if doubt == "config.edn":
+        (root / "logseq" / "config.edn").write_text(PUBLIC.replace("}", " :hidden []}"))
+    elif doubt == "theme":
+        (theme / "site" / "style.css").write_text("body { color: navy }\n")
+    elif doubt == "version":
+        monkeypatch.setattr(bmtools, "__version__", "999.0")
+    else:
+        kw["title"] = "Another title"
+    result = build_from(root, out, **kw)
+    if doubt in ("config.edn", "version"):
+        assert result.how.startswith("read all 5 files (another bmtools or config.edn)")
+    assert result.how.endswith("rendered every page")
+    fresh = tmp_path / "fresh"
+    build_from(root, fresh, cache_dir=tmp_path / "fresh-cache", **kw)
+    assert files_of(out) == files_of(fresh)
+
+
+def test_serve_rebuilds_from_the_folder_reading_the_changed_page(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bmtools.cli import main
+    from bmtools.site import serve
+
+    root = aged(write_graph(tmp_path / "g", FILES, PUBLIC))
+    out = tmp_path / "out"
+    loads, read, said = [], [], []
+    real_load, real_read = loader.load_graph, loader.read_page
+    monkeypatch.setattr(loader, "load_graph", lambda *a: loads.append(a) or real_load(*a))
+    monkeypatch.setattr(
+        loader, "read_page", lambda *a, **k: read.append(a[1]) or real_read(*a, **k)
+    )
+
+    def serve_once(out_dir, graph_root, rebuild, **kw):  # one change, one rebuild, then stop
+        read.clear()
+        (root / "pages" / "other.md").write_text("- unrelated [[refers]], edited\n")
+        said.append(rebuild())
+
+    monkeypatch.setattr(serve, "serve_site", serve_once)
+    result = CliRunner().invoke(main, ["site", str(root), "-o", str(out), "--serve"])
+    assert result.exit_code == 0, result.output
+    assert len(loads) == 1  # the first build only
+    assert "pages/other.md" in read and "pages/a.md" not in read
+    assert said and "written" in said[0]
+    assert "edited" in (out / urls.page_path("other")).read_text()
