@@ -29,6 +29,9 @@ from bmtools.site.context import SiteContext
 Entries = list  # flat: source page, block index, source page, block index, ...
 
 
+UNSEEN: StateT = ("", None, "", "", False, "")  # the state of a name not looked at
+
+
 def default_state(name: str) -> StateT:
     """The state of a name that is no page, alias or generated page."""
     return (name, None, name, "missing", False, "")
