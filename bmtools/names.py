@@ -197,13 +197,14 @@ def journal_day(title: str, fmt: str = DEFAULT_JOURNAL_FORMAT) -> dt.date | None
         return None
     return (
         _match_date(_journal_regex(fmt), title)
-        or (fmt != DEFAULT_JOURNAL_FORMAT and _match_date(_DEFAULT_REGEX, title) or None)
+        or (
+            fmt != DEFAULT_JOURNAL_FORMAT
+            and _match_date(_journal_regex(DEFAULT_JOURNAL_FORMAT), title)
+            or None
+        )
         or _match_date(_ISO_DASH, title)
         or _match_date(_ISO_LOW, title)
     )
-
-
-_DEFAULT_REGEX = _journal_regex(DEFAULT_JOURNAL_FORMAT)
 
 
 # ---------------------------------------------------------------------------------------------

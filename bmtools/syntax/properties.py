@@ -37,7 +37,8 @@ _UNPARSED = frozenset(
     "logseq.table.borders logseq.table.stripes logseq.table.max-width".split()
 )
 COMMA_KEYS = frozenset(("alias", "aliases", "tags"))
-# The blanks JavaScript's String.trim removes (a value's spaces and tabs are gone already).
+# The blanks JavaScript's String.trim removes that a value can still hold at an end (the line
+# rule took its spaces and tabs): looked for only in a value that is not all ASCII.
 _JS_TRIM = (
     "\t\n\v\f\r \xa0\u1680"
     + "".join(map(chr, range(0x2000, 0x200B)))
@@ -203,7 +204,7 @@ def make_property(
     """Build a Property (with its value refs and its key-page ref) from one property line;
     ``journals`` as in :func:`parse_value`."""
     key, unparsed, page_key = _key_facts(raw_key)
-    if raw and (raw[0] in _JS_TRIM or raw[-1] in _JS_TRIM):
+    if not raw.isascii() and (raw[0] in _JS_TRIM or raw[-1] in _JS_TRIM):
         kept = raw.lstrip(_JS_TRIM)  # what JavaScript's trim drops: Logseq's value has none
         value_col0 += len(raw) - len(kept)
         raw = kept.rstrip(_JS_TRIM)

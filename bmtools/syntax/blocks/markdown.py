@@ -163,6 +163,18 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
     col = m.end()
     first = text[col:]
     c = first[:1]
+    if c and c in "`~#<":  # a title that may open a fence, a #+BEGIN block or raw HTML
+        end = _opening_title(s, block, k, first, col, c)
+        if end:
+            return end
+    title_line(s, block, k, first, col)
+    return k + 1
+
+
+def _opening_title(s: OutlineState, block, k: int, first: str, col: int, c: str) -> int:
+    """A bullet's first line that opens a code fence, a ``#+BEGIN`` block or a raw HTML
+    block closed further down: its title holds no refs, the lines up to the close are
+    opaque; returns the next line to read (0: an ordinary title)."""
     if c == "`" or c == "~":
         if _FENCE.match(first) is not None:
             close = s.fence_closer(k)
@@ -170,11 +182,6 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
                 title_line(s, block, k, first, col, scan=False)
                 return _opaque_through(s, k + 1, close)
             _unclosed(s, k)
-    elif c == "<":
-        close = html_close(s.lines, s.html_closers, k, col)
-        if close > k:
-            title_line(s, block, k, first, col, scan=False)
-            return _opaque_through(s, k + 1, close)
     elif c == "#":
         b = _BEGIN.match(first)
         if b is not None:
@@ -183,8 +190,12 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
             if close >= 0:
                 title_line(s, block, k, first, col, scan=False)
                 return _begin_body(s, k + 1, close, name)
-    title_line(s, block, k, first, col)
-    return k + 1
+    else:
+        close = html_close(s.lines, s.html_closers, k, col)
+        if close > k:
+            title_line(s, block, k, first, col, scan=False)
+            return _opaque_through(s, k + 1, close)
+    return 0
 
 
 def text(s: OutlineState, k: int, text: str) -> int:
