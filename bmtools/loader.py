@@ -309,6 +309,7 @@ def load_graph(path: str | os.PathLike[str], config: Config | None = None) -> Gr
             _read_parallel(graph, root, files, config, journals)
         else:
             _read_files(graph, root, files, config, journals)
+        report_collisions(graph)
         _index(graph)
     return graph
 
@@ -404,7 +405,8 @@ def _timeout(spent: float) -> float:
 def add_page(graph: Graph, page: Page) -> None:
     """Add a read page; a second file naming the same page is a collision (BM011). Logseq
     reads the blocks of both into one page and keeps the file it parses last: the second
-    file's Page goes into the first one's ``merged``, and BM011 names the file Logseq keeps."""
+    file's Page goes into the first one's ``merged`` (:func:`report_collisions` then says
+    which file Logseq keeps, once every file is in)."""
     existing = graph.pages.get(page.name)
     if existing is None:
         graph.pages[page.name] = page
@@ -416,17 +418,27 @@ def add_page(graph: Graph, page: Page) -> None:
     else:
         graph.collisions.append((page.name, [existing.file or "", page.file or ""]))
     existing.merged.append(page)
-    kept = logseq_kept(existing)
-    graph.diagnostics.append(
-        finding(
-            "BM011",
-            f"{page.file} and {existing.file} are both page '{page.title}'; Logseq reads the "
-            f"blocks of both into one page and keeps {kept.file} (title '{kept.title}')",
-            page.file,
-            1,
-            1,
-        )
-    )
+
+
+def report_collisions(graph: Graph) -> None:
+    """One BM011 per extra file of a page name, naming the file Logseq keeps among all of
+    them (known only once every file is added)."""
+    for name, _files in graph.collisions:
+        first = graph.pages[name]
+        kept = logseq_kept(first)
+        both = "both" if len(first.merged) == 1 else f"all {len(first.merged) + 1} files"
+        for page in first.merged:
+            graph.diagnostics.append(
+                finding(
+                    "BM011",
+                    f"{page.file} and {first.file} are both page '{page.title}'; Logseq reads "
+                    f"the blocks of {both} into one page and keeps {kept.file} "
+                    f"(title '{kept.title}')",
+                    page.file,
+                    1,
+                    1,
+                )
+            )
 
 
 def _index(graph: Graph) -> None:

@@ -485,6 +485,31 @@ def test_two_files_one_page_read_as_logseq_merges_them(make_graph):
     )
 
 
+def test_every_bm011_of_three_files_names_the_file_logseq_keeps_in_the_end(make_graph):
+    # bmtools reads a, b, c in path order; Logseq keeps the file it parses last (c), so the
+    # finding on b must name c too, not the last file read when b came in
+    graph = make_graph(
+        {
+            "pages/a/dup.md": "- from a\n",
+            "pages/b/Dup.md": "- from b\n",
+            "pages/c/DUP.md": "- from c\n",
+        }
+    )
+    found = sorted((d.file, d.message) for d in graph.diagnostics if d.code == "BM011")
+    assert found == [
+        (
+            "pages/b/Dup.md",
+            "pages/b/Dup.md and pages/a/dup.md are both page 'Dup'; Logseq reads the blocks of"
+            " all 3 files into one page and keeps pages/c/DUP.md (title 'DUP')",
+        ),
+        (
+            "pages/c/DUP.md",
+            "pages/c/DUP.md and pages/a/dup.md are both page 'DUP'; Logseq reads the blocks of"
+            " all 3 files into one page and keeps pages/c/DUP.md (title 'DUP')",
+        ),
+    ]
+
+
 def test_block_ids_and_refs_of_a_merged_file_belong_to_the_page(make_graph):
     from bmtools.graph import to_networkx
     from bmtools.lint import Settings

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from bmtools.items import Item
 from bmtools.lint.context import Embed, page_embeds
-from bmtools.loader import add_page, block_ids, file_pages, index_page
+from bmtools.loader import add_page, block_ids, file_pages, index_page, report_collisions
 from bmtools.metamodel import ARTIFACT_TYPE, CLASS_TYPE, TYPE_KEYS, page_types
 from bmtools.model import BLOCK_EMBED, BLOCK_REF, PAGE_REF, TAG, Config, Diagnostic, Graph, Page
 from bmtools.names import page_name
@@ -161,6 +161,7 @@ def partial_graph(
             page, ids = make_stub(f.stub), f.ids
         ids_of[rel] = ids
         add_page(graph, page)
+    report_collisions(graph)
     for page in list(graph.pages.values()):
         for part in file_pages(page):
             index_page(graph, part, ids_of[part.file] if part.file else [])
