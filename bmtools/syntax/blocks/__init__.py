@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from bmtools.model import Config, Diagnostic, Page
-from bmtools.syntax.blocks.body import BODY, set_page_property
+from bmtools.syntax.blocks.body import BODY, ORG_BODY, set_page_property
 from bmtools.syntax.blocks.markdown import MARKDOWN, front_matter
 from bmtools.syntax.blocks.org import ORG, org_links
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
@@ -39,8 +39,8 @@ def parse_outline(
     (text read outside a graph).
     """
     page.blank = _JS_BLANK.fullmatch(page.source) is not None
-    s = OutlineState(page, config, diagnostics, BODY, journals)
     org = page.format == "org"
+    s = OutlineState(page, config, diagnostics, ORG_BODY if org else BODY, journals)
     run(s, ORG if org else MARKDOWN)
     s.finish()
     st = s.settings
@@ -60,7 +60,7 @@ def parse_outline(
         if page.blocks and page.blocks[0].pre_block:
             page.blocks[0].refs.extend(prop.refs)  # as a drawer's properties are
     if org:
-        org_links(page)
+        org_links(page, s.lines)
 
 
 def run(s: OutlineState, ruler: Ruler) -> None:

@@ -85,7 +85,7 @@ def title_line(
         s.head = False
         s.dirty = True
         return
-    if "::" in rest and PROPERTY_LINE.fullmatch(rest) and rest.strip():
+    if "::" in rest and s.colon_properties and PROPERTY_LINE.fullmatch(rest) and rest.strip():
         # "- key:: value": the title line is the first line of the drawer.
         body(s, k, rest, col, rest.lstrip(" \t")[:1])
         return
@@ -268,6 +268,8 @@ BODY = Ruler(
         LineRule("text", text_line),
     ]
 )
+# An Org page's body: ``key:: value`` is text there (Logseq reads only ``:PROPERTIES:``)
+ORG_BODY = BODY.without("property")
 
 
 def _property(
@@ -336,7 +338,8 @@ def pre_line(s: OutlineState, k: int, text: str) -> None:
             page_property(s, _property(s, m.group(1), m.group(2), k, m.start(1), m.start(2)), k)
             return
         phase = s.pre_phase = PRE_REST
-    m = PROPERTY_LINE.fullmatch(text) if "::" in text and not quoted else None
+    colon = "::" in text and not quoted and s.colon_properties
+    m = PROPERTY_LINE.fullmatch(text) if colon else None
     if m is not None:
         value = m.group(3)
         value_col0 = m.start(3) if value is not None else len(text)

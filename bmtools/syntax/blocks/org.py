@@ -25,6 +25,10 @@ from bmtools.syntax.blocks.state import OutlineState
 _HEADLINE = re.compile(r"(\*+)(?:[ \t]+|$)")
 _HEADLINE_TAGS = re.compile(r"[ \t]+:((?:[^\s:]+:)+)[ \t]*$")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, file: … (not a page)
+# Org's inline code ~x~ and verbatim =x=, as mldoc reads them (checked with the oracle): the
+# opener follows no letter or digit and a blank follows neither marker inward; any character
+# may follow the closer (~[[Page]]~s is code)
+_ORG_CODE = re.compile(r"(?<![A-Za-z0-9])([~=])(?=\S)(?:.*?\S)??\1")
 
 
 def headline(s: OutlineState, k: int, text: str) -> int:
@@ -61,22 +65,38 @@ def headline(s: OutlineState, k: int, text: str) -> int:
     return k + 1
 
 
-def org_links(page: Page) -> None:
+def org_links(page: Page, lines: list[str]) -> None:
     """Org's ``[[target][label]]``: a reference to ``target`` (none for a URL). The inline
-    scanner reads Logseq's ``[[name]]``, so it saw ``target][label`` as one name: mend it."""
+    scanner reads Logseq's ``[[name]]``, so it saw ``target][label`` as one name: mend it.
+    Refs inside Org's inline code or verbatim (``~[[x]]~``, ``=#y=``) are none to Logseq."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+
+    def in_code(ref: Ref) -> bool:
+        found = spans.get(ref.line)
+        if found is None:
+            line = lines[ref.line - 1] if 0 < ref.line <= len(lines) else ""
+            found = spans[ref.line] = (
+                [(m.start() + 1, m.end()) for m in _ORG_CODE.finditer(line)]
+                if ("~" in line or "=" in line)
+                else []
+            )
+        return any(start <= ref.col <= end for start, end in found)
+
     for block in page.blocks:
         refs = block.refs
-        if not any("][" in r.text for r in refs if r.kind == PAGE_REF):
+        if not refs:
             continue
         kept = []
         for r in refs:
+            if in_code(r):
+                continue
             if r.kind == PAGE_REF and "][" in r.text:
                 target = r.text.split("][", 1)[0].strip()
                 if not target or _URL.match(target):
                     continue
                 r = Ref(PAGE_REF, page_name(target), target, r.line, r.col, r.property)
             kept.append(r)
-        block.refs[:] = kept
+        refs[:] = kept
 
 
 ORG = Ruler(

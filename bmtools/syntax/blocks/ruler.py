@@ -44,6 +44,10 @@ class Ruler:
         self._rules.insert(at + (1 if after is not None else 0), rule)
         self._table = None
 
+    def without(self, *names: str) -> Ruler:
+        """A new ruler of the same rules but those named (a dialect that lacks a syntax)."""
+        return Ruler(r for r in self._rules if r.name not in names)
+
     def table(self) -> tuple[dict[str, tuple[RuleFn, ...]], tuple[RuleFn, ...]]:
         """``(rules by first character, rules for any other line)``, each in rule order."""
         if self._table is None:

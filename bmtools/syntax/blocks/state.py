@@ -74,6 +74,7 @@ class OutlineState:
         # the pre-block being read
         "pre_phase",
         "first_node",
+        "colon_properties",
     )
 
     def __init__(
@@ -121,6 +122,7 @@ class OutlineState:
         self.body_by_char, self.body_default = body_rules.table()
         self.pre_phase = PRE_START
         self.first_node = True
+        self.colon_properties = page.format != "org"  # Org reads drawers, never ``key::``
 
     def start(self, k: int) -> int:
         """The character offset where line ``k`` starts."""
