@@ -134,3 +134,36 @@ def test_verbose_says_how_the_cache_answered(tmp_path):
     assert said() == "bmtools: cache: 1 changed; re-linted 1 of 2 files"  # b alone
     (root / "pages/c.md").write_text("- c\n")
     assert said() == "bmtools: cache: 1 added; re-linted 2 of 3 files"  # c, and a: items
+
+
+def test_a_cache_written_by_other_bmtools_code_is_not_used(tmp_path, counted_loads, monkeypatch):
+    # one version number covers many builds (a checkout, an editable install): a cache that
+    # another build wrote may hold findings this code would not make
+    root = make(tmp_path)
+    cache.cached_lint(root, Settings())
+    cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 1
+    monkeypatch.setattr(cache, "code_id", lambda: "0.1.0+another-build")
+    cache.cached_lint(root, Settings())
+    assert len(counted_loads) == 2
+
+
+def test_code_id_changes_with_any_module_and_ignores_bytecode(tmp_path, monkeypatch):
+    from bmtools import codeid
+
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "a.py").write_text("A = 1\n")
+    (pkg / "sub" / "b.py").write_text("B = 2\n")
+    monkeypatch.setattr(codeid, "_PACKAGE", str(pkg))
+    first = codeid.code_id.__wrapped__()
+    assert first.startswith(codeid.__version__ + "+") and codeid.code_id.__wrapped__() == first
+    (pkg / "__pycache__").mkdir()
+    (pkg / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    (pkg / "notes.txt").write_text("not code")
+    assert codeid.code_id.__wrapped__() == first
+    (pkg / "sub" / "b.py").write_text("B = 22\n")
+    second = codeid.code_id.__wrapped__()
+    assert second != first
+    (pkg / "sub" / "c.py").write_text("")
+    assert codeid.code_id.__wrapped__() not in (first, second)

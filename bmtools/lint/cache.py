@@ -58,7 +58,7 @@ from pathlib import Path
 
 import platformdirs
 
-from bmtools import __version__
+from bmtools.codeid import code_id
 from bmtools.codes import CATALOGUE
 from bmtools.config import config_bytes, read_config
 from bmtools.gcpause import paused_gc
@@ -106,10 +106,10 @@ FACTS_DELTA_MAX = 256  # changed pages' facts kept in the main file before the f
 
 
 def cache_key(root: Path, settings: Settings) -> str:
-    """The version, the catalogue, the settings and config.edn, hashed; see
-    :func:`declarations_key` for the key's second part."""
+    """The code (:func:`~bmtools.codeid.code_id`), the catalogue, the settings and
+    config.edn, hashed; see :func:`declarations_key` for the key's second part."""
     h = hashlib.sha1()
-    h.update(__version__.encode())
+    h.update(code_id().encode())
     h.update(repr(sorted(CATALOGUE.items())).encode())
     h.update(repr(FORMAT).encode())
     h.update(settings.fingerprint().encode())
