@@ -223,6 +223,14 @@ def test_random_edits_match_a_fresh_build(tmp_path, monkeypatch, seed):
             path.unlink()
             files.remove(path)
             done.append((path.name, "removed"))
+        if rng.random() < 0.2:  # an example appears or disappears (the artifact lists it)
+            path = root / "pages" / "milestones___examples___Other.md"
+            if path.exists():
+                path.unlink()
+            else:
+                path.write_text("public:: true\n\n" + milestone(rng, "Other launch"))
+                touch(path)
+            done.append((path.name, "example"))
         if rng.random() < 0.2:  # an image appears or disappears
             pic = root / "assets" / f"pic{rng.randint(0, 2)}.png"
             if pic.exists():

@@ -31,7 +31,7 @@ from bmtools.config import config_bytes
 from bmtools.gcpause import paused_gc
 from bmtools.lint.cachefile import diag_in, diag_out
 from bmtools.lint.partial import claimed_ids, index_findings
-from bmtools.loader import block_ids, read_pages
+from bmtools.loader import block_ids, file_pages, read_pages
 from bmtools.model import Config, Diagnostic, Graph
 from bmtools.names import namespace_parents
 from bmtools.site import business
@@ -59,7 +59,7 @@ from bmtools.site.changes import (
     uuid_states,
 )
 from bmtools.site.context import KIND_NAMESPACE, KIND_TAG, SiteContext
-from bmtools.site.facts import page_facts, partial_graph
+from bmtools.site.facts import by_name, name_texts, page_facts, partial_graph
 from bmtools.site.folder import (
     MARKER,
     BuildResult,
@@ -107,7 +107,7 @@ class Options:
     report: Callable[[list[Diagnostic]], None] | None = None  # gets the reading problems
 
 
-def _generated_pages(ctx: SiteContext, by_name: dict[str, PageFacts]) -> None:
+def _generated_pages(ctx: SiteContext, named: dict[str, PageFacts]) -> None:
     """Tag pages (names used as tags) and namespace pages (parents of published pages)."""
     graph = ctx.graph
     for name in sorted(ctx.published):
@@ -116,7 +116,7 @@ def _generated_pages(ctx: SiteContext, by_name: dict[str, PageFacts]) -> None:
             target = ctx.target(tag)
             if target not in ctx.paths:
                 ctx.add_generated(target, tag, KIND_TAG)
-        tagged = by_name[name].tag_refs
+        tagged = named[name].tag_refs
         refs = tagged.split("\n") if tagged else ()
         for k in range(0, len(refs), 2):
             target = graph.resolve_name(refs[k])
@@ -232,7 +232,7 @@ class _Build:
                 raw_config = b"\x00none"
             keep = {"read_key": digest(FORMAT, code_key(), raw_config)}
         old = self.old
-        if old is not None and (old.collide or old.read_key != keep["read_key"]):
+        if old is not None and old.read_key != keep["read_key"]:
             old = None  # facts read by another bmtools or with another config.edn
         ids = claimed_ids(graph)
         remade: set[tuple] = set()
@@ -242,7 +242,12 @@ class _Build:
         for d in graph.diagnostics:
             if d.file and _same(d) not in remade:
                 diags.setdefault(d.file, []).append(d)
-        by_file = {p.file: p for p in graph.pages.values() if p.file is not None}
+        by_file = {
+            part.file: part
+            for p in graph.pages.values()
+            for part in file_pages(p)  # two files naming one page: both (BM011)
+            if part.file is not None
+        }
         before = old.facts if old is not None else {}
         facts = {}
         for rel in graph.files:
@@ -355,14 +360,14 @@ class _Build:
         published = published_names(graph, opts.everything)
         if not published:
             raise SiteError(why_nothing(graph), code=1)
-        by_name = {f.stub[0]: f for f in facts.values() if f.stub is not None}
+        named = by_name(facts)
         ctx = SiteContext(graph, published)
         old = self.old
         if old is not None and old.read_key == keep["read_key"] and _same_tags(old, facts, ctx):
             for name, title, kind in old.generated:  # the same tags and names as last time
                 ctx.add_generated(name, title, kind)
         else:
-            _generated_pages(ctx, by_name)
+            _generated_pages(ctx, named)
         folder = opts.templates
         if folder is None and opts.config_templates:
             from bmtools.render.pages import templates_folder
@@ -400,7 +405,7 @@ class _Build:
             opts.base_url,
             biz,
             facts,
-            by_name,
+            named,
             None,
             new,
             self.out,
@@ -413,9 +418,7 @@ class _Build:
         site.base = str(self.out) + os.sep
         new.page_key = _page_key(site, opts.everything)
         old = self.old
-        if old is not None and (
-            old.page_key != new.page_key or old.collide or old.read_key != new.read_key
-        ):
+        if old is not None and (old.page_key != new.page_key or old.read_key != new.read_key):
             old = None
         if partial and old is None:
             raise Full("the site changed")
@@ -480,13 +483,11 @@ class _Build:
             if was != now and (was in classes or now in classes):
                 if site.partial:
                     raise Full("a name that makes items moved")
-        before = {f.stub[0]: f for f in old.facts.values() if f.stub is not None}
-        ch.texts = moved(
-            {n: f.text for n, f in before.items()}, {n: f.text for n, f in site.by_name.items()}
-        )
+        before = by_name(old.facts)
+        ch.texts = moved(name_texts(old.facts), name_texts(site.facts))
         if ch.uuids:
-            for f in (*before.values(), *site.by_name.values()):
-                if any(u in ch.uuids for _, u, _ in f.ids):
+            for f in (*old.facts.values(), *site.facts.values()):
+                if f.stub is not None and any(u in ch.uuids for _, u, _ in f.ids):
                     ch.texts.add(f.stub[0])
         root = str(site.root)
         for name, looked in old.lookups.items():

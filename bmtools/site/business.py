@@ -183,6 +183,8 @@ def artifact_section(r: HtmlRenderer, biz: Business, page: Page, env: dict) -> s
             )
         out.append("</tbody></table>")
     names = [artifact_name(page)] + ([spec.metamodel_id] if spec.metamodel_id else [])
+    # which pages are examples is decided by their names (an incremental build notes it)
+    env.setdefault("prefixes", set()).update(n.lower() + "/examples/" for n in names if n)
     found = [ctx.graph.resolve(e["title"]) for e in examples_of(ctx.graph, *names)]
     examples = [p for p in found if p is not None and p.name in ctx.published]
     deps = env.setdefault("deps", set())

@@ -39,7 +39,7 @@ from bmtools.lint.cachefile import DiagT, StubT, diag_in
 from bmtools.model import Config, Diagnostic
 
 CACHE_ENV = "BMTOOLS_CACHE_DIR"  # the same base folder as the lint cache
-FORMAT = 6  # bump on any change of what the file holds
+FORMAT = 7  # bump on any change of what the file holds
 MAX_CACHE_BYTES = 1 << 30
 
 
@@ -114,6 +114,7 @@ class Output(msgspec.Struct, array_like=True):
     children: str
     tagged: str
     assets: str  # graph files it links to (copied with the site)
+    prefixes: str  # an artifact page: the name prefixes of its examples
 
 
 class RoadmapT(msgspec.Struct, array_like=True):

@@ -161,6 +161,27 @@ def page_facts(
     )
 
 
+def by_name(facts: dict[str, PageFacts]) -> dict[str, PageFacts]:
+    """name -> the facts of the file a page of that name is read from: the first of the
+    files naming it, in load order (``facts`` is in that order), as add_page keeps it."""
+    out: dict[str, PageFacts] = {}
+    for f in facts.values():
+        if f.stub is not None and f.stub[0] not in out:
+            out[f.stub[0]] = f
+    return out
+
+
+def name_texts(facts: dict[str, PageFacts]) -> dict[str, str]:
+    """name -> the text key of its page: of all the files naming it (two files naming one
+    page, BM011, are both read into it)."""
+    out: dict[str, str] = {}
+    for f in facts.values():
+        if f.stub is not None:
+            name = f.stub[0]
+            out[name] = f.text if name not in out else out[name] + f.text
+    return out
+
+
 def partial_graph(
     root: str,
     config: Config,

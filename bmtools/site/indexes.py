@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bmtools.site import search, urls
 from bmtools.site.cache import PageFacts, digest
 from bmtools.site.changes import UNSEEN, default_state
+from bmtools.site.facts import by_name
 from bmtools.site.theme import ICON, SEARCH_SCRIPT, STYLESHEET
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def _listed_moved(site: Site) -> bool:
     ch = site.changes
     if not ch.texts and not ch.names:
         return False
-    before = {f.stub[0]: f for f in old.facts.values() if f.stub is not None}
+    before = by_name(old.facts)
     for name in ch.texts | ch.names:
         then = _listing(old.states.get(name, UNSEEN), before.get(name))
         now = _listing(site.new.states.get(name, UNSEEN), site.by_name.get(name))
@@ -175,7 +176,7 @@ def _search_index(site: Site) -> None:
         summary = search.short(f.summary) if f is not None else ""
         pages.append([ctx.title_of(name), urls.quote_path(ctx.paths[name]), summary])
     if old is not None and old.search_hits and set(names) == {r.name for r in old.outputs.values()}:
-        before = {f.stub[0]: f for f in old.facts.values() if f.stub is not None}
+        before = by_name(old.facts)
         number = {name: k for k, name in enumerate(names)}
         changed = {}
         for name in (ch.texts | ch.names) & ctx.paths.keys():

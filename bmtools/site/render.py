@@ -248,6 +248,7 @@ def _render_page(
         frame(kids),
         frame(tags_of),
         frame(env["assets"]),
+        frame(env.get("prefixes", ())),
     )
     return urls.relative(html, path).encode("utf-8"), record
 
@@ -273,7 +274,7 @@ def page_outputs(site: Site, index, children, tagged) -> None:
             and (rec.entries is entries or rec.entries == entries)
             and rec.children == frame(kids)
             and rec.tagged == frame(tags_of)
-            and not (ch.names and name in site.by_name and site.by_name[name].artifact)
+            and not _prefixed(rec.prefixes, ch.names)
             and os.path.isfile(site.base + path)
         ):
             site.outputs[path] = None  # unchanged since the last build
@@ -320,6 +321,15 @@ def page_outputs(site: Site, index, children, tagged) -> None:
             site.outputs[path] = None  # written already
         for src, found in part["lookups"].items():
             site.lookups.setdefault(src, {}).update(found)
+
+
+def _prefixed(prefixes: str, names: set[str]) -> bool:
+    """Whether a name that moved starts with one of the (frame'd) prefixes: an artifact
+    page lists the pages under its ``…/examples/``, whatever links them."""
+    if not prefixes or not names:
+        return False
+    starts = tuple(unframe(prefixes))
+    return any(name.startswith(starts) for name in names)
 
 
 def _plain(record: Output) -> tuple:
