@@ -148,7 +148,7 @@ def _journal_regex(fmt: str) -> re.Pattern[str]:
             {
                 "yyyy": r"(?P<y>\d{4})",
                 "MMMM": r"(?P<mname>[a-z]+)",
-                "MMM": r"(?P<mname>[a-z]{3})",
+                "MMM": r"(?P<mname>[a-z]+)",  # a full month name is read too (Logseq)
                 "MM": r"(?P<m>\d{2})",
                 "M": r"(?P<m>\d{1,2})",
                 "do": r"(?P<d>\d{1,2})(?:st|nd|rd|th)",
