@@ -57,13 +57,23 @@ def logseq_content(page: Page, block: Block) -> str:
     return content
 
 
+_COLLAPSED_FALSE = re.compile(r"^[ \t]*collapsed::[ \t]*false[ \t]*$", re.M | re.I)
+
+
 def logseq_properties(page: Page, block: Block) -> dict[str, Any]:
-    """``:block/properties`` as Logseq stores them: ``collapsed`` aside (bmtools does that
-    too), a Markdown heading as ``heading`` (it wins over a written ``heading::``), no ``id``
-    when the id was dropped as a duplicate."""
+    """``:block/properties`` as Logseq stores them: ``collapsed:: true`` aside (bmtools keeps
+    it as ``Block.collapsed``; Logseq keeps ``collapsed:: false`` as a property), a Markdown
+    heading as ``heading`` (it wins over a written ``heading::``), no ``id`` when the id was
+    dropped as a duplicate."""
     props = {k: p.value for k, p in block.properties.items()}
     if block.pre_block:
         return props
+    if (
+        not block.collapsed
+        and "collapsed::" in block.content
+        and _COLLAPSED_FALSE.search(block.content)
+    ):
+        props["collapsed"] = False
     if block.heading and page.format == "markdown":
         props["heading"] = block.heading
     if _dropped_id(block):
