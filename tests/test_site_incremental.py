@@ -242,7 +242,7 @@ def test_a_milestone_owner_page_removed_shows_on_its_roadmap(tmp_path):
     assert_as_fresh(root, out, tmp_path)
 
 
-@pytest.mark.parametrize("doubt", ["config.edn", "theme", "version", "option"])
+@pytest.mark.parametrize("doubt", ["config.edn", "theme", "code", "option"])
 def test_any_doubt_about_the_cache_means_a_full_build(tmp_path, monkeypatch, doubt):
     root = write_graph(tmp_path / "g", FILES, PUBLIC)
     out = tmp_path / "out"
@@ -255,12 +255,14 @@ def test_any_doubt_about_the_cache_means_a_full_build(tmp_path, monkeypatch, dou
         (root / "logseq" / "config.edn").write_text(PUBLIC.replace("}", " :hidden []}"))
     elif doubt == "theme":
         (theme / "site" / "style.css").write_text("body { color: navy }\n")
-    elif doubt == "version":
-        monkeypatch.setattr(bmtools, "__version__", "999.0")
+    elif doubt == "code":  # another bmtools, or the same version built from other code
+        from bmtools import codeid
+
+        monkeypatch.setattr(codeid, "code_id", lambda: "0.1.0+another-build")
     else:
         kw["title"] = "Another title"
     result = build_from(root, out, **kw)
-    if doubt in ("config.edn", "version"):
+    if doubt in ("config.edn", "code"):
         assert result.how.startswith("read all 5 files (another bmtools or config.edn)")
     assert result.how.endswith("rendered every page")
     fresh = tmp_path / "fresh"

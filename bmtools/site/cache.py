@@ -209,11 +209,11 @@ def digest(*parts: object) -> str:
 
 
 def code_key() -> str:
-    """bmtools' version (as for the lint cache: another version may read or render pages
-    differently)."""
-    from bmtools import __version__
+    """The code that renders (:func:`bmtools.codeid.code_id`, as for the lint cache: other
+    code, even of the same version, may read or render pages differently)."""
+    from bmtools.codeid import code_id
 
-    return str(__version__)
+    return code_id()
 
 
 def _read(path: Path) -> bytes | None:
