@@ -71,8 +71,16 @@ def write_output(out: Path, rel: str, data: bytes, checked: set[str] | None = No
     path = os.path.join(parent, name)
     if current_bytes(path) == data:
         return False
+    replace_file(str(parent), name, data)
+    return True
+
+
+def replace_file(folder: str, name: str, data: bytes) -> None:
+    """``folder/name`` replaced by ``data``: a temporary file of ours in the folder, renamed
+    over it (a reader sees the old bytes or the new ones; a link there is replaced, not
+    followed). No fsync: what bmtools site writes can always be written again."""
     while True:  # a temporary name of our own (TEMP_MARK), new to the folder
-        tmp = os.path.join(parent, f".{name}{TEMP_MARK}{os.getpid()}-{next(_serial)}.tmp")
+        tmp = os.path.join(folder, f".{name}{TEMP_MARK}{os.getpid()}-{next(_serial)}.tmp")
         try:
             fd = os.open(tmp, _CREATE, 0o666)  # the mode the umask gives, as for any new file
             break
@@ -81,11 +89,10 @@ def write_output(out: Path, rel: str, data: bytes, checked: set[str] | None = No
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+        os.replace(tmp, os.path.join(folder, name))
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
-    return True
