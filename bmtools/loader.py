@@ -686,7 +686,8 @@ def _logseq_refs(block: Block, fmt: str) -> list[tuple[str, str | None]]:
             spelled = spelled[:-1] if spelled.endswith("/") else spelled
             (values if ref.property is not None else text).append((ref.target, spelled))
             if "/" in spelled:
-                parents.extend(_spelled_parents(spelled))
+                if "[[" not in spelled:  # a ref's name holding a [[ref]] has no parents
+                    parents.extend(_spelled_parents(spelled))
             elif "/" in ref.target:  # a ref to a journal titled as in 'E, yyyy/MM/dd'
                 day = journal_day(ref.target, fmt)
                 if day is not None and block.pre_block and ref.property is not None:

@@ -44,7 +44,10 @@ WORK = 0  # characters the Line searches and table builds have read, ever: what
 # links. Each alternative starts with a literal character, so the regex engine skips ahead at
 # C speed; whatever needs more than one regex match goes to a handler below, which answers
 # from the Line's tables. Group numbers are the ``lastindex`` the scanner dispatches on.
-_TAG_CHARS = r"(?:[^\s,!?'\":#.;\[]|[.;\[](?=\S))+"
+# '[' belongs to a tag unless a blank or the end follows it; '.' and ';' unless a run of them
+# comes before a blank or the end (#a.b, #v1.2, #o[.; not the dots of "#abc... more", as in
+# Logseq); possessive: no backtracking over a run
+_TAG_CHARS = r"(?:[^\s,!?'\":#.;\[]|\[(?=\S)|[.;]++(?=[^\s.;]))+"
 _TAG = re.compile(_TAG_CHARS)  # a tag's name, or the rest of one after its "[[…]]"
 _COMMON = (
     r"\[\[(?P<page>[^\[\]\n]+)\]\]"  # 1 [[page]] without brackets inside
@@ -134,8 +137,14 @@ def match_tag(text: str, i: int, line: Line | None = None) -> tuple[int, str] | 
         c = text[j]
         if c in _TAG_ALWAYS_ENDS:
             break
-        if c in _TAG_ENDS_BEFORE_SPACE and (j + 1 == n or text[j + 1].isspace()):
-            break
+        if c in _TAG_ENDS_BEFORE_SPACE:  # (a run of '.' and ';') before a blank or the end
+            k = j + 1
+            while c != "[" and k < n and text[k] in ".;":
+                k += 1
+            if k == n or text[k].isspace():
+                break
+            j = k
+            continue
         j += 1
     if j == i + 1:
         return None
@@ -746,7 +755,8 @@ def _page_info(inner: str) -> tuple[str, str, tuple[str, ...], bool]:
     ``text`` is the first ``inner`` seen, so the many refs to one page share one string.
     """
     name = page_name(inner)
-    parents = tuple(namespace_parents(name)) if "/" in name else ()
+    # a name holding a [[ref]] is in no namespace (Logseq makes no parent page for it)
+    parents = tuple(namespace_parents(name)) if "/" in name and "[[" not in inner else ()
     return name, inner, parents, is_page_name(inner)
 
 

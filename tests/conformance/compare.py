@@ -228,7 +228,7 @@ def bmtools_view(graph: Graph) -> dict:
     pages: dict[str, dict] = {}
 
     def page_entry(name: str, title: str | None) -> dict:
-        parents = namespace_parents(name) if title is not None else []
+        parents = namespace_parents(name) if title is not None and "[[" not in name else []
         return {
             "title": title,
             "file": None,
