@@ -127,7 +127,11 @@ def directive(s: OutlineState, k: int, text: str) -> int:
     if d is None or d.group(1).upper().startswith(("BEGIN_", "END_")):
         return 0
     s.directives.append((k, d.group(1), d.group(2)))
-    line_of_block(s, k, text)
+    block = s.block
+    if block is not None and not block.pre_block:
+        opaque_line(s, k, text)  # in the block's text, but its refs are the page's (Logseq)
+    else:
+        line_of_block(s, k, text)
     return k + 1
 
 
