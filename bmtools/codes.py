@@ -79,6 +79,7 @@ _ROWS = (
     Code("BM021", "title-ignored", "warning", READING),
     Code("BM022", "file-name-not-utf8", "warning", READING),
     Code("BM023", "whiteboard-unreadable", "warning", READING),
+    Code("BM024", "bom-hides-first-line", "warning", READING),
     Code("BM030", "config-unreadable", "warning", READING),
     Code("BM101", "missing-page-ref", "warning", default=False),
     Code("BM102", "missing-embed", "warning"),

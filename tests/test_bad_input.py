@@ -28,12 +28,22 @@ def test_invalid_utf8_is_replaced_and_reported(tmp_path):
     assert "good" in graph.pages
 
 
-def test_bom_is_kept_aside_and_properties_still_read(tmp_path):
-    root = write_graph(tmp_path, {"pages/b.md": b"\xef\xbb\xbftitle:: With BOM\n\n- a\n"})
-    graph = load(root)  # load() also checks the bytes reassemble, BOM included
-    page = graph.pages["with bom"]
-    assert page.bom and page.title == "With BOM"
-    assert graph.diagnostics == []
+def test_bom_hides_the_first_line_from_logseq_and_is_reported(tmp_path):
+    # Logseq keeps the BOM as the first line's first character (checked with its parser):
+    # 'title:: With BOM' there is text, the page keeps its file's name; the lines below it
+    # are still the pre-block's properties
+    files = {
+        "pages/b.md": b"\xef\xbb\xbftitle:: With BOM\nstatus:: draft\n\n- a\n",
+        "pages/c.md": b"\xef\xbb\xbfJust a first line of text\nstatus:: kept\n- c\n",
+    }
+    graph = load(write_graph(tmp_path, files))  # load() also checks the bytes reassemble
+    b, c = graph.pages["b"], graph.pages["c"]
+    assert b.bom and b.title == "b" and "with bom" not in graph.pages
+    assert {k: p.value for k, p in b.properties.items()} == {"status": "draft"}
+    assert b.blocks[0].content.startswith("title:: With BOM")
+    assert c.bom and {k: p.value for k, p in c.properties.items()} == {"status": "kept"}
+    found = [(d.code, d.file, d.line) for d in graph.diagnostics]
+    assert found == [("BM024", "pages/b.md", 1)]  # c's first line is text with or without it
 
 
 def test_binary_file_named_md_is_skipped(tmp_path):

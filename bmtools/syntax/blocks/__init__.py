@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import re
 
+from bmtools.codes import finding
 from bmtools.model import Config, Diagnostic, Page
 from bmtools.syntax.blocks.body import BODY, ORG_BODY, set_page_property
-from bmtools.syntax.blocks.markdown import MARKDOWN, front_matter
+from bmtools.syntax.blocks.markdown import MARKDOWN, front_matter, line_of_block
 from bmtools.syntax.blocks.org import ORG, org_links
 from bmtools.syntax.blocks.ruler import LineRule, Ruler
 from bmtools.syntax.blocks.state import OutlineState
 from bmtools.syntax.inline import JournalRefs
-from bmtools.syntax.properties import make_property
+from bmtools.syntax.properties import PROPERTY_LINE, make_property
 
 # What JavaScript's \s matches (Logseq tests a file with it): a file of these makes no page.
 _JS_BLANK = re.compile("[\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
@@ -63,11 +64,32 @@ def parse_outline(
         org_links(page, s.lines)
 
 
+_BOM_HIDES = frozenset("-#*`~:<")  # first characters of lines a BOM turns into text
+
+
 def run(s: OutlineState, ruler: Ruler) -> None:
     """Read every line of ``s`` with ``ruler``'s rules (front matter first, once)."""
     lines = s.lines
     n = s.n
-    k = front_matter(s, 0, lines[0]) if n else 0
+    if n and s.page.bom:
+        # Logseq keeps the BOM as the first line's first character: that line starts no
+        # bullet, heading, fence or front matter and is no property, just the pre-block's text
+        first = lines[0]
+        if first.lstrip(" \t")[:1] in _BOM_HIDES or PROPERTY_LINE.fullmatch(first):
+            s.diagnostics.append(
+                finding(
+                    "BM024",
+                    "the file starts with a byte-order mark: Logseq reads this first line as "
+                    "plain text (no property, bullet or heading); save the file without it",
+                    s.page.file,
+                    1,
+                    1,
+                )
+            )
+        line_of_block(s, 0, first)
+        k = 1
+    else:
+        k = front_matter(s, 0, lines[0]) if n else 0
     by_char, default = ruler.table()
     get = by_char.get
     nxt = 0

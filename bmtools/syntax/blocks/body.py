@@ -338,7 +338,7 @@ def pre_line(s: OutlineState, k: int, text: str) -> None:
             page_property(s, _property(s, m.group(1), m.group(2), k, m.start(1), m.start(2)), k)
             return
         phase = s.pre_phase = PRE_REST
-    colon = "::" in text and not quoted and s.colon_properties
+    colon = "::" in text and not quoted and s.colon_properties and (k or not s.page.bom)
     m = PROPERTY_LINE.fullmatch(text) if colon else None
     if m is not None:
         value = m.group(3)
