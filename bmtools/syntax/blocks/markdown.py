@@ -29,6 +29,7 @@ from bmtools.syntax.properties import make_property
 _BULLET = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
 _HEADING = re.compile(r"[ \t]*(#+)(?:[ \t]+|$)")  # any number of #: mldoc's heading
 _FENCE = re.compile(r"[ \t]*(?:```|~~~)")
+_TITLE_HEADING = re.compile(r"#+[ \t]+")  # heading marks before a title's text
 _BEGIN = re.compile(r"[ \t]*#\+BEGIN_([^\s:]+)(?=[ \t]|$)", re.IGNORECASE)
 # #+BEGIN blocks whose text holds no refs: code, examples, exports, comments, and queries
 # (mldoc parses a query's text, Logseq skips its refs). Any other name (NOTE, TIP, QUOTE,
@@ -115,6 +116,9 @@ def heading(s: OutlineState, k: int, text: str) -> int:
     ws = len(text) - len(text.lstrip(" \t"))
     block = s.open_block(k, 0, 1, None, 2)
     s.stack[:] = [(0, block.index)]
+    end = _opening_title(s, block, k, text[ws:], ws, "#")
+    if end:
+        return end
     title_line(s, block, k, text[ws:], ws)
     return k + 1
 
@@ -179,8 +183,17 @@ def _opening_title(s: OutlineState, block, k: int, first: str, col: int, c: str)
     """A bullet's first line that opens a code fence, a ``#+BEGIN`` block or a raw HTML
     block closed further down: its title holds no refs, the lines up to the close are
     opaque; returns the next line to read (0: an ordinary title)."""
+    probe = first  # what may open a fence or raw HTML: the title, after any heading marks
+    if c == "#" and _BEGIN.match(first) is None:
+        h = _TITLE_HEADING.match(first)
+        if h is None:
+            return 0
+        probe = first[h.end() :]
+        c = probe[:1]  # "### ```js" opens a fence, "### <div>" raw HTML, as in Logseq
+        if not c or c not in "`~<":
+            return 0
     if c == "`" or c == "~":
-        if _FENCE.match(first) is not None:
+        if _FENCE.match(probe) is not None:
             close = s.fence_closer(k)
             if close >= 0:
                 title_line(s, block, k, first, col, scan=False)
@@ -195,7 +208,7 @@ def _opening_title(s: OutlineState, block, k: int, first: str, col: int, c: str)
                 title_line(s, block, k, first, col, scan=False)
                 return _begin_body(s, k + 1, close, name)
     else:
-        close = html_close(s.lines, s.html_closers, k, col)
+        close = html_close(s.lines, s.html_closers, k, col + len(first) - len(probe))
         if close > k:
             title_line(s, block, k, first, col, scan=False)
             return _opaque_through(s, k + 1, close)
