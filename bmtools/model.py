@@ -187,7 +187,13 @@ class Page:
         return head + "".join(self.source[b.start : b.end] for b in self.blocks)
 
     def top_blocks(self) -> list[Block]:
-        return [b for b in self.blocks if b.parent is None and not b.pre_block]
+        """The outline's first level as a reader sees it: the top-level blocks and the
+        children of the page-properties block (Logseq hangs bullets indented under
+        ``key:: value`` page properties there; the properties themselves are no block to show)."""
+        blocks = self.blocks
+        if blocks and blocks[0].pre_block and blocks[0].children:
+            return [b for b in blocks if (b.parent is None and not b.pre_block) or (b.parent == 0)]
+        return [b for b in blocks if b.parent is None and not b.pre_block]
 
     def children(self, block: Block) -> list[Block]:
         return [self.blocks[i] for i in block.children]
