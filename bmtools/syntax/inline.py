@@ -28,8 +28,6 @@ from bmtools.names import format_journal_title, journal_day, namespace_parents, 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID_RE = re.compile(UUID)
 _BLOCK_REF = re.compile(r"\(\(\s*(" + UUID + r")\s*\)\)")
-_TAG_ALWAYS_ENDS = frozenset(" \t\n\r\f\v,!?'\":#")
-_TAG_ENDS_BEFORE_SPACE = frozenset(".;[")
 _MACRO_NAME = re.compile(r"\s*([^\s}]+)\s*")
 # Refs nested deeper than this inside [[a [[b …]]]] are read as the outer ref's text only, so
 # a line of 2.5 million nested brackets costs a bounded number of passes (and no recursion).
@@ -127,28 +125,12 @@ def is_page_name(inner: str) -> bool:
 
 def match_tag(text: str, i: int, line: Line | None = None) -> tuple[int, str] | None:
     """``#name`` or ``#[[name]]`` at ``i``; returns (end, name)."""
-    n = len(text)
-    if i + 1 >= n:
+    if i + 1 >= len(text):
         return None
     if text.startswith("[[", i + 1):
         return (line or Line(text)).page_ref(i + 1)
-    j = i + 1
-    while j < n:
-        c = text[j]
-        if c in _TAG_ALWAYS_ENDS:
-            break
-        if c in _TAG_ENDS_BEFORE_SPACE:  # (a run of '.' and ';') before a blank or the end
-            k = j + 1
-            while c != "[" and k < n and text[k] in ".;":
-                k += 1
-            if k == n or text[k].isspace():
-                break
-            j = k
-            continue
-        j += 1
-    if j == i + 1:
-        return None
-    return j, text[i + 1 : j]
+    m = _TAG.match(text, i + 1)  # the reader's own rule (:data:`_TAG_CHARS`)
+    return (m.end(), m.group()) if m else None
 
 
 def match_block_ref(text: str, i: int) -> tuple[int, str] | None:
