@@ -29,7 +29,7 @@ from bmtools.syntax.blocks.state import (
 from bmtools.syntax.inline import UUID_RE, scan_line
 from bmtools.syntax.properties import PROPERTY_LINE, is_valid_key, make_property
 
-_HEADING_MARKS = re.compile(r"(#+)(?:[ \t]+|$)")  # ####### x is heading 7 for mldoc
+HEADING_MARKS = re.compile(r"(#+)(?:[ \t]+|$)")  # ####### x is heading 7 for mldoc
 _MARKER = re.compile(
     r"(TODO|DOING|WAITING|WAIT|DONE|CANCELED|CANCELLED|STARTED|IN-PROGRESS|NOW|LATER) "
 )
@@ -60,7 +60,7 @@ def title_line(
     rest = first
     title_col = col
     if rest[:1] == "#":
-        h = _HEADING_MARKS.match(rest)
+        h = HEADING_MARKS.match(rest)
         if h:
             block.heading = len(h.group(1))
             rest = rest[h.end() :]

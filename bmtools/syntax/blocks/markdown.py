@@ -13,6 +13,7 @@ import re
 from bmtools.codes import finding
 from bmtools.syntax.blocks.body import (
     DIRECTIVE,
+    HEADING_MARKS,
     continuation,
     opaque_line,
     opaque_lines,
@@ -29,7 +30,6 @@ from bmtools.syntax.properties import make_property
 _BULLET = re.compile(r"([ \t]*)-(?:[ \t]+|$)")
 _HEADING = re.compile(r"[ \t]*(#+)(?:[ \t]+|$)")  # any number of #: mldoc's heading
 _FENCE = re.compile(r"[ \t]*(?:```|~~~)")
-_TITLE_HEADING = re.compile(r"#+[ \t]+")  # heading marks before a title's text
 _BEGIN = re.compile(r"[ \t]*#\+BEGIN_([^\s:]+)(?=[ \t]|$)", re.IGNORECASE)
 # #+BEGIN blocks whose text holds no refs: code, examples, exports, comments, and queries
 # (mldoc parses a query's text, Logseq skips its refs). Any other name (NOTE, TIP, QUOTE,
@@ -180,12 +180,14 @@ def bullet(s: OutlineState, k: int, text: str) -> int:
 
 
 def _opening_title(s: OutlineState, block, k: int, first: str, col: int, c: str) -> int:
-    """A bullet's first line that opens a code fence, a ``#+BEGIN`` block or a raw HTML
-    block closed further down: its title holds no refs, the lines up to the close are
-    opaque; returns the next line to read (0: an ordinary title)."""
+    """A block's first line (a bullet's, a top-level heading's) that opens a code fence, a
+    ``#+BEGIN`` block or a raw HTML block closed further down, after any heading marks: its
+    title holds no refs, the lines up to the close are opaque; returns the next line to read
+    (0: an ordinary title)."""
     probe = first  # what may open a fence or raw HTML: the title, after any heading marks
-    if c == "#" and _BEGIN.match(first) is None:
-        h = _TITLE_HEADING.match(first)
+    begin = _BEGIN.match(first) if c == "#" else None
+    if c == "#" and begin is None:
+        h = HEADING_MARKS.match(first)
         if h is None:
             return 0
         probe = first[h.end() :]
@@ -199,14 +201,12 @@ def _opening_title(s: OutlineState, block, k: int, first: str, col: int, c: str)
                 title_line(s, block, k, first, col, scan=False)
                 return _opaque_through(s, k + 1, close)
             _unclosed(s, k)
-    elif c == "#":
-        b = _BEGIN.match(first)
-        if b is not None:
-            name = b.group(1).upper()
-            close = s.begin_closer(k, name)
-            if close >= 0:
-                title_line(s, block, k, first, col, scan=False)
-                return _begin_body(s, k + 1, close, name)
+    elif begin is not None:
+        name = begin.group(1).upper()
+        close = s.begin_closer(k, name)
+        if close >= 0:
+            title_line(s, block, k, first, col, scan=False)
+            return _begin_body(s, k + 1, close, name)
     else:
         close = html_close(s.lines, s.html_closers, k, col + len(first) - len(probe))
         if close > k:
